@@ -1,0 +1,1 @@
+"""Subcommands of the `jixiao` CLI; each module exposes register(app)."""

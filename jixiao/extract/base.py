@@ -1,0 +1,115 @@
+"""One interface in front of every format's extractor, and format sniffing from bytes.
+
+The format is read from the bytes, never from the extension or libmagic (seed 000 is
+called a DOS executable by `file`). Each extractor module exposes
+``extract(path, options) -> Document`` and raises ExtractionError with a message a
+person can act on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from jixiao.model import Document
+
+# format -> "module:function"; modules are imported only when a file of that format shows up.
+EXTRACTORS: dict[str, str] = {
+    "txt": "jixiao.extract.txt:extract",
+    "md": "jixiao.extract.txt:extract",
+    "pdf": "jixiao.extract.pdf:extract",
+    "docx": "jixiao.extract.docx:extract",
+    "doc": "jixiao.extract.doc:extract",
+    "xlsx": "jixiao.extract.xlsx:extract",
+    "xls": "jixiao.extract.xls:extract",
+    "html": "jixiao.extract.html:extract",
+}
+
+
+class ExtractionError(Exception):
+    """A file cannot be read; the message says what is wrong and what to do."""
+
+
+@dataclass
+class ExtractOptions:
+    """Limits and switches shared by all extractors."""
+
+    max_pages: int = 1000
+    ocr: bool = True
+    max_unzipped_bytes: int = 512 * 1024 * 1024
+    max_zip_members: int = 10_000
+    timeout: float = 120.0
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff_format(path: Path, head: bytes | None = None) -> str:
+    """What the bytes are: pdf, docx, xlsx, doc, xls, html, md or txt."""
+    if head is None:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    if head.lstrip(b"\x00\t\r\n ")[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head[:4] == b"PK\x03\x04":
+        return _sniff_zip(path)
+    if head[:8] == OLE_MAGIC:
+        return _sniff_ole(path, head)
+    low = _decode_head(head).lower()
+    if "mime-version:" in low[:2000] or "<html" in low or "<!doctype html" in low or "<table" in low:
+        return "html"
+    if path.suffix.lower() in (".md", ".markdown"):
+        return "md"
+    return "txt"
+
+
+def _decode_head(head: bytes) -> str:
+    for enc in ("utf-8", "gb18030", "utf-16"):
+        try:
+            return head.decode(enc, errors="ignore")
+        except LookupError:  # pragma: no cover
+            continue
+    return ""
+
+
+def _sniff_zip(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError):
+        suffix = path.suffix.lower().lstrip(".")
+        return suffix if suffix in ("docx", "xlsx") else "docx"
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in ("docx", "xlsx") else "docx"
+
+
+def _sniff_ole(path: Path, head: bytes) -> str:
+    """Old binary Office: a Word file holds a 'WordDocument' stream, Excel a 'Workbook'."""
+    with open(path, "rb") as fh:
+        data = fh.read(2_000_000)
+    if "WordDocument".encode("utf-16-le") in data:
+        return "doc"
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return "xls"
+    return "xls" if path.suffix.lower() == ".xls" else "doc"
+
+
+def extract(path: Path, fmt: str | None = None, options: ExtractOptions | None = None) -> Document:
+    """Extract a file into the document model, dispatching on the sniffed format."""
+    options = options or ExtractOptions()
+    fmt = fmt or sniff_format(path)
+    target = EXTRACTORS.get(fmt)
+    if target is None:
+        raise ExtractionError(f"no extractor for format {fmt!r}")
+    module_name, func_name = target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        raise ExtractionError(f"{fmt} files are not supported in this installation ({e.name} missing)") from e
+    return getattr(module, func_name)(path, options)

@@ -1,0 +1,1 @@
+"""Normalizers: headings, values, places, grades, and the form interpreters."""

@@ -1,0 +1,124 @@
+"""One file in, the contract's rows out: extract -> interpret -> normalize -> validate.
+
+`process_file` is pure with respect to its input file (no shared state), returns plain
+rows, and never raises for a bad file: the failure becomes the document row's
+status/error. That makes it safe to run in a process pool or on a Dask worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jixiao.extract.base import ExtractionError, ExtractOptions, extract, sniff_format
+
+
+@dataclass
+class PipelineOptions:
+    """Options of one conversion run."""
+
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    tolerance: float = 1.0
+    validate: bool = True
+
+
+@dataclass
+class FileResult:
+    """All rows produced from one input file, keyed by contract table name."""
+
+    tables: dict[str, list[dict]]
+
+    @property
+    def document(self) -> dict:
+        return self.tables["documents"][0]
+
+    @property
+    def failed(self) -> bool:
+        return self.document["status"] == "failed"
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """SHA-256 hex of the file's bytes (streamed) and its size."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def relative_path(path: Path, root: Path | None) -> str:
+    """Path relative to the input folder, '/'-separated (the file name for single files)."""
+    try:
+        rel = path.resolve().relative_to(root.resolve()) if root else Path(path.name)
+    except ValueError:
+        rel = Path(path.name)
+    return rel.as_posix() if str(rel) != "." else path.name
+
+
+def empty_document_row(doc_id: str, source_path: str) -> dict:
+    return {
+        "doc_id": doc_id, "source_path": source_path, "source_format": None, "status": "ok",
+        "error": None, "unit_name": None, "province": None, "city": None, "county": None,
+        "admin_code": None, "fiscal_year": None, "n_pages": None, "n_forms": 0,
+        "n_indicators": 0, "n_findings": 0,
+    }
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())[:500]
+
+
+def process_file(path: Path, root: Path | None = None, options: PipelineOptions | None = None) -> FileResult:
+    """Convert one file into rows of every contract table; failures become status rows."""
+    options = options or PipelineOptions()
+    source_path = relative_path(path, root)
+    try:
+        sha, size = file_digest(path)
+    except OSError as e:
+        doc = empty_document_row(hashlib.sha256(source_path.encode()).hexdigest()[:16], source_path)
+        doc.update(status="failed", error=one_line(f"cannot read the file: {e.strerror or e}. Check permissions."))
+        return FileResult({"documents": [doc]})
+    doc_id = sha[:16]
+    doc = empty_document_row(doc_id, source_path)
+    doc.update(file_size=size, sha256=sha)
+    tables: dict[str, list[dict]] = {"documents": [doc]}
+    try:
+        if size == 0:
+            raise ExtractionError("the file is empty (0 bytes); download it again")
+        fmt = sniff_format(path)
+        doc["source_format"] = fmt
+        document = extract(path, fmt, options.extract)
+        doc["source_format"] = document.source_format
+        doc["n_pages"] = document.n_pages
+        from jixiao.normalize.document import interpret_document
+
+        rows = interpret_document(document, doc_id)
+        tables.update(rows.tables)
+        doc.update(rows.metadata)
+        if document.warnings:
+            doc["warnings"] = " | ".join(document.warnings)
+        if document.partial:
+            doc["status"] = "partial"
+            doc["error"] = one_line("; ".join(document.warnings) or "some parts could not be read")
+        if options.validate:
+            from jixiao.validate.base import run_rules
+
+            tables["findings"] = run_rules(tables, tolerance=options.tolerance)
+    except ExtractionError as e:
+        doc.update(status="failed", error=one_line(str(e)))
+    except MemoryError:
+        doc.update(status="failed", error="ran out of memory reading this file; split it or raise the limits")
+    except Exception as e:  # a bug or a file we do not understand: report, keep going
+        tb = traceback.extract_tb(e.__traceback__)
+        where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
+        doc.update(status="failed", error=one_line(f"internal error {type(e).__name__}: {e}{where}"))
+    for name in ("forms", "indicators", "findings"):
+        tables.setdefault(name, [])
+    doc["n_forms"] = len(tables["forms"])
+    doc["n_indicators"] = len(tables["indicators"])
+    doc["n_findings"] = len(tables["findings"])
+    return FileResult(tables)

@@ -1,0 +1,96 @@
+"""The output contract of ../shared/SCHEMA.md as code: tables, required columns, extras.
+
+Required columns come first and in the contract's order; extra columns (positions,
+links between rows that the validators need) follow. A test checks REQUIRED against
+SCHEMA.md itself so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+REQUIRED: dict[str, list[str]] = {
+    "documents": [
+        "doc_id", "source_path", "source_format", "status", "error", "unit_name",
+        "province", "city", "county", "admin_code", "fiscal_year", "n_pages",
+        "n_forms", "n_indicators", "n_findings",
+    ],
+    "forms": [
+        "form_id", "doc_id", "form_type", "title", "subject", "reporting_unit",
+        "implementing_unit", "fiscal_year", "budget_initial_wan", "budget_wan",
+        "executed_wan", "execution_rate", "total_score", "grade", "page_start", "page_end",
+    ],
+    "indicators": [
+        "form_id", "doc_id", "row_no", "level1_raw", "level2_raw", "level1",
+        "level1_weight", "level2", "level3", "category", "target_raw", "actual_raw",
+        "target_op", "target_value", "target_unit", "actual_value", "actual_unit",
+        "weight", "score", "note", "page",
+    ],
+    "amounts": [
+        "doc_id", "form_id", "table_kind", "item", "measure", "measure_raw", "value",
+        "unit", "is_total",
+    ],
+    "narrative": ["doc_id", "seq", "section", "text"],
+    "facts": ["doc_id", "seq", "label", "value", "unit", "sentence"],
+    "findings": [
+        "doc_id", "form_id", "rule", "severity", "location", "message", "expected",
+        "observed",
+    ],
+}
+
+EXTRA: dict[str, list[str]] = {
+    "documents": ["file_size", "sha256", "warnings"],
+    "forms": ["grade_raw", "arrived_wan", "fiscal_wan", "grade_bands", "goal_text", "actual_text"],
+    "indicators": ["level2_weight", "rule_text", "description", "basis", "target_value_pct"],
+    "amounts": ["table_no", "row_no", "col_no", "item_parent", "measure_parent", "relation", "value_raw", "page"],
+    "narrative": ["page"],
+    "facts": ["narrative_seq", "parts_of"],
+    "findings": ["page", "table", "row_label", "indicator"],
+}
+
+TABLES: list[str] = list(REQUIRED)
+
+
+def columns(table: str) -> list[str]:
+    """All columns of a table, required ones first."""
+    return REQUIRED[table] + EXTRA.get(table, [])
+
+
+# Column types for Parquet/DuckDB; anything not listed is a string.
+NUMERIC: set[str] = {
+    "n_pages", "n_forms", "n_indicators", "n_findings", "fiscal_year", "budget_initial_wan",
+    "budget_wan", "executed_wan", "execution_rate", "total_score", "page_start", "page_end",
+    "row_no", "level1_weight", "target_value", "actual_value", "weight", "score", "page",
+    "value", "seq", "expected", "observed", "file_size", "arrived_wan", "fiscal_wan",
+    "level2_weight", "target_value_pct", "table_no", "col_no", "narrative_seq",
+}
+INTEGER: set[str] = {
+    "n_pages", "n_forms", "n_indicators", "n_findings", "fiscal_year", "page_start",
+    "page_end", "row_no", "page", "seq", "file_size", "table_no", "col_no", "narrative_seq",
+}
+BOOLEAN: set[str] = {"is_total"}
+
+FORM_TYPES = ("project_self_eval", "dept_self_eval", "target_table", "budget_summary", "other")
+SOURCE_FORMATS = ("pdf", "pdf_scanned", "docx", "doc", "xlsx", "xls", "txt", "html", "md")
+STATUSES = ("ok", "partial", "failed")
+TABLE_KINDS = ("income", "expenditure", "projects", "three_public", "assets", "balance", "other")
+MEASURES = (
+    "budget_initial", "budget_adjusted", "budget", "arrived", "executed", "final", "fiscal",
+    "carryover", "balance", "count", "value",
+)
+SEVERITIES = ("error", "warning", "info")
+RULES = (
+    "SUM_MISMATCH", "PART_EXCEEDS_WHOLE", "RATE_MISMATCH", "PERCENT_MISMATCH",
+    "SCORE_OUT_OF_RANGE", "SCORE_TOTAL_MISMATCH", "WEIGHT_TOTAL_MISMATCH",
+    "GROUP_SCORE_EXCEEDS_WEIGHT", "GRADE_MISMATCH", "SCORE_RULE_MISMATCH",
+    "TARGET_MISSED_FULL_SCORE", "UNIT_MISMATCH", "EXECUTION_OVER_BUDGET",
+    "NARRATIVE_MISMATCH", "MISSING_VALUE", "DUPLICATE_ENTRY", "TEXT_MISMATCH",
+)
+LEVEL1_CODES = (
+    "output", "outcome", "satisfaction", "cost", "budget_execution", "input", "process",
+    "management", "other",
+)
+LEVEL2_CODES = (
+    "quantity", "quality", "timeliness", "cost", "economic_benefit", "social_benefit",
+    "ecological_benefit", "sustainability", "satisfaction", "budget_execution", "funds",
+    "finance", "procurement", "assets", "personnel", "information",
+    "performance_management", "duty", "other",
+)

@@ -1,0 +1,118 @@
+"""The rule registry: one function per rule code, each yielding Findings.
+
+Like frictionless' checks: a rule gets the tables of one or more documents (as
+DataFrames with the contract's columns plus extras) and yields findings that carry
+where a person looks (form, table, row label, indicator, page). Rules never raise on
+odd input: a rule that cannot decide stays silent or reports `info`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import pkgutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+from jixiao.schema import RULES as RULE_CODES
+
+
+@dataclass
+class Finding:
+    """One discrepancy; the first fields are the contract's findings columns."""
+
+    doc_id: str
+    form_id: str | None
+    rule: str
+    severity: str
+    location: str
+    message: str
+    expected: float | None = None
+    observed: float | None = None
+    page: int | None = None
+    table: str | None = None
+    row_label: str | None = None
+    indicator: str | None = None
+
+    def row(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Context:
+    """What every rule sees: the tables, the rounding tolerance factor, the document's own grade bands."""
+
+    tables: dict[str, pd.DataFrame]
+    tolerance: float = 1.0
+    extra: dict = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self.tables.get(name, pd.DataFrame())
+
+
+RuleFunc = Callable[[Context], Iterable[Finding]]
+RULES: dict[str, RuleFunc] = {}
+
+
+def rule(code: str) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule function under its SCHEMA.md code."""
+    if code not in RULE_CODES:
+        raise ValueError(f"unknown rule code {code}")
+
+    def deco(func: RuleFunc) -> RuleFunc:
+        RULES[code] = func
+        func.code = code  # type: ignore[attr-defined]
+        return func
+
+    return deco
+
+
+def decimals(x: object) -> int:
+    """Decimals a published figure was written with (from its text when we have it)."""
+    if x is None:
+        return 0
+    s = str(x).strip().rstrip("%")
+    if "." not in s:
+        return 0
+    return len(s.split(".", 1)[1].rstrip())
+
+
+def rounding_slack(*published: object, factor: float = 1.0) -> float:
+    """SCHEMA.md: figures with d decimals may each be off by 0.5*10^-d."""
+    slack = sum(0.5 * 10 ** -decimals(p) for p in published if p is not None)
+    return slack * factor + 1e-9
+
+
+def _load_rules() -> None:
+    import jixiao.validate.rules as pkg
+
+    for info in pkgutil.iter_modules(pkg.__path__):
+        importlib.import_module(f"jixiao.validate.rules.{info.name}")
+
+
+def run_rules(tables: dict[str, pd.DataFrame | list[dict]], tolerance: float = 1.0,
+              only: Iterable[str] | None = None) -> list[dict]:
+    """Run every registered rule (or `only` these codes) and return findings rows."""
+    _load_rules()
+    frames = {k: (v if isinstance(v, pd.DataFrame) else pd.DataFrame(v)) for k, v in tables.items()}
+    ctx = Context(frames, tolerance)
+    out: list[dict] = []
+    for code in RULE_CODES:
+        if code not in RULES or (only is not None and code not in set(only)):
+            continue
+        for f in RULES[code](ctx):
+            row = f.row()
+            for k in ("expected", "observed"):
+                if isinstance(row[k], float) and (math.isnan(row[k]) or math.isinf(row[k])):
+                    row[k] = None
+            out.append(row)
+    return out
+
+
+def iter_groups(df: pd.DataFrame, keys: list[str]) -> Iterator[tuple[tuple, pd.DataFrame]]:
+    """groupby that tolerates empty frames and missing columns."""
+    if df.empty or any(k not in df.columns for k in keys):
+        return iter(())
+    return iter(df.groupby(keys, sort=False, dropna=False))

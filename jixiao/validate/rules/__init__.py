@@ -1,0 +1,1 @@
+"""One module per family of rules; importing a module registers its rules."""
