@@ -1,0 +1,59 @@
+"""Text cleaning shared by extractors and normalizers.
+
+Published text carries full-width digits and punctuation, spaces inside words
+(`产 出`, `时　效`), LaTeX-ish math from PDF-to-text tools (`$\\geq 90\\%$`) and
+markdown bold (`**2022**`). These helpers undo that without changing meaning.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LATEX = [
+    (re.compile(r"\\geq(?:slant)?|\\ge\b"), "≥"), (re.compile(r"\\leq(?:slant)?|\\le\b"), "≤"),
+    (re.compile(r"\\%"), "%"), (re.compile(r"\\times"), "×"), (re.compile(r"\\sim"), "~"),
+    (re.compile(r"\\neq"), "≠"), (re.compile(r"\\gt\b"), ">"), (re.compile(r"\\lt\b"), "<"),
+]
+_MATH = re.compile(r"\$([^$]{0,80})\$")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+
+
+def unmath(text: str) -> str:
+    """`$\\geq 90\\%$` -> `≥90%`; `**bold**` -> `bold`; `[bookmark: x]` removed."""
+    if "$" in text:
+        def repl(m: re.Match[str]) -> str:
+            inner = m.group(1)
+            for pat, rep in _LATEX:
+                inner = pat.sub(rep, inner)
+            return inner.replace("{", "").replace("}", "").replace(" ", "")
+        text = _MATH.sub(repl, text)
+    if "**" in text:
+        text = _BOLD.sub(r"\1", text)
+    if "[bookmark:" in text:
+        text = _BOOKMARK.sub("", text)
+    return text
+
+
+def clean(text: str | None) -> str:
+    """Trim, undo math/bold markup, fold runs of spaces; keeps line breaks."""
+    if not text:
+        return ""
+    text = unmath(text)
+    lines = [_SPACES.sub(" ", ln).strip() for ln in text.replace("\r", "").split("\n")]
+    return "\n".join(ln for ln in lines if ln).strip()
+
+
+def one_line(text: str | None) -> str:
+    """clean() and join lines with nothing between CJK and a space otherwise."""
+    t = clean(text)
+    return re.sub(r"\n+", "", t) if t else ""
+
+
+def squash(text: str | None) -> str:
+    """NFKC (full-width -> half-width) and every kind of white space removed: for matching."""
+    if not text:
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", unmath(text)))
