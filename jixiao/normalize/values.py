@@ -82,6 +82,8 @@ _RANGE = re.compile(rf"({_NUM})\s*([^\d\s\-~—–至到]{{0,4}}?)\s*(?:-|~|—|
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿点"
 _CN_VALUE = re.compile(rf"^(?P<pre>.*?)(?P<num>[{_CN_DIGITS}]+)(?P<rest>.*)$")
+# after a Chinese numeral these make words, not quantities: 一级, 三星, 一类, 一分为二
+_CN_NOT_UNITS = {"级", "星", "类", "种", "门", "节", "处", "分", "期", "部", "所", "条", "本", "项"}
 _BARE_LABEL = re.compile(r"^[^\d]{0,12}?(?:为|达|是|[:：])?$")
 
 
@@ -126,7 +128,10 @@ def _unit_and_postfix(rest: str) -> tuple[str | None, str | None, str]:
                     op = o
                     rest = rest[len(w):]
                     break
-    if unit is not None and rest and re.match(r"[\u4e00-\u9fffA-Za-z]", rest) and op is None:
+    if (
+        unit is not None and unit not in ("%", "‰") and op is None
+        and re.match(r"[\u4e00-\u9fffA-Za-z]", rest) and not rest.startswith(("的", "计", "得", "为"))
+    ):
         # the "unit" is the first word of a description: `≥100单位办公人员…`
         return None, None, unit + rest
     if unit in _PERCENT_UNITS:
@@ -140,7 +145,7 @@ def _chinese_number(t: str) -> tuple[str, float, str] | None:
     if not m:
         return None
     rest = m.group("rest")
-    if not any(rest.startswith(u) for u in KNOWN_UNITS if not u.isascii()):
+    if not any(rest.startswith(u) for u in KNOWN_UNITS if not u.isascii() and u not in _CN_NOT_UNITS):
         return None
     if rest.startswith("年") and len(m.group("num")) >= 4:  # 二〇一九年 is a year
         return None
