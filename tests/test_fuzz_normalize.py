@@ -5,8 +5,10 @@ Each property runs 1000 examples. cpca (slow to import) is not used here.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -125,3 +127,37 @@ def test_fraction_alignment(fraction, target):
 def test_grade_for_is_monotone(score):
     order = ["差", "中", "良", "优"]
     assert order.index(grade_for(score)) <= order.index(grade_for(score + 10))
+
+
+@pytest.fixture(scope="module")
+def warm_gazetteer():
+    """Import cpca and load its gazetteer once, outside the hypothesis loop."""
+    from jixiao.normalize.places import locate
+
+    locate("中共香河县委组织部")
+    return locate
+
+
+place_text = st.one_of(
+    st.text(max_size=30),
+    st.lists(st.sampled_from(["中共", "省", "市", "县", "区", "委", "组织部", "石家庄", "桥西区", "香河县", "江苏",
+                              "君山区", "财政局", "完成", "重大理论", "回放", "自治县", "。", "\n"]),
+             max_size=8).map("".join),
+)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.one_of(place_text, st.none()), place_text)
+def test_locate_never_raises_and_is_consistent(warm_gazetteer, name, text):
+    place = warm_gazetteer(name, text)
+    if place.admin_code is None:
+        assert place.depth == 0
+    else:
+        assert re.fullmatch(r"\d{6}", place.admin_code)
+        assert place.province
+        suffix = place.admin_code[2:]
+        if place.depth == 1:
+            assert suffix == "0000"
+        if place.county is None and place.city is not None:
+            assert place.admin_code.endswith("00")

@@ -78,6 +78,9 @@ from jixiao.normalize.values import (
         ("95%（含）以上计5分；", ">=", 95, "%"),          # 003:689
         ("大于或等于90%", ">=", 90, "%"),
         ("≥10株", ">=", 10, "株"),                         # short measure word not in the list
+        ("1.预算完成率大于或等于95%的，得满分；", ">=", 95, "%"),  # 000:440 (% before 的 stays %)
+        (">653天", ">", 653, "天"),                        # 001 target table
+        ("业务培训140人次", "=", 140, "人次"),              # 002 actual with a short label
     ],
 )
 def test_parse_value_reads_seed_cells(text, op, value, unit):
@@ -93,7 +96,7 @@ def test_parse_value_reads_seed_cells(text, op, value, unit):
         "规范", "规范\u3000", "按规定公开",                 # 000:532, 000:561
         "运行顺畅; 功能齐全", "全部落实到位", "非常满意",   # 002:82, 002:86, 002:85
         "针对性强、便于操作、效果好", "及时准确",           # 002:112, 002:115
-        "统一", "一般",                                     # Chinese numeral chars inside words
+        "统一", "一般", "一级", "三星", "两学一做",          # Chinese numeral chars inside words
         "得分=（实际值-60%）/30%*权重",                     # 000:832 (a formula, not a target)
         "全县408个远程教育终端站点正常运行",                 # number inside prose
     ],
