@@ -30,6 +30,14 @@ def test_canonical_grade(raw, grade):
     assert canonical_grade(raw) == grade
 
 
+@pytest.mark.parametrize(("prefix", "has_bands"), [("000", True), ("001", False), ("002", False),
+                                                  ("003", False), ("004", False)])
+def test_bands_found_in_whole_documents_only_where_stated(prefix, has_bands):
+    text = next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+    bands = parse_grade_bands(text)
+    assert (bands is not None) == has_bands
+
+
 def test_seed_000_states_its_own_bands():
     line = (SEEDS.glob("000_*.txt").__next__()).read_text(encoding="utf-8").splitlines()[869]  # 000:870
     assert "等次" in line
@@ -45,6 +53,10 @@ def test_seed_000_states_its_own_bands():
          [("优", 85.0), ("良", 75.0), ("中", 60.0), ("差", 0.0)]),
         ("“优”等次：95分以上；“良”等次：85-95分；“中”等次：70-85分",  # no 差 stated: below 中
          [("优", 95.0), ("良", 85.0), ("中", 70.0), ("差", 0.0)]),
+        ("优：90分及以上；良：80（含）-90分；中：60（含）-80分；差：60分以下",
+         [("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", 0.0)]),
+        ("1.优≥90分\n2.良80-89分\n3.中60-79分\n4.差<60分",  # list numbers are not scores
+         [("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", 0.0)]),
     ],
 )
 def test_parse_grade_bands(text, bands):

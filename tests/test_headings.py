@@ -31,6 +31,9 @@ from jixiao.normalize.headings import LEVEL2_CODES, category_for, map_level1, ma
         ("履职效益", "outcome", None),
         ("成本指标", "cost", None),
         ("一、产出指标", "output", None),
+        ("产出指标（权重40%）", "output", 40),
+        ("产出指标（满分50分）", "output", 50),
+        ("产出40分", "output", 40),
         ("部门决策", "other", None),                 # DOMAIN: other frameworks stay other
         ("总分", "other", None),
         ("", "other", None),

@@ -67,6 +67,11 @@ def test_ambiguous_county_takes_the_city_written_in_text():
     assert locate("桥西区委组织部", seed("004")).admin_code == "130104"
 
 
+def test_region_level_unit_stops_at_province():
+    text = "广西壮族自治区财政厅2021年部门决算。南宁市青秀区民族大道。"
+    assert locate("自治区财政厅", text) == Place("广西壮族自治区", None, None, "450000")
+
+
 def test_nothing_known():
     assert locate(None) == Place()
     assert locate("", "") == Place()

@@ -51,6 +51,7 @@ def canonical_grade(raw: object) -> str | None:
 _GRADE_IN_SEGMENT = re.compile(
     rf"[“\"‘「](优秀|良好|中等|合格|不合格|较差|优|良|中|差)[”\"’」]|(优秀|良好|中等|合格|不合格|较差|优|良|中|差)(?=等次|等级|级)"
     rf"|(?:为|是|评为|定为|[:：])[“\"]?({_TOKEN})|(不合格|优秀|良好|中等|合格|较差)"
+    r"|^\s*(优|良|中|差)\s*(?=[:：=(（≥]|\d)"
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _BELOW = re.compile(r"以下|以内|低于|不足|小于|<|未达到|不到")
@@ -67,6 +68,7 @@ def parse_grade_bands(text: str | None) -> list[tuple[str, float]] | None:
     t = unicodedata.normalize("NFKC", text)
     found: dict[str, float] = {}
     for segment in re.split(r"[、,，;；。\n]", t):
+        segment = re.sub(r"^\s*[(（]?\d{1,2}[.)）](?!\d)", "", segment)  # list numbers are not scores
         m = _GRADE_IN_SEGMENT.search(segment)
         if not m:
             continue

@@ -129,12 +129,13 @@ def _lookup(text: str) -> Place:
 
 
 def _level_of_unit(name: str) -> int:
-    """How deep the unit itself sits, from its wording: 省… -> 1, 市… -> 2, 县/区… -> 3."""
-    if re.search(r"(?:^|中共|共青团)?省|省委|省级|省人大|省政协|省政府", name) and not re.search(r"[市县区]委|[市县区]政府", name):
+    """How deep the unit itself sits, from its wording: 省…/自治区… -> 1, 市… -> 2, 县/区/旗… -> 3."""
+    rest = name.replace("自治区", "")
+    if ("省" in name or "自治区" in name) and not re.search(r"[市县区旗]", rest):
         return 1
-    if re.search(r"[县区旗]", name):
+    if re.search(r"[县区旗]", rest):
         return 3
-    if "市" in name:
+    if "市" in rest:
         return 2
     return 3
 
