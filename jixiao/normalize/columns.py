@@ -32,8 +32,8 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 def header_role(text: str) -> str | None:
     """The role of one header cell, None when it is not an indicator-table header."""
     t = squash(text)
-    if not t:
-        return None
+    if not t or re.match(r"^[一二三四五六七八九十]+、", t):
+        return None  # a section label such as 四、年度绩效指标完成情况
     for role, pat in ROLE_PATTERNS:
         if pat.search(t):
             return role

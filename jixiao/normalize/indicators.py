@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from jixiao.normalize.columns import column_roles, is_total_label
-from jixiao.normalize.text import clean, squash
+from jixiao.normalize.text import clean, one_line, squash
 
 
 @dataclass
@@ -78,7 +78,7 @@ def read_indicator_table(rows: list[list[str]], header_at: int) -> IndicatorTabl
             break
         if len(raw) < width - 2 and not any(squash(c) for c in row[: roles.get("level3", 0)]):
             break  # a different, narrower block follows
-        l1, l2, l3 = _get(row, roles, "level1"), _get(row, roles, "level2"), _get(row, roles, "level3")
+        l1, l2, l3 = (one_line(_get(row, roles, r)) for r in ("level1", "level2", "level3"))
         if l1:
             level1, level2 = l1, ""
         if l2:
