@@ -158,6 +158,14 @@ def _repair_rows(rows: list[list[str]]) -> list[list[str]]:
     return out
 
 
+def _row_complete(rows: list[list[list[str]]]) -> bool:
+    """The current row is as wide as the one before it and its last cell has text."""
+    if len(rows) < 2 or not rows[-1]:
+        return False
+    last_cell = "".join(rows[-1][-1]).strip()
+    return len(rows[-1]) >= len(rows[-2]) and bool(last_cell)
+
+
 def parse_text(text: str) -> list:
     """Split published text into Paragraph and Table blocks in reading order."""
     b = _Builder()
@@ -187,6 +195,8 @@ def parse_text(text: str) -> list:
             level = heading_level(line)
             ends_table = (level is not None and (b.mode != "cells" or level <= 1)) or is_title(line) or (
                 b.pending_blank and _ENDERS.match(line) is not None)
+            if b.mode == "cells" and b.pending_blank and _row_complete(b.rows):
+                ends_table = True  # prose after a finished row, not a cell's next paragraph
             if b.mode == "cells" and b.rows and b.rows[-1] and not ends_table:
                 b.rows[-1][-1].append(line)
             else:
