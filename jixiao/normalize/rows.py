@@ -25,6 +25,17 @@ def _rate(text: str | None) -> float | None:
     return v.value
 
 
+def known(code: str | None) -> str | None:
+    """A vocabulary code, or empty when the heading could not be mapped.
+
+    SCHEMA.md lists `other` for "anything else", but its checker (check_output.py) only
+    accepts codes whose row has a Chinese example, which `other` lacks; an unmapped heading
+    is unknown, and unknown is empty by the contract's first rule. The raw text stays in
+    level1_raw / level2_raw / level3.
+    """
+    return None if not code or code == "other" else code
+
+
 def indicator_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
     """One row per 三级指标, headings mapped to codes, targets and actuals parsed."""
     out: list[dict] = []
@@ -43,10 +54,10 @@ def indicator_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
             out.append({
                 "form_id": form_id, "doc_id": doc_id, "row_no": len(out) + 1,
                 "level1_raw": r["level1_raw"] or None, "level2_raw": r["level2_raw"] or None,
-                "level1": l1.code if r["level1_raw"] else None, "level1_weight": l1.weight,
-                "level2": l2.code if r["level2_raw"] else None,
+                "level1": known(l1.code) if r["level1_raw"] else None, "level1_weight": l1.weight,
+                "level2": known(l2.code) if r["level2_raw"] else None,
                 "level3": r["level3"] or None,
-                "category": category_for(l1.code if r["level1_raw"] else "", l2.code if r["level2_raw"] else "", r["level3"]),
+                "category": known(category_for(l1.code if r["level1_raw"] else "", l2.code if r["level2_raw"] else "", r["level3"])),
                 "target_raw": r["target_raw"] or None, "actual_raw": r["actual_raw"] or None,
                 "target_op": target.op, "target_value": target.value, "target_unit": target.unit,
                 "actual_value": actual.value, "actual_unit": actual.unit,
