@@ -1,10 +1,22 @@
-"""Document model -> contract rows: forms, indicators, amounts, narrative, metadata."""
+"""Document model -> contract rows: forms, indicators, amounts, narrative, metadata.
+
+Reading order is kept: paragraphs between tables give forms their titles, 填报单位 and
+year; tables are classified by what their rows say (see forms.py); money tables go to
+amounts.py; everything that is prose becomes `narrative` with its heading path.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from jixiao.model import Document, Paragraph
+from jixiao.model import Document, Paragraph, Table
+from jixiao.normalize import forms as F
+from jixiao.normalize.rows import amount_rows, form_row, indicator_rows
+from jixiao.normalize.segments import split_segments
+from jixiao.normalize.text import clean, one_line, squash
 
 
 @dataclass
@@ -15,10 +27,179 @@ class Interpretation:
     metadata: dict = field(default_factory=dict)
 
 
+REPORTING = re.compile(r"^填报单位[(（]?(?:盖章)?[)）]?\s*[:：]\s*(.+)$")
+YEAR_PAREN = re.compile(r"[(（]\s*(20\d{2})\s*年度?\s*[)）]")
+FORM_TITLE = re.compile(r"绩效(自评|评价)?(表|评分表)|绩效目标表|自评表")
+
+
+def _amounts_module():
+    try:
+        from jixiao.normalize import amounts
+    except ImportError:  # amounts tables not supported in this build
+        return None
+    return amounts
+
+
+def _title_of(table: Table, recent: list[str]) -> str:
+    for text in reversed(recent):
+        if FORM_TITLE.search(squash(text)):
+            return one_line(text)
+    return one_line(table.title)
+
+
+def _table_pages(table: Table) -> list[int]:
+    pages = [p for p in (table.row_pages or []) if p is not None]
+    if table.page is not None:
+        pages.append(table.page)
+    return sorted(set(pages))
+
+
+def segment_forms(document: Document) -> list[F.FormDraft]:
+    """Walk the blocks in reading order and assemble forms from their tables."""
+    drafts: list[F.FormDraft] = []
+    recent: list[str] = []
+    open_dept: F.FormDraft | None = None
+    amounts = _amounts_module()
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            recent = (recent + [block.text])[-8:]
+            continue
+        rows = block.logical_rows()
+        title = _title_of(block, recent)
+        kind = F.classify_table(rows, title)
+        pages = _table_pages(block)
+        row_pages = [block.page_of_row(i) for i in range(len(rows))]
+        if kind in ("project_self_eval", "target_table"):
+            form = F.FormDraft(form_type=kind, title=title, pages=pages)
+            for text in recent:
+                m = REPORTING.match(one_line(text))
+                if m:
+                    form.reporting_unit = m.group(1).strip()
+                y = YEAR_PAREN.search(text)
+                if y:
+                    form.fiscal_year = int(y.group(1))
+            if kind == "project_self_eval":
+                F.read_project_block(rows, form)
+                F.read_national_funds(rows, form)
+            else:
+                form.subject = F.subject_from_title(block.title or title)
+                goal = F.value_after(rows, F.TARGET_GOAL)
+                if goal:
+                    form.fields["goal_text"] = goal
+            F.read_indicators(rows, form)
+            form.fields["row_pages"] = row_pages
+            drafts.append(form)
+            open_dept = None
+        elif kind == "dept_self_eval":
+            if open_dept is None:
+                open_dept = F.FormDraft(form_type=kind, title=title, pages=pages)
+                drafts.append(open_dept)
+            else:
+                open_dept.pages = sorted(set(open_dept.pages + pages))
+                if FORM_TITLE.search(squash(title)) and not FORM_TITLE.search(squash(open_dept.title)):
+                    open_dept.title = title
+            F.read_dept_fields(rows, open_dept)
+            for seg in split_segments(rows):
+                if F.find_indicator_header(seg.rows) is not None:
+                    F.read_indicators(seg.rows, open_dept)
+                elif amounts is not None:
+                    kind_a = amounts.classify_table(seg.title, seg.rows)
+                    if kind_a:
+                        open_dept.amount_tables.append((seg.title, seg.rows, row_pages[seg.start:]))
+        elif amounts is not None and amounts.classify_table(one_line(block.title), rows):
+            form = F.FormDraft(form_type="budget_summary", title=one_line(block.title) or title, pages=pages)
+            form.amount_tables.append((one_line(block.title), rows, row_pages))
+            drafts.append(form)
+        recent = []
+    return drafts
+
+
+def narrative_rows(document: Document, doc_id: str) -> list[dict]:
+    """Every paragraph with its heading path (` > `-joined)."""
+    out: list[dict] = []
+    path: list[tuple[int, str]] = []
+    for block in document.blocks:
+        if not isinstance(block, Paragraph):
+            continue
+        text = clean(block.text)
+        if not text:
+            continue
+        level = block.heading_level
+        if level is not None:
+            path = [p for p in path if p[0] < level] + [(level, one_line(text))]
+        section = " > ".join(t for _, t in path if t != one_line(text)) if level is not None else " > ".join(t for _, t in path)
+        out.append({"doc_id": doc_id, "seq": len(out) + 1, "section": section, "text": text, "page": block.page})
+    return out
+
+
+ORG = re.compile(r"((?:中共|中国共产党)?[\u4e00-\u9fff]{2,24}?(?:委员会|组织部|宣传部|统战部|办公厅|办公室|常委会|人民法院|法院|检察院|政府|局|厅|委|部|院|中心|协会|政协))")
+
+
+def unit_name_of(document: Document, drafts: list[F.FormDraft]) -> str | None:
+    """The reporting department as written: form field first, then titles, then the most frequent name."""
+    for d in drafts:
+        if d.form_type == "dept_self_eval" and d.subject:
+            return d.subject
+    units = Counter(d.reporting_unit for d in drafts if d.reporting_unit)
+    if units:
+        return units.most_common(1)[0][0]
+    paras = [p.text for p in document.paragraphs[:15]]
+    for text in paras:
+        t = one_line(text)
+        m = re.match(r"^(.{4,30}?)(?:\s*20\d{2}\s*年)", t)
+        if m and ORG.search(m.group(1)) and ("预算" in t or "决算" in t or "绩效" in t):
+            return _prefer_frequent_spelling(m.group(1).strip(), document)
+    names: Counter[str] = Counter()
+    for text in [p.text for p in document.paragraphs] + [c.text for t in document.tables for c in t.cells]:
+        for m in ORG.finditer(squash(text)):
+            name = m.group(1)
+            if name.startswith(("中共", "中国共产党")) or re.search(r"[省市县区]", name):
+                names[name] += 1
+    if names:
+        return names.most_common(1)[0][0]
+    return None
+
+
+def _prefer_frequent_spelling(name: str, document: Document) -> str:
+    """A title's unit name with a typo (桥西区组织部) yields to the spelling the body repeats (桥西区委组织部).
+
+    Variants are the strings that start like the name and end like it, a few characters longer or shorter.
+    """
+    text = squash(document.text())
+    if len(name) < 6:
+        return name
+    head, tail = name[:4], name[-2:]
+    variants: Counter[str] = Counter()
+    for m in re.finditer(re.escape(head), text):
+        window = text[m.start():m.start() + len(name) + 3]
+        end = window.rfind(tail, len(name) - 4)
+        if end != -1:
+            variants[window[:end + len(tail)]] += 1
+    best, n = variants.most_common(1)[0] if variants else (name, 0)
+    return best if n > variants.get(name, 0) else name
+
+
 def interpret_document(document: Document, doc_id: str) -> Interpretation:
     """Segment the document into forms and prose and map them to the contract."""
-    narrative = [
-        {"doc_id": doc_id, "seq": i + 1, "section": "", "text": b.text, "page": b.page}
-        for i, b in enumerate(x for x in document.blocks if isinstance(x, Paragraph) and x.text.strip())
-    ]
-    return Interpretation(tables={"narrative": narrative, "forms": [], "indicators": [], "amounts": []})
+    from jixiao.normalize.meta import document_metadata
+
+    drafts = segment_forms(document)
+    forms, indicators, amounts = [], [], []
+    unit_name = unit_name_of(document, drafts)
+    meta = document_metadata(document, unit_name, drafts)
+    for n, draft in enumerate(drafts, start=1):
+        form_id = f"{doc_id}-{n}"
+        if draft.form_type in ("dept_self_eval", "budget_summary") and not draft.subject:
+            draft.subject = unit_name
+        if draft.fiscal_year is None:
+            draft.fiscal_year = meta.get("fiscal_year")
+        form_amounts = amount_rows(draft, doc_id, form_id)
+        amounts.extend(form_amounts)
+        indicators.extend(indicator_rows(draft, doc_id, form_id))
+        forms.append(form_row(draft, doc_id, form_id, form_amounts))
+    for f in forms:
+        if isinstance(f.get("grade_bands"), list):
+            f["grade_bands"] = json.dumps(f["grade_bands"], ensure_ascii=False)
+    tables = {"forms": forms, "indicators": indicators, "amounts": amounts,
+              "narrative": narrative_rows(document, doc_id)}
+    return Interpretation(tables=tables, metadata=meta)

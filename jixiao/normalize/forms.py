@@ -1,0 +1,215 @@
+"""Recognizing forms in a document's tables and reading their header fields.
+
+Three layouts are told apart by what their rows say, not by where they came from:
+project self-evaluations (项目名称 + 预算执行 block + 年度绩效指标), department forms
+(部门（单位）名称 / 整体支出 + 评分表) and target tables (绩效目标 + 指标值, no actuals).
+Money tables that are none of these become `budget_summary` forms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jixiao.normalize.columns import column_roles, is_indicator_header
+from jixiao.normalize.indicators import IndicatorTable, read_indicator_table
+from jixiao.normalize.text import clean, one_line, squash
+
+
+@dataclass
+class FormDraft:
+    """A form being assembled from one or more tables."""
+
+    form_type: str
+    title: str = ""
+    subject: str | None = None
+    reporting_unit: str | None = None
+    implementing_unit: str | None = None
+    fiscal_year: int | None = None
+    fields: dict = field(default_factory=dict)
+    indicator_tables: list[IndicatorTable] = field(default_factory=list)
+    amount_tables: list[tuple[str, list[list[str]], list[int | None]]] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    grade_text: str = ""
+    band_text: str = ""
+
+
+def find_indicator_header(rows: list[list[str]], start: int = 0) -> int | None:
+    for i in range(start, len(rows)):
+        if is_indicator_header(rows[i]):
+            return i
+    return None
+
+
+def _cells(row: list[str]) -> list[str]:
+    return [clean(c) for c in row]
+
+
+def value_after(rows: list[list[str]], label: re.Pattern[str]) -> str | None:
+    """The first non-empty cell to the right of a cell matching ``label``."""
+    for row in rows:
+        for j, c in enumerate(row):
+            if label.search(squash(c)):
+                for nxt in row[j + 1:]:
+                    if squash(nxt):
+                        return one_line(nxt)
+                return None
+    return None
+
+
+def has_cell(rows: list[list[str]], pattern: re.Pattern[str]) -> bool:
+    return any(pattern.search(squash(c)) for row in rows for c in row)
+
+
+PROJECT_NAME = re.compile(r"^项目名称[:：]?$")
+IMPLEMENTING = re.compile(r"^(实施[（(]?主管[)）]?单位|主管部门|实施单位)[:：]?$")
+IMPLEMENTING_FIRST = re.compile(r"^(实施[（(]主管[)）]单位|实施单位)[:：]?$")
+DEPT_NAME = re.compile(r"^部门[（(]单位[)）]名称$|^部门名称$")
+TARGET_GOAL = re.compile(r"^(年度)?绩效目标$|^总体目标$")
+DEPT_MARK = re.compile(r"^[一二三四五六七八九十、]*部门[（(]单位[)）](名称|基本概况)$|整体支出绩效|部门整体")
+
+
+def classify_table(rows: list[list[str]], title: str) -> str | None:
+    """Which form layout a table holds, or None when it holds no indicator form."""
+    header = find_indicator_header(rows)
+    if has_cell(rows, PROJECT_NAME) and (header is not None or has_cell(rows, re.compile(r"预算执行|项目资金"))):
+        return "project_self_eval"
+    if header is not None:
+        roles = column_roles(rows[header])
+        if "actual" not in roles and "score" not in roles:
+            return "target_table"
+        t = squash(title)
+        if "项目" in t and "部门整体" not in t and "整体支出" not in t:
+            return "project_self_eval"
+        return "dept_self_eval"
+    if has_cell(rows, DEPT_NAME) or has_cell(rows, DEPT_MARK):
+        return "dept_self_eval"
+    return None
+
+
+_NUM = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def read_project_block(rows: list[list[str]], form: FormDraft) -> None:
+    """The budget block of a project form: 预算数/到位数/执行数 (+其中 财政资金) and 执行进度."""
+    form.subject = form.subject or value_after(rows, PROJECT_NAME)
+    form.implementing_unit = form.implementing_unit or value_after(rows, IMPLEMENTING_FIRST) or value_after(rows, IMPLEMENTING)
+    labels = {"budget": re.compile(r"^(预算数|全年预算数|调整后预算数)[:：]?$"),
+              "arrived": re.compile(r"^到位数[:：]?$"), "executed": re.compile(r"^(执行数|全年执行数)[:：]?$")}
+    fiscal = re.compile(r"^其中[:：]?(当年)?(本年)?财政(资金|拨款)[:：]?$")
+    block: dict[str, dict[str, str]] = {}
+    for i, row in enumerate(rows):
+        cells = _cells(row)
+        hit = False
+        for j, c in enumerate(cells):
+            s = squash(c)
+            for measure, pat in labels.items():
+                if pat.match(s):
+                    v = next((x for x in cells[j + 1:j + 2] if x), "")
+                    block.setdefault("total", {})[measure] = v
+                    hit = True
+            if fiscal.match(s) and j + 1 < len(cells):
+                k = sum(1 for x in cells[:j] if fiscal.match(squash(x)))
+                measure = ["budget", "arrived", "executed"][min(k, 2)]
+                block.setdefault("fiscal", {})[measure] = cells[j + 1]
+        if hit:
+            # 预算执行进度 sits in the last cell of the 预算数 row
+            tail = [c for c in cells[-2:] if "%" in c]
+            if tail:
+                form.fields["execution_rate_raw"] = tail[-1]
+        if any(squash(c) == "预算执行进度" or squash(c) == "执行率" for c in cells) and i + 1 < len(rows):
+            form.fields.setdefault("has_rate_column", True)
+    total = block.get("total", {})
+    form.fields["budget_raw"] = total.get("budget") or None
+    form.fields["arrived_raw"] = total.get("arrived") or None
+    form.fields["executed_raw"] = total.get("executed") or None
+    form.fields["fiscal_raw"] = block.get("fiscal", {}).get("budget") or None
+    form.fields["budget_block"] = block
+    goal = value_after(rows, re.compile(r"^年度预期目标$|^预期目标$"))
+    if goal is None:
+        for i, row in enumerate(rows):
+            if any(squash(c) in ("年度预期目标", "预期目标") for c in row) and i + 1 < len(rows):
+                nxt = [clean(c) for c in rows[i + 1] if squash(c)]
+                if nxt:
+                    form.fields["goal_text"] = nxt[0]
+                    if len(nxt) > 1:
+                        form.fields["actual_text"] = nxt[1]
+                break
+    else:
+        form.fields["goal_text"] = goal
+
+
+def read_national_funds(rows: list[list[str]], form: FormDraft) -> None:
+    """The 2020 national layout: 项目资金 rows 年度资金总额/其中… under 年初预算数|全年预算数|全年执行数|分值|执行率|得分."""
+    for i, row in enumerate(rows):
+        names = [squash(c) for c in row]
+        if "年初预算数" not in names or not ({"全年执行数", "执行数"} & set(names)):
+            continue
+        for r in rows[i + 1:i + 6]:
+            cells = _align_right(_cells(r), len(row))
+            if any("年度资金总额" in squash(c) for c in cells):
+                named = dict(zip(names, cells, strict=False))
+                form.fields["budget_initial_raw"] = named.get("年初预算数") or None
+                form.fields["budget_raw"] = named.get("全年预算数") or named.get("预算数") or None
+                form.fields["executed_raw"] = named.get("全年执行数") or named.get("执行数") or None
+                form.fields["execution_rate_raw"] = named.get("执行率") or None
+                return
+        return
+
+
+def _align_right(cells: list[str], width: int) -> list[str]:
+    return cells if len(cells) >= width else [""] * (width - len(cells)) + cells
+
+
+GRADE_LABEL = re.compile(r"^(评价等次|评价等级|绩效等级|自评等级|等级|评价结果)$")
+SCORE_LABEL = re.compile(r"^(绩效自评综合得分|自评综合得分|综合得分|自评得分|总得分|自评总分)$")
+GRADE_IN_TEXT = re.compile(r"(?:等级|等次|评价)(?:为|是|：|:)?[“\"']?(优秀|优|良好|良|中等|中|合格|及格|差|不合格)")
+
+
+def read_dept_fields(rows: list[list[str]], form: FormDraft) -> None:
+    """Department form header: unit name, stated score, grade, conclusion and band text."""
+    form.subject = form.subject or value_after(rows, DEPT_NAME)
+    score = value_after(rows, SCORE_LABEL)
+    if score and _NUM.search(score):
+        form.fields.setdefault("total_score_raw", score)
+    grade = value_after(rows, GRADE_LABEL)
+    if grade:
+        form.grade_text = form.grade_text or grade
+    for row in rows:
+        for c in row:
+            s = squash(c)
+            if not form.grade_text and ("评价结论" in s or "综合等级" in s or "等级为" in s):
+                m = GRADE_IN_TEXT.search(s)
+                if m:
+                    form.grade_text = m.group(1)
+            if "等次" in s and ("90分" in s or "90分（含）" in s) and "优" in s:
+                form.band_text = clean(c)
+    for row in rows:
+        for j, c in enumerate(row):
+            if squash(c).startswith("评价结论") and j + 1 < len(row):
+                m = GRADE_IN_TEXT.search(squash(row[j + 1]))
+                if m and not form.grade_text:
+                    form.grade_text = m.group(1)
+                sm = re.search(r"综合得分[^0-9]{0,6}(\d+(?:\.\d+)?)分", squash(row[j + 1]))
+                if sm:
+                    form.fields.setdefault("conclusion_score_raw", sm.group(1))
+
+
+def subject_from_title(title: str) -> str:
+    """`1. 2020年度…考核工作绩效目标表` -> `2020年度…考核工作`."""
+    t = one_line(title)
+    t = re.sub(r"^\s*\d{1,3}\s*[.、．]\s*", "", t)
+    t = re.sub(r"(项目)?(支出)?绩效(目标|自评)表$", "", t)
+    return t.strip() or one_line(title)
+
+
+def read_indicators(rows: list[list[str]], form: FormDraft) -> None:
+    """All indicator tables inside these rows (a form may repeat its header after a page break)."""
+    start = 0
+    while True:
+        h = find_indicator_header(rows, start)
+        if h is None:
+            return
+        table = read_indicator_table(rows, h)
+        form.indicator_tables.append(table)
+        start = max(table.end, h + 1)

@@ -1,0 +1,143 @@
+"""FormDraft -> the contract's forms, indicators and amounts rows (canonical values)."""
+
+from __future__ import annotations
+
+from jixiao.normalize.forms import FormDraft
+from jixiao.normalize.grades import canonical_grade, parse_grade_bands
+from jixiao.normalize.headings import category_for, map_level1, map_level2
+from jixiao.normalize.text import one_line, squash
+from jixiao.normalize.values import align_actual_to_target, parse_number, parse_value
+
+
+def _num(text: str | None) -> float | None:
+    return parse_number(text) if text else None
+
+
+def _rate(text: str | None) -> float | None:
+    """A stated rate in percent: `100.00%` -> 100, `0.992` -> 99.2."""
+    if not text:
+        return None
+    v = parse_value(text)
+    if v.value is None:
+        return None
+    if v.unit != "%" and 0 < v.value <= 1.5:
+        return round(v.value * 100, 10)
+    return v.value
+
+
+def known(code: str | None) -> str | None:
+    """A vocabulary code, or empty when the heading could not be mapped.
+
+    SCHEMA.md lists `other` for "anything else", but its checker (check_output.py) only
+    accepts codes whose row has a Chinese example, which `other` lacks; an unmapped heading
+    is unknown, and unknown is empty by the contract's first rule. The raw text stays in
+    level1_raw / level2_raw / level3.
+    """
+    return None if not code or code == "other" else code
+
+
+def indicator_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
+    """One row per 三级指标, headings mapped to codes, targets and actuals parsed."""
+    out: list[dict] = []
+    row_pages = draft.fields.get("row_pages") or []
+    for table in draft.indicator_tables:
+        for r in table.rows:
+            l1 = map_level1(r["level1_raw"])
+            l2 = map_level2(r["level2_raw"])
+            target = parse_value(r["target_raw"])
+            if r.get("op_raw") and target.op is None and target.value is not None:
+                target.op = {"≥": ">=", "≤": "<=", "=": "=", ">": ">", "<": "<", "＝": "="}.get(r["op_raw"].strip(), target.op)
+            if r.get("unit_raw") and target.unit is None:
+                target.unit = r["unit_raw"]
+            actual = align_actual_to_target(target, parse_value(r["actual_raw"]))
+            i = r.get("row_index", -1)
+            out.append({
+                "form_id": form_id, "doc_id": doc_id, "row_no": len(out) + 1,
+                "level1_raw": r["level1_raw"] or None, "level2_raw": r["level2_raw"] or None,
+                "level1": known(l1.code) if r["level1_raw"] else None, "level1_weight": l1.weight,
+                "level2": known(l2.code) if r["level2_raw"] else None,
+                "level3": r["level3"] or None,
+                "category": known(category_for(l1.code if r["level1_raw"] else "", l2.code if r["level2_raw"] else "", r["level3"])),
+                "target_raw": r["target_raw"] or None, "actual_raw": r["actual_raw"] or None,
+                "target_op": target.op, "target_value": target.value, "target_unit": target.unit,
+                "actual_value": actual.value, "actual_unit": actual.unit,
+                "weight": _num(r["weight_raw"]), "score": _num(r["score_raw"]),
+                "note": r["note"] or None,
+                "page": row_pages[i] if 0 <= i < len(row_pages) else None,
+                "level2_weight": l2.weight, "rule_text": r["rule_text"] or None,
+                "description": r["description"] or None, "basis": r["basis"] or None,
+            })
+    return out
+
+
+def _project_amounts(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
+    """The budget block of a project form as amounts rows (资金总额 and its 财政资金 part)."""
+    block = draft.fields.get("budget_block") or {}
+    names = {"budget": "预算数", "arrived": "到位数", "executed": "执行数"}
+    out = []
+    for key, label, parent in (("total", "资金总额", None), ("fiscal", "其中：财政资金", "资金总额")):
+        for measure, raw in (block.get(key) or {}).items():
+            value = _num(raw)
+            if value is None:
+                continue
+            out.append({"doc_id": doc_id, "form_id": form_id, "table_kind": "other", "item": label,
+                        "measure": measure, "measure_raw": names[measure], "value": value, "unit": "万元",
+                        "is_total": False, "table_no": 1, "row_no": 1 if parent is None else 2,
+                        "item_parent": parent, "relation": "part" if parent else None, "value_raw": raw})
+    return out
+
+
+def amount_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
+    """Every amounts table of the form through the amounts normalizer."""
+    out = _project_amounts(draft, doc_id, form_id) if draft.form_type == "project_self_eval" else []
+    if not draft.amount_tables:
+        return out
+    from jixiao.normalize import amounts
+
+    start = 1 + (1 if out else 0)
+    for k, (title, rows, pages) in enumerate(draft.amount_tables):
+        kind = amounts.classify_table(title, rows)
+        out.extend(amounts.amounts_from_rows(rows, title=title, table_kind=kind, doc_id=doc_id, form_id=form_id,
+                                             table_no=start + k, row_pages=pages))
+    return out
+
+
+def _pick(amounts: list[dict], kinds: tuple[str, ...], measures: tuple[str, ...]) -> float | None:
+    """The total row's value of the first matching measure in tables of these kinds."""
+    for measure in measures:
+        for a in amounts:
+            if a.get("table_kind") in kinds and a.get("is_total") and a.get("measure") == measure and not a.get("item_parent"):
+                return a.get("value")
+    return None
+
+
+def form_row(draft: FormDraft, doc_id: str, form_id: str, amounts: list[dict]) -> dict:
+    """The forms row: header fields, budget block, stated score and grade."""
+    f = draft.fields
+    total_raw = next((t.total_score_raw for t in draft.indicator_tables if t.total_score_raw), None)
+    total_raw = total_raw or f.get("total_score_raw")
+    budget_initial = _num(f.get("budget_initial_raw"))
+    budget = _num(f.get("budget_raw"))
+    executed = _num(f.get("executed_raw"))
+    if draft.form_type == "dept_self_eval" and budget is None and executed is None:
+        budget_initial = _pick(amounts, ("expenditure",), ("budget_initial",))
+        budget = _pick(amounts, ("expenditure",), ("budget_adjusted", "budget"))
+        executed = _pick(amounts, ("expenditure",), ("final", "executed"))
+    bands = parse_grade_bands(draft.band_text) if draft.band_text else None
+    grade_raw = one_line(draft.grade_text) or None
+    pages = draft.pages
+    return {
+        "form_id": form_id, "doc_id": doc_id, "form_type": draft.form_type, "title": draft.title or None,
+        "subject": draft.subject or None, "reporting_unit": draft.reporting_unit,
+        "implementing_unit": draft.implementing_unit, "fiscal_year": draft.fiscal_year,
+        "budget_initial_wan": budget_initial, "budget_wan": budget, "executed_wan": executed,
+        "execution_rate": _rate(f.get("execution_rate_raw")),
+        "total_score": _num(total_raw), "grade": canonical_grade(grade_raw) if grade_raw else None,
+        "page_start": pages[0] if pages else None, "page_end": pages[-1] if pages else None,
+        "grade_raw": grade_raw, "arrived_wan": _num(f.get("arrived_raw")), "fiscal_wan": _num(f.get("fiscal_raw")),
+        "grade_bands": bands, "goal_text": f.get("goal_text"), "actual_text": f.get("actual_text"),
+    }
+
+
+def squash_key(text: str | None) -> str:
+    return squash(text)
