@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 from jixiao.normalize.grades import canonical_grade, grade_for, parse_grade_bands
 from jixiao.normalize.headings import LEVEL1_CODES, LEVEL2_CODES, category_for, map_level1, map_level2
 from jixiao.normalize.text import clean, squash
-from jixiao.normalize.values import ParsedValue, align_actual_to_target, parse_number, parse_value
+from jixiao.normalize.values import (
+    ParsedValue,
+    align_actual_to_target,
+    canonical_unit,
+    parse_number,
+    parse_value,
+    with_columns,
+)
 from jixiao.normalize.years import fiscal_year_from
 
 FUZZ = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -39,6 +46,16 @@ def test_parse_value_never_raises(s):
     assert v.op in OPS
     assert (v.op is None) == (v.value is None)
     assert v.text == s
+
+
+@FUZZ
+@given(text, st.one_of(text, st.none()), st.one_of(text, st.none()))
+def test_separate_columns_never_raise(value, op_raw, unit_raw):
+    v = with_columns(parse_value(value), op_raw, unit_raw)
+    assert v.op in OPS
+    assert (v.op is None) == (v.value is None)
+    u = canonical_unit(unit_raw)
+    assert u is None or (u and not any(ch.isspace() for ch in u))
 
 
 @FUZZ

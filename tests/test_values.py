@@ -7,9 +7,11 @@ import pytest
 from jixiao.normalize.values import (
     ParsedValue,
     align_actual_to_target,
+    canonical_unit,
     parse_number,
     parse_value,
     units_compatible,
+    with_columns,
 )
 
 
@@ -162,3 +164,31 @@ def test_alignment_keeps_text():
 )
 def test_units_compatible(a, b, expected):
     assert units_compatible(a, b) is expected
+
+
+@pytest.mark.parametrize(
+    ("unit_raw", "unit"),
+    [("百分比", "%"), ("％", "%"), ("（%）", "%"), ("人次", "人次"), (" 万元 ", "万元"), ("", None),
+     ("—", None), (None, None)],
+)
+def test_canonical_unit(unit_raw, unit):
+    assert canonical_unit(unit_raw) == unit
+
+
+@pytest.mark.parametrize(
+    ("value", "op_raw", "unit_raw", "expected"),
+    [
+        ("90", "≥", "%", (">=", 90, "%")),          # Sichuan: 指标性质 and 度量单位 columns
+        ("12", "≤", "月", ("<=", 12, "月")),
+        ("95", "正向指标", "百分比", (">=", 95, "%")),  # Chongqing wording
+        ("3", "反向", None, ("<=", 3, None)),
+        ("≥90", "≤", "%", (">=", 90, "%")),          # a comparator in the cell is kept
+        ("90%以上", "=", None, (">=", 90, "%")),
+        ("90人", None, "%", ("=", 90, "人")),        # the cell's own unit is kept
+        ("规范", "≥", "%", (None, None, None)),      # qualitative stays qualitative
+        ("90", "", "", ("=", 90, None)),
+    ],
+)
+def test_with_columns(value, op_raw, unit_raw, expected):
+    v = with_columns(parse_value(value), op_raw, unit_raw)
+    assert (v.op, v.value, v.unit) == (expected[0], None if expected[1] is None else pytest.approx(expected[1]), expected[2])

@@ -27,7 +27,7 @@ from jixiao.normalize.text import unmath
 
 __all__ = [
     "ParsedValue", "parse_value", "parse_number", "align_actual_to_target", "units_compatible",
-    "KNOWN_UNITS",
+    "canonical_unit", "with_columns", "KNOWN_UNITS",
 ]
 
 
@@ -258,6 +258,40 @@ def align_actual_to_target(target: ParsedValue, actual: ParsedValue) -> ParsedVa
     ):
         return ParsedValue(actual.op or "=", round(actual.value * 100, 10), "%", actual.text)
     return actual
+
+
+def canonical_unit(text: str | None) -> str | None:
+    """A 度量单位 cell as a unit: `百分比`/`％`/`（%）` -> `%`; blank or a dash -> None."""
+    if not isinstance(text, str):
+        return None
+    t = _normalize(text).strip("()[]【】")
+    if _is_null(t):
+        return None
+    return "%" if t in _PERCENT_UNITS else t
+
+
+# 指标性质 columns (Sichuan: =, ≥, ≤; Chongqing: 正向/反向指标)
+_OP_COLUMN = {
+    "≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", ">": ">", "<": "<", "=": "=",
+    "正向": ">=", "正向指标": ">=", "反向": "<=", "反向指标": "<=", "大于等于": ">=", "小于等于": "<=",
+    "大于": ">", "小于": "<", "等于": "=",
+}
+
+
+def with_columns(parsed: ParsedValue, op_raw: str | None = None, unit_raw: str | None = None) -> ParsedValue:
+    """Complete a target read from its value cell with separate 指标性质 / 度量单位 columns.
+
+    The op column wins over the `=` a bare number gets by default; a comparator written in
+    the value cell itself (`≥90`) is kept. The unit column fills a missing unit only.
+    """
+    op, unit = parsed.op, parsed.unit
+    column_op = _OP_COLUMN.get(_normalize(op_raw)) if isinstance(op_raw, str) else None
+    if column_op and parsed.value is not None and not _PREFIX_RE.search(_normalize(parsed.text)) \
+            and not any(w in _normalize(parsed.text) for w, _ in _POSTFIX_OPS[:6]):
+        op = column_op
+    if unit is None and parsed.value is not None:
+        unit = canonical_unit(unit_raw)
+    return ParsedValue(op, parsed.value, unit, parsed.text)
 
 
 _UNIT_GROUPS: dict[str, str] = {}
