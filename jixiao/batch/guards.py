@@ -28,7 +28,7 @@ def file_problem(path: Path) -> str | None:
         st = os.stat(path)
     except OSError as e:
         if e.errno == errno.ELOOP:
-            return "is a symbolic link loop (the link points back to itself); delete it or point it at the real file"
+            return "is a symbolic link loop (it leads back to itself); delete it or point it at the real file"
         if path.is_symlink():
             target = os.readlink(path)
             return f"is a symbolic link to a missing file ({target}); delete the link or restore the file"

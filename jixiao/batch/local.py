@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
 
-from jixiao.batch.task import Outcome, Settings, Task, record_failure, run_task
+from jixiao.batch.task import Outcome, Settings, Task, TaskFunction, record_failure, run_task
 
 
 def _context() -> mp.context.BaseContext:
@@ -40,7 +40,7 @@ def limit_memory(max_memory_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _worker_main(conn, settings: Settings) -> None:  # pragma: no cover - runs in the child
+def _worker_main(conn, settings: Settings, func: TaskFunction) -> None:  # pragma: no cover - in the child
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     limit_memory(settings.max_memory_mb)
     while True:
@@ -50,13 +50,22 @@ def _worker_main(conn, settings: Settings) -> None:  # pragma: no cover - runs i
             return
         if task is None:
             return
-        conn.send(run_task(task, settings))
+        start = time.perf_counter()
+        try:
+            outcome = func(task, settings)
+        except MemoryError:
+            outcome = record_failure(task, settings, "ran out of memory (--max-memory) reading this file; "
+                                     "split it or raise the limit", time.perf_counter() - start)
+        except Exception as e:  # a bug outside process_file's own guard: this file fails, the worker lives
+            outcome = record_failure(task, settings, f"internal error {type(e).__name__}: {e}",
+                                     time.perf_counter() - start)
+        conn.send(outcome)
 
 
 class _Worker:
-    def __init__(self, ctx: mp.context.BaseContext, settings: Settings):
+    def __init__(self, ctx: mp.context.BaseContext, settings: Settings, func: TaskFunction):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, settings), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, settings, func), daemon=True)
         self.proc.start()
         child.close()
         self.task: Task | None = None
@@ -95,16 +104,20 @@ def _death_message(exitcode: int | None) -> str:
 
 
 class LocalPool:
-    """Persistent isolated workers; `imap` yields outcomes in completion order."""
+    """Persistent isolated workers; `imap` yields outcomes in completion order.
 
-    def __init__(self, settings: Settings, workers: int | None = None):
+    `func` is the task function (a module-level function, so workers can import it).
+    """
+
+    def __init__(self, settings: Settings, workers: int | None = None, func: TaskFunction = run_task):
         self.settings = settings
+        self.func = func
         self.size = max(1, workers or os.cpu_count() or 1)
         self._ctx = _context()
         self._workers: list[_Worker] = []
 
     def _spawn(self) -> _Worker:
-        w = _Worker(self._ctx, self.settings)
+        w = _Worker(self._ctx, self.settings, self.func)
         self._workers.append(w)
         return w
 

@@ -8,7 +8,9 @@ returns only a summary, so results never pile up in the parent's memory.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,19 +64,26 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+TaskFunction = Callable[[Task, Settings], Outcome]
+
+
 def make_task(index: int, path: Path, root: Path | None) -> Task:
     return Task(index, str(path), str(root) if root is not None else None, relative_path_safe(path, root))
 
 
 def relative_path_safe(path: Path, root: Path | None) -> str:
-    """relative_path, but a symlink loop (which cannot be resolved) keeps its lexical path."""
-    try:
-        return relative_path(path, root)
-    except (OSError, RuntimeError):
+    """relative_path, but a symlink keeps its own name (a loop cannot even be resolved)."""
+    if not path.is_symlink():
         try:
-            return path.absolute().relative_to(root.absolute()).as_posix() if root else path.name
-        except ValueError:
-            return path.name
+            return relative_path(path, root)
+        except (OSError, RuntimeError):
+            pass
+    if root is None:
+        return path.name
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return path.name
 
 
 def failed_tables(task: Task, message: str, digest: tuple[str, int] | None = None) -> dict[str, list[dict]]:

@@ -84,9 +84,9 @@ def convert(
                   f"{summary['failed']} failed, {summary['cached']} from cache), {summary['forms']} forms, "
                   f"{summary['indicators']} indicators, {summary['findings']} findings -> {out}")
         for f in summary["failures"]:
-            err.print(f"  failed: {f['path']}: {f['error']}", markup=False, highlight=False)
+            err.print(f"  failed: {f['path']}: {f['error']}", markup=False, highlight=False, soft_wrap=True)
         for p in found.problems:
-            err.print(f"  skipped: {p}", markup=False, highlight=False)
+            err.print(f"  skipped: {p}", markup=False, highlight=False, soft_wrap=True)
         if result.stopped:
             err.print("stopped at the first failure (--strict); no tables written")
     raise typer.Exit(1 if failed else 0)

@@ -1,0 +1,138 @@
+"""The batch engine: parallel = sequential byte for byte, resume, time limits, isolation."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS
+
+from jixiao.batch.local import LocalPool
+from jixiao.batch.task import Settings, make_task, run_task
+from jixiao.inputs import collect_inputs
+from jixiao.output.writer import write_tables
+from jixiao.pipeline import PipelineOptions, process_file
+from jixiao.schema import TABLES
+
+
+def convert(inputs: list[Path], out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "jixiao", "convert", *map(str, inputs), "-o", str(out), "--json",
+                           *extra], capture_output=True, text=True, timeout=300)
+
+
+def csv_bytes(out: Path) -> dict[str, bytes]:
+    return {name: (out / f"{name}.csv").read_bytes() for name in TABLES}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """The seeds plus renamed copies with distinct bytes, in nested folders."""
+    root = tmp_path_factory.mktemp("corpus")
+    for i, seed in enumerate(sorted(SEEDS.glob("*.txt"))):
+        (root / "a").mkdir(exist_ok=True)
+        (root / "a" / seed.name).write_bytes(seed.read_bytes())
+        (root / "b" / "c").mkdir(parents=True, exist_ok=True)
+        (root / "b" / "c" / f"copy-{i}.txt").write_bytes(seed.read_bytes() + f"\n（副本 {i}）\n".encode())
+    return root
+
+
+@pytest.fixture(scope="module")
+def parallel_run(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("parallel")
+    proc = convert([corpus], out, "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    return out, json.loads(proc.stdout)
+
+
+def test_parallel_output_equals_sequential_byte_for_byte(corpus, parallel_run, tmp_path):
+    out, summary = parallel_run
+    files = collect_inputs([corpus]).files
+    assert summary["files"] == len(files) == 10 and summary["cached"] == 0
+    tables: dict[str, list[dict]] = {t: [] for t in TABLES}
+    for path, root in files:
+        for name, rows in process_file(path, root).tables.items():
+            tables[name].extend(rows)
+    write_tables(tmp_path, tables)
+    assert csv_bytes(out) == csv_bytes(tmp_path)
+    assert len(tables["indicators"]) > 100  # the comparison covers real rows
+
+
+def test_log_has_one_line_per_file(parallel_run):
+    out, summary = parallel_run
+    lines = [ln for ln in (out / "jixiao.log").read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    assert len(lines) == summary["files"]
+    status, seconds, path, error = lines[0].split("\t")
+    assert status == "ok" and seconds.endswith("s") and float(seconds[:-1]) >= 0 and error == ""
+
+
+def test_resume_skips_unchanged_and_redoes_changed(corpus, tmp_path):
+    work = tmp_path / "in"
+    import shutil
+
+    shutil.copytree(corpus, work)
+    out = tmp_path / "out"
+    first = json.loads(convert([work], out).stdout)
+    before = csv_bytes(out)
+    again = json.loads(convert([work], out).stdout)
+    assert again["cached"] == again["files"] == first["files"]
+    assert csv_bytes(out) == before
+    changed = work / "b" / "c" / "copy-0.txt"
+    changed.write_bytes(changed.read_bytes() + "（修订）\n".encode())
+    (work / "new.txt").write_bytes((work / "a" / sorted(os.listdir(work / "a"))[0]).read_bytes() + b"\n")
+    third = json.loads(convert([work], out).stdout)
+    assert third["files"] == first["files"] + 1
+    assert third["cached"] == first["files"] - 1  # the changed and the new file were converted
+    assert json.loads(convert([work], out, "--force").stdout)["cached"] == 0
+    # findings depend on the tolerance: a new tolerance must not reuse old shards
+    assert json.loads(convert([work], out, "--tolerance", "2").stdout)["cached"] == 0
+
+
+def test_dask_engine_output_equals_local(corpus, parallel_run, tmp_path):
+    out, _ = parallel_run
+    proc = convert([corpus], tmp_path, "--engine", "dask", "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["cached"] == 0
+    assert csv_bytes(tmp_path) == csv_bytes(out)
+
+
+# Task functions for the isolation tests: module level, so worker processes can import them.
+
+def misbehaving_task(task, settings):
+    name = Path(task.path).name
+    if name.startswith("hang"):
+        time.sleep(60)
+    if name.startswith("crash"):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if name.startswith("hog"):
+        bytearray(3 << 30)  # over the 1 GB address-space limit: MemoryError in this worker only
+    return run_task(task, settings)
+
+
+def test_hung_crashing_and_hungry_files_fail_alone(tmp_path):
+    seeds = sorted(SEEDS.glob("*.txt"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, seed in zip(["crash.txt", "good-1.txt", "hang.txt", "hog.txt", "good-2.txt"], seeds, strict=False):
+        (folder / name).write_bytes(seed.read_bytes())
+    files = collect_inputs([folder]).files
+    settings = Settings(PipelineOptions(), str(tmp_path / "cache"), timeout=3, max_memory_mb=1024)
+    started = time.monotonic()
+    outcomes = {o.source_path: o for o in
+                LocalPool(settings, workers=2, func=misbehaving_task).imap(make_task(i, p, r)
+                                                                          for i, (p, r) in enumerate(files))}
+    assert time.monotonic() - started < 30
+    assert {k: o.status for k, o in outcomes.items()} == {
+        "crash.txt": "failed", "good-1.txt": "ok", "hang.txt": "failed", "hog.txt": "failed", "good-2.txt": "ok"}
+    assert "SIGSEGV" in outcomes["crash.txt"].error
+    assert "gave up after 3 s" in outcomes["hang.txt"].error
+    assert "out of memory" in outcomes["hog.txt"].error
+    for o in outcomes.values():  # every file, failed or not, has its rows on disk
+        shard = json.loads(Path(o.shard).read_text(encoding="utf-8"))
+        assert shard["tables"]["documents"][0]["source_path"] == o.source_path
+        assert shard["cacheable"] == (o.status == "ok")
