@@ -44,10 +44,11 @@ def heading_level(text: str) -> int | None:
     if not t or len(t) > 40 or "\n" in t:
         return None
     body = t.rstrip("。.")
-    if re.search(r"[，。；;]", body):
-        return None
     for level, pat in _HEADING:
         if pat.match(t):
+            # a numbered line with a sentence inside is prose, except short 一、/（一） headings with a comma
+            if re.search(r"[。；;]", body) or ("，" in body and (level > 2 or len(t) > 32)):
+                return None
             return level
     return None
 

@@ -63,6 +63,7 @@ def has_cell(rows: list[list[str]], pattern: re.Pattern[str]) -> bool:
 
 PROJECT_NAME = re.compile(r"^项目名称[:：]?$")
 IMPLEMENTING = re.compile(r"^(实施[（(]?主管[)）]?单位|主管部门|实施单位)[:：]?$")
+IMPLEMENTING_FIRST = re.compile(r"^(实施[（(]主管[)）]单位|实施单位)[:：]?$")
 DEPT_NAME = re.compile(r"^部门[（(]单位[)）]名称$|^部门名称$")
 TARGET_GOAL = re.compile(r"^(年度)?绩效目标$|^总体目标$")
 DEPT_MARK = re.compile(r"^[一二三四五六七八九十、]*部门[（(]单位[)）](名称|基本概况)$|整体支出绩效|部门整体")
@@ -92,7 +93,7 @@ _NUM = re.compile(r"-?\d+(?:\.\d+)?")
 def read_project_block(rows: list[list[str]], form: FormDraft) -> None:
     """The budget block of a project form: 预算数/到位数/执行数 (+其中 财政资金) and 执行进度."""
     form.subject = form.subject or value_after(rows, PROJECT_NAME)
-    form.implementing_unit = form.implementing_unit or value_after(rows, IMPLEMENTING)
+    form.implementing_unit = form.implementing_unit or value_after(rows, IMPLEMENTING_FIRST) or value_after(rows, IMPLEMENTING)
     labels = {"budget": re.compile(r"^(预算数|全年预算数|调整后预算数)[:：]?$"),
               "arrived": re.compile(r"^到位数[:：]?$"), "executed": re.compile(r"^(执行数|全年执行数)[:：]?$")}
     fiscal = re.compile(r"^其中[:：]?(当年)?(本年)?财政(资金|拨款)[:：]?$")

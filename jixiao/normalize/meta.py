@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from jixiao.model import Document
-from jixiao.normalize.places import fiscal_year_from, locate
+from jixiao.normalize.places import locate
+from jixiao.normalize.years import fiscal_year_from
 
 
 def head_text(document: Document, limit: int = 6000) -> str:

@@ -6,7 +6,7 @@ from jixiao.normalize.forms import FormDraft
 from jixiao.normalize.grades import canonical_grade, parse_grade_bands
 from jixiao.normalize.headings import category_for, map_level1, map_level2
 from jixiao.normalize.text import one_line, squash
-from jixiao.normalize.values import align_actual_to_target, parse_number, parse_value
+from jixiao.normalize.values import align_actual_to_target, parse_number, parse_value, with_columns
 
 
 def _num(text: str | None) -> float | None:
@@ -44,11 +44,7 @@ def indicator_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
         for r in table.rows:
             l1 = map_level1(r["level1_raw"])
             l2 = map_level2(r["level2_raw"])
-            target = parse_value(r["target_raw"])
-            if r.get("op_raw") and target.op is None and target.value is not None:
-                target.op = {"≥": ">=", "≤": "<=", "=": "=", ">": ">", "<": "<", "＝": "="}.get(r["op_raw"].strip(), target.op)
-            if r.get("unit_raw") and target.unit is None:
-                target.unit = r["unit_raw"]
+            target = with_columns(parse_value(r["target_raw"]), r.get("op_raw"), r.get("unit_raw"))
             actual = align_actual_to_target(target, parse_value(r["actual_raw"]))
             i = r.get("row_index", -1)
             out.append({
@@ -57,7 +53,7 @@ def indicator_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
                 "level1": known(l1.code) if r["level1_raw"] else None, "level1_weight": l1.weight,
                 "level2": known(l2.code) if r["level2_raw"] else None,
                 "level3": r["level3"] or None,
-                "category": known(category_for(l1.code if r["level1_raw"] else "", l2.code if r["level2_raw"] else "", r["level3"])),
+                "category": known(category_for(l1.code if r["level1_raw"] else "", r["level2_raw"] or "", r["level3"])),
                 "target_raw": r["target_raw"] or None, "actual_raw": r["actual_raw"] or None,
                 "target_op": target.op, "target_value": target.value, "target_unit": target.unit,
                 "actual_value": actual.value, "actual_unit": actual.unit,

@@ -1,0 +1,46 @@
+"""Layouts beyond the seeds: the 2020 national project form, read from a Word-like table."""
+
+from __future__ import annotations
+
+from jixiao.extract.txt import parse_text
+from jixiao.model import Document
+from jixiao.normalize.document import interpret_document
+
+NATIONAL = "\n".join([
+    "项目支出绩效自评表",
+    "（2021年度）",
+    "项目名称\t干部教育培训项目",
+    "主管部门\t中共某县委组织部\t实施单位\t某县干部学校",
+    "项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分",
+    "\t年度资金总额\t100\t120\t108\t10\t90%\t9",
+    "\t其中：当年财政拨款\t100\t120\t108\t—\t—\t—",
+    "\t上年结转资金\t\t\t\t—\t—\t—",
+    "年度总体目标\t预期目标\t实际完成情况",
+    "\t完成年度培训任务\t完成培训1200人次",
+    "绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+    "\t产出指标\t数量指标\t培训人次\t≥1000人次\t1200人次\t25\t25\t",
+    "\t\t质量指标\t培训合格率\t≥95%\t96%\t25\t25\t",
+    "\t效益指标\t社会效益指标\t干部能力提升\t明显提升\t有所提升\t30\t26\t部分课程效果一般",
+    "\t满意度指标\t服务对象满意度指标\t学员满意度\t≥90%\t93%\t10\t10\t",
+    "总分\t\t\t\t\t\t100\t95\t",
+])
+
+
+def test_national_project_form():
+    doc = Document(blocks=parse_text(NATIONAL), source_format="txt")
+    rows = interpret_document(doc, "0" * 16).tables
+    (form,) = rows["forms"]
+    assert form["form_type"] == "project_self_eval"
+    assert form["subject"] == "干部教育培训项目"
+    assert form["implementing_unit"] == "某县干部学校"
+    assert (form["budget_initial_wan"], form["budget_wan"], form["executed_wan"]) == (100, 120, 108)
+    assert form["execution_rate"] == 90
+    assert form["total_score"] == 95
+    assert form["fiscal_year"] == 2021
+    ind = rows["indicators"]
+    assert [r["level3"] for r in ind] == ["培训人次", "培训合格率", "干部能力提升", "学员满意度"]
+    assert [r["level1"] for r in ind] == ["output", "output", "outcome", "satisfaction"]
+    assert [(r["weight"], r["score"]) for r in ind] == [(25, 25), (25, 25), (30, 26), (10, 10)]
+    assert ind[0]["target_op"] == ">=" and ind[0]["target_value"] == 1000 and ind[0]["target_unit"] == "人次"
+    assert ind[2]["note"] == "部分课程效果一般"
+    assert ind[1]["level2_raw"] == "质量指标" and ind[1]["level1_raw"] == "产出指标"
