@@ -71,26 +71,33 @@ def test_log_has_one_line_per_file(parallel_run):
     assert status == "ok" and seconds.endswith("s") and float(seconds[:-1]) >= 0 and error == ""
 
 
-def test_resume_skips_unchanged_and_redoes_changed(corpus, tmp_path):
-    work = tmp_path / "in"
-    import shutil
+def test_resume_skips_unchanged_and_redoes_changed(tmp_path):
+    from typer.testing import CliRunner
 
-    shutil.copytree(corpus, work)
-    out = tmp_path / "out"
-    first = json.loads(convert([work], out).stdout)
+    from jixiao.cli import app
+
+    def run(*extra: str) -> dict:
+        result = CliRunner().invoke(app, ["convert", str(work), "-o", str(out), "--json", *extra])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    work, out = tmp_path / "in", tmp_path / "out"
+    work.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt"))[2:]:  # the three smaller seeds
+        (work / seed.name).write_bytes(seed.read_bytes())
+    first = run()
     before = csv_bytes(out)
-    again = json.loads(convert([work], out).stdout)
-    assert again["cached"] == again["files"] == first["files"]
+    again = run()
+    assert again["cached"] == again["files"] == first["files"] == 3
     assert csv_bytes(out) == before
-    changed = work / "b" / "c" / "copy-0.txt"
+    changed = sorted(work.iterdir())[0]
     changed.write_bytes(changed.read_bytes() + "（修订）\n".encode())
-    (work / "new.txt").write_bytes((work / "a" / sorted(os.listdir(work / "a"))[0]).read_bytes() + b"\n")
-    third = json.loads(convert([work], out).stdout)
-    assert third["files"] == first["files"] + 1
-    assert third["cached"] == first["files"] - 1  # the changed and the new file were converted
-    assert json.loads(convert([work], out, "--force").stdout)["cached"] == 0
+    (work / "new.txt").write_bytes(changed.read_bytes() + b"\n")
+    third = run()
+    assert third["files"] == 4 and third["cached"] == 2  # the changed and the new file were converted
+    assert run("--force")["cached"] == 0
     # findings depend on the tolerance: a new tolerance must not reuse old shards
-    assert json.loads(convert([work], out, "--tolerance", "2").stdout)["cached"] == 0
+    assert run("--tolerance", "2")["cached"] == 0
 
 
 def test_dask_engine_output_equals_local(corpus, parallel_run, tmp_path):
