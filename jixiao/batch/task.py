@@ -62,6 +62,9 @@ class Outcome:
     cached: bool = False
     columns: dict[str, list[str]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    source_format: str | None = None
+    pages: int | None = None
+    peak_rss_mb: float | None = None  # of the process that ran the task, for the benchmark
 
 
 TaskFunction = Callable[[Task, Settings], Outcome]
@@ -118,7 +121,15 @@ def outcome_of(task: Task, tables: dict[str, list[dict]], seconds: float, shard:
     doc = tables["documents"][0]
     counts = {name: len(rows) for name, rows in tables.items()}
     return Outcome(task.index, task.source_path, doc["status"], doc.get("error"), seconds, str(shard), cached,
-                   _columns(tables), counts)
+                   _columns(tables), counts, doc.get("source_format"), doc.get("n_pages"), _peak_rss_mb())
+
+
+def _peak_rss_mb() -> float | None:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def record_failure(task: Task, settings: Settings, message: str, seconds: float) -> Outcome:
