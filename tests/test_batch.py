@@ -143,3 +143,49 @@ def test_hung_crashing_and_hungry_files_fail_alone(tmp_path):
         shard = json.loads(Path(o.shard).read_text(encoding="utf-8"))
         assert shard["tables"]["documents"][0]["source_path"] == o.source_path
         assert shard["cacheable"] == (o.status == "ok")
+
+
+def test_streamed_tables_equal_one_shot_tables_across_chunks(monkeypatch, tmp_path):
+    """Chunked writing (flat memory) prints exactly what write_tables prints, extras included."""
+    import jixiao.output.stream as stream
+    from jixiao.output.writer import all_columns
+
+    results = [process_file(p, SEEDS).tables for p in sorted(SEEDS.glob("*.txt"))]
+    results[1]["documents"][0]["late_extra"] = "only here"
+    merged: dict[str, list[dict]] = {t: [] for t in TABLES}
+    for tables in results:
+        for name, rows in tables.items():
+            merged[name].extend(rows)
+    write_tables(tmp_path / "one", merged)
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 7)
+    sink = stream.TableStream(tmp_path / "chunked", {t: all_columns(t, merged[t]) for t in TABLES})
+    for tables in results:
+        sink.add(tables)
+    sink.close()
+    assert csv_bytes(tmp_path / "chunked") == csv_bytes(tmp_path / "one")
+    assert b"late_extra" in (tmp_path / "chunked" / "documents.csv").read_bytes()
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "chunked" / "jixiao.duckdb"), read_only=True)
+    assert con.execute("select count(*) from indicators").fetchone()[0] == len(merged["indicators"]) > 7
+    assert [p.name for p in (tmp_path / "chunked").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_progress_bar_shows_rate_and_failures_and_logs_each_file(tmp_path):
+    from io import StringIO
+
+    from rich.console import Console
+
+    from jixiao.batch.progress import BatchProgress
+    from jixiao.batch.task import Outcome
+
+    screen = StringIO()
+    console = Console(file=screen, force_terminal=True, width=120)
+    with BatchProgress(2, tmp_path / "jixiao.log", show=True, console=console) as progress:
+        progress.done(Outcome(0, "a.txt", "ok", None, 0.5, "s0"))
+        progress.done(Outcome(1, "b.pdf", "failed", "the file is empty (0 bytes)", 0.01, "s1"))
+        progress.progress.refresh()
+    shown = screen.getvalue()
+    assert "files/s" in shown and "1 failed" in shown and "2/2" in shown
+    log = (tmp_path / "jixiao.log").read_text(encoding="utf-8").splitlines()
+    assert log[1:3] == ["ok\t0.50s\ta.txt\t", "failed\t0.01s\tb.pdf\tthe file is empty (0 bytes)"]
