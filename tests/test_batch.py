@@ -189,3 +189,21 @@ def test_progress_bar_shows_rate_and_failures_and_logs_each_file(tmp_path):
     assert "files/s" in shown and "1 failed" in shown and "2/2" in shown
     log = (tmp_path / "jixiao.log").read_text(encoding="utf-8").splitlines()
     assert log[1:3] == ["ok\t0.50s\ta.txt\t", "failed\t0.01s\tb.pdf\tthe file is empty (0 bytes)"]
+
+
+def test_old_shards_of_a_changed_file_are_pruned(tmp_path):
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    work, out = tmp_path / "in", tmp_path / "out"
+    work.mkdir()
+    doc = work / "report.txt"
+    doc.write_bytes(sorted(SEEDS.glob("*.txt"))[4].read_bytes())
+    cache = out / ".jixiao" / "cache"
+    assert CliRunner().invoke(app, ["convert", str(work), "-o", str(out), "-q"]).exit_code == 0
+    first = {p.name for p in cache.glob("*.json")}
+    doc.write_bytes(doc.read_bytes() + "（修订）\n".encode())
+    assert CliRunner().invoke(app, ["convert", str(work), "-o", str(out), "-q"]).exit_code == 0
+    second = {p.name for p in cache.glob("*.json")}
+    assert len(first) == len(second) == 1 and first != second

@@ -48,6 +48,32 @@ def engine_outcomes(tasks: list[Task], settings: Settings, engine: str, workers:
     return LocalPool(settings, workers).imap(tasks)
 
 
+class _ColumnInterner:
+    """Share identical column lists between outcomes: 100k files must not mean 100k copies."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple, list[str]] = {}
+
+    def __call__(self, columns: dict[str, list[str]]) -> dict[str, list[str]]:
+        shared = {}
+        for name, cols in columns.items():
+            key = (name, *cols)
+            shared[name] = self._seen.setdefault(key, list(cols))
+        return shared
+
+
+def prune_cache(cache: Path, outcomes: list[Outcome]) -> int:
+    """Delete shards of earlier versions of this run's files (same path, other bytes/options)."""
+    used = {Path(o.shard).name for o in outcomes}
+    path_keys = {name.rsplit("-", 1)[-1] for name in used}
+    removed = 0
+    for shard in cache.glob("*.json"):
+        if shard.name not in used and shard.name.rsplit("-", 1)[-1] in path_keys:
+            shard.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def assemble(out: Path, outcomes: list[Outcome]) -> None:
     """Write the final tables from the shards, file by file in input order."""
     columns: dict[str, list[str]] = {}
@@ -76,11 +102,13 @@ def run_batch(files: list[tuple[Path, Path | None]], out: Path, settings: Settin
     tasks = [make_task(i, path, root) for i, (path, root) in enumerate(files)]
     result = BatchResult()
     by_index: dict[int, Outcome] = {}
+    intern = _ColumnInterner()
     header = f"engine={engine} workers={workers or 'auto'} force={settings.force}"
     with BatchProgress(len(tasks), out / "jixiao.log", show_progress, console, header) as progress:
         stream = engine_outcomes(tasks, settings, engine, workers, scheduler) if tasks else iter(())
         try:
             for outcome in stream:
+                outcome.columns = intern(outcome.columns)
                 by_index[outcome.index] = outcome
                 progress.done(outcome)
                 if strict and outcome.status == "failed":
@@ -94,6 +122,7 @@ def run_batch(files: list[tuple[Path, Path | None]], out: Path, settings: Settin
     if not result.stopped:
         assemble(out, result.outcomes)
         result.written = True
+        prune_cache(Path(settings.cache_dir), result.outcomes)
     return result
 
 

@@ -17,6 +17,14 @@ from jixiao.inputs import collect_inputs
 from jixiao.pipeline import PipelineOptions
 
 
+def available_cores() -> int:
+    """Cores this process may use (CPU affinity / container limits), not all the machine has."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
 class Engine(StrEnum):
     local = "local"
     dask = "dask"
@@ -63,7 +71,7 @@ def convert(
     settings = Settings(options=options, cache_dir=str(cache_dir(out)), force=force, timeout=timeout,
                         max_memory_mb=max_memory or None)
     show = not quiet and not as_json and sys.stderr.isatty()
-    result = run_batch(found.files, out, settings, engine=engine.value, workers=workers or os.cpu_count(),
+    result = run_batch(found.files, out, settings, engine=engine.value, workers=workers or available_cores(),
                        scheduler=scheduler, strict=strict, show_progress=show, console=err)
     outcomes = result.outcomes
     failed = result.failed
