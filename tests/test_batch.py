@@ -21,9 +21,10 @@ from jixiao.pipeline import PipelineOptions, process_file
 from jixiao.schema import TABLES
 
 
-def convert(inputs: list[Path], out: Path, *extra: str) -> subprocess.CompletedProcess:
+def convert(inputs: list[Path], out: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "jixiao", "convert", *map(str, inputs), "-o", str(out), "--json",
-                           *extra], capture_output=True, text=True, timeout=300)
+                           *extra], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env} if env else None)
 
 
 def csv_bytes(out: Path) -> dict[str, bytes]:
@@ -207,3 +208,16 @@ def test_old_shards_of_a_changed_file_are_pruned(tmp_path):
     assert CliRunner().invoke(app, ["convert", str(work), "-o", str(out), "-q"]).exit_code == 0
     second = {p.name for p in cache.glob("*.json")}
     assert len(first) == len(second) == 1 and first != second
+
+
+def test_existing_dask_scheduler_gives_the_same_output(corpus, parallel_run, tmp_path):
+    from distributed import LocalCluster
+
+    out, _ = parallel_run
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=40) as cluster:
+        proc = convert([corpus], tmp_path / "dask", "--engine", "dask", "--scheduler", cluster.scheduler_address)
+    assert proc.returncode == 0, proc.stderr
+    assert csv_bytes(tmp_path / "dask") == csv_bytes(out)
+    unreachable = convert([corpus], tmp_path / "nowhere", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9",
+                          env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s"})
+    assert unreachable.returncode == 2 and "cannot use the Dask scheduler" in unreachable.stderr

@@ -19,6 +19,28 @@ from jixiao.batch.task import Outcome, Settings, Task, record_failure, run_task
 _POOLS: dict[str, object] = {}
 
 
+class ClusterMismatch(RuntimeError):
+    """The Dask workers cannot run this jixiao (not installed there, or another version)."""
+
+
+def check_workers(client) -> None:
+    """Every worker must import the same jixiao pipeline version as this process."""
+    from jixiao import PIPELINE_VERSION
+
+    try:
+        # eval travels by reference (a builtin), so this works before jixiao is known to be there
+        found = client.run(eval, "__import__('jixiao').PIPELINE_VERSION")
+    except Exception as e:  # noqa: BLE001 - any failure means the same thing to the user
+        raise ClusterMismatch(f"the Dask workers cannot import jixiao ({type(e).__name__}: {e}); install this "
+                              "jixiao on every worker and make the input and output folders visible there") from e
+    if not found:
+        raise ClusterMismatch("the Dask cluster has no workers")
+    other = {w: v for w, v in found.items() if v != PIPELINE_VERSION}
+    if other:
+        raise ClusterMismatch(f"Dask workers run another jixiao pipeline version ({other}); this one is "
+                              f"{PIPELINE_VERSION} — install the same version everywhere")
+
+
 def run_task_isolated(task: Task, settings: Settings) -> Outcome:
     """run_task in an isolated child of this Dask worker (kept for the next task)."""
     if mp.current_process().daemon:
@@ -48,6 +70,7 @@ def dask_imap(tasks: Iterable[Task], settings: Settings, workers: int | None = N
                                    silence_logs=40)
             client = Client(cluster)
         try:
+            check_workers(client)
             futures = {client.submit(run_task_isolated, t, settings, pure=False, key=f"jixiao-file-{t.index}"): t
                        for t in tasks}
             for future in as_completed(futures):

@@ -57,7 +57,8 @@ def convert(
     per file: status, seconds, path, error.
 
     Exit code: 0 when every file converted, 1 when any file failed (its row in
-    documents.csv says why), 2 on bad usage (unknown option, no input files).
+    documents.csv says why), 2 on bad usage (unknown option, no input files, a Dask
+    cluster that cannot be reached or does not have this jixiao installed).
     """
     err = Console(stderr=True)
     found = collect_inputs(inputs, exclude=out)
@@ -71,8 +72,19 @@ def convert(
     settings = Settings(options=options, cache_dir=str(cache_dir(out)), force=force, timeout=timeout,
                         max_memory_mb=max_memory or None)
     show = not quiet and not as_json and sys.stderr.isatty()
-    result = run_batch(found.files, out, settings, engine=engine.value, workers=workers or available_cores(),
-                       scheduler=scheduler, strict=strict, show_progress=show, console=err)
+    try:
+        result = run_batch(found.files, out, settings, engine=engine.value, workers=workers or available_cores(),
+                           scheduler=scheduler, strict=strict, show_progress=show, console=err)
+    except OSError as e:  # the Dask scheduler cannot be reached
+        err.print(f"cannot use the Dask scheduler {scheduler}: {e}", markup=False)
+        raise typer.Exit(2) from e
+    except RuntimeError as e:
+        from jixiao.batch.dask_engine import ClusterMismatch
+
+        if not isinstance(e, ClusterMismatch):
+            raise
+        err.print(str(e), markup=False)
+        raise typer.Exit(2) from e
     outcomes = result.outcomes
     failed = result.failed
     summary = {
