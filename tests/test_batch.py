@@ -221,3 +221,14 @@ def test_existing_dask_scheduler_gives_the_same_output(corpus, parallel_run, tmp
     unreachable = convert([corpus], tmp_path / "nowhere", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9",
                           env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s"})
     assert unreachable.returncode == 2 and "cannot use the Dask scheduler" in unreachable.stderr
+
+
+def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path):
+    """A broken environment (here: a main module that cannot be re-imported) is not a bad file."""
+    script = "import sys; sys.argv = ['jixiao', 'convert', sys.argv[1], '-o', sys.argv[2], '-q']\n" \
+             "from jixiao.cli import app\napp()\n"
+    proc = subprocess.run([sys.executable, "-", str(sorted(SEEDS.glob("*.txt"))[4]), str(tmp_path / "out")],
+                          input=script, capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert proc.returncode == 2
+    assert "worker process could not start" in proc.stderr

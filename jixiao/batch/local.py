@@ -21,6 +21,12 @@ from multiprocessing.connection import wait
 
 from jixiao.batch.task import Outcome, Settings, Task, TaskFunction, record_failure, run_task
 
+STARTUP_TIMEOUT = 120.0
+
+
+class WorkerStartError(RuntimeError):
+    """Worker processes cannot start at all (broken environment)."""
+
 
 def _context() -> mp.context.BaseContext:
     if sys.platform.startswith("linux"):
@@ -43,6 +49,7 @@ def limit_memory(max_memory_mb: int | None) -> None:
 def _worker_main(conn, settings: Settings, func: TaskFunction) -> None:  # pragma: no cover - in the child
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     limit_memory(settings.max_memory_mb)
+    conn.send("ready")
     while True:
         try:
             task = conn.recv()
@@ -68,9 +75,22 @@ class _Worker:
         self.proc = ctx.Process(target=_worker_main, args=(child, settings, func), daemon=True)
         self.proc.start()
         child.close()
+        self._await_ready()
         self.task: Task | None = None
         self.started = 0.0
         self.done = 0
+
+    def _await_ready(self) -> None:
+        """A worker that cannot even start is a broken installation, not a bad file: stop the run."""
+        try:
+            ready = self.conn.poll(STARTUP_TIMEOUT) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.proc.kill()
+            self.proc.join()
+            raise WorkerStartError(f"a worker process could not start (exit code {self.proc.exitcode}); "
+                                   "see the messages above — run jixiao from an installed command or a script file")
 
     def assign(self, task: Task) -> None:
         self.task, self.started = task, time.monotonic()

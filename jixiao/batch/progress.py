@@ -53,9 +53,10 @@ class BatchProgress:
         self.progress.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         self.progress.stop()
-        self.log.write(f"# finished in {time.monotonic() - self.start:.1f} s, {self.failed} failed\n")
+        ended = "finished" if exc_type is None else f"interrupted ({exc_type.__name__})"
+        self.log.write(f"# {ended} after {time.monotonic() - self.start:.1f} s, {self.failed} failed\n")
         self.log.close()
 
     def done(self, outcome: Outcome) -> None:

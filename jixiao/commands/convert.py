@@ -75,13 +75,17 @@ def convert(
     try:
         result = run_batch(found.files, out, settings, engine=engine.value, workers=workers or available_cores(),
                            scheduler=scheduler, strict=strict, show_progress=show, console=err)
+    except KeyboardInterrupt:
+        err.print("interrupted: finished files are cached in OUT/.jixiao/cache; run the same command again to resume")
+        raise typer.Exit(130) from None
     except OSError as e:  # the Dask scheduler cannot be reached
         err.print(f"cannot use the Dask scheduler {scheduler}: {e}", markup=False)
         raise typer.Exit(2) from e
     except RuntimeError as e:
         from jixiao.batch.dask_engine import ClusterMismatch
+        from jixiao.batch.local import WorkerStartError
 
-        if not isinstance(e, ClusterMismatch):
+        if not isinstance(e, ClusterMismatch | WorkerStartError):
             raise
         err.print(str(e), markup=False)
         raise typer.Exit(2) from e

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from jixiao.output.writer import _atomic_path, frame, to_csv_text
 from jixiao.schema import TABLES
 
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 5_000
 
 
 class _TableSink:
