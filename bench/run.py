@@ -169,7 +169,8 @@ def report(args, notes, sources, runs, plumber, camelot_result, files) -> str:
         "",
         f"Produced by `python bench/run.py --n {args.n}` on {datetime.now():%Y-%m-%d %H:%M}: "
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
-        "Re-run it to refresh this page; numbers from one machine only.",
+        f"Load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} (a busy machine makes the "
+        "figures, above all the 2-worker speed-up, worse). Re-run it to refresh this page.",
         "",
         f"Corpus: {len(files)} documents built round-robin from "
         + ", ".join(f"{len(v)} {k}" for k, v in sorted(sources.items())) + " source files.",
