@@ -39,7 +39,10 @@ def frame(table: str, rows: Iterable[dict], cols: list[str] | None = None) -> pd
             df[c] = df[c].map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else bool(v))
             df[c] = df[c].astype("boolean")
         else:
-            df[c] = df[c].map(_as_text).astype("string")
+            # from the rows' own values: a DataFrame column infers one dtype from all its values,
+            # and 1 printed as "1.0" because a neighbour was a float would make the text depend on
+            # which rows share a chunk (streamed output must equal one-shot output)
+            df[c] = pd.array([_as_text(r.get(c)) for r in rows], dtype="string") if rows else df[c].astype("string")
     return df
 
 
