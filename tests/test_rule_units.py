@@ -34,7 +34,7 @@ def rules(only: str, forms=(), indicators=(), **tables) -> list[dict]:
 
 def scored(*scores, weights=None, **kw):
     weights = weights or [None] * len(scores)
-    return [ind(row_no=i + 1, level3=f"指标{i}", score=s, weight=w, **kw) for i, (s, w) in enumerate(zip(scores, weights))]
+    return [ind(row_no=i + 1, level3=f"指标{i}", score=s, weight=w, **kw) for i, (s, w) in enumerate(zip(scores, weights, strict=True))]
 
 
 def test_score_total_fires_and_not():
