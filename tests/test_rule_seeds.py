@@ -122,3 +122,14 @@ def test_findings_let_a_person_find_the_spot(seed_results):
 def test_facts_rows_written(seed_results):
     facts = seed_results["003"].tables["facts"]
     assert any(f["label"] == "基本支出" and f["value"] == pytest.approx(555.6) for f in facts)
+
+
+def test_000_prose_actual_income_vs_table(seed_results):
+    (f,) = findings(seed_results, "000", "NARRATIVE_MISMATCH")
+    assert f["observed"] == pytest.approx(3637.82) and f["expected"] == pytest.approx(3564.5)
+
+
+def test_000_projects_table_total_does_not_add_up(seed_results):
+    sums = [f for f in findings(seed_results, "000", "SUM_MISMATCH") if f["row_label"] == "金额合计"]
+    assert any(f["observed"] == pytest.approx(1770.35) and f["expected"] == pytest.approx(1818.34541) for f in sums)
+    assert any(f["observed"] == pytest.approx(1862.35) for f in sums)
