@@ -39,8 +39,8 @@ def converted(tmp_path_factory, seed_results):
     return out
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
 def test_report_renders_without_console_errors(converted, tmp_path):
+    assert Path(CHROMIUM).exists(), "headless Chromium is needed: apt-get install chromium (scripts/system-deps.sh)"
     bad = tmp_path / "bad.html"
     bad.write_text("<html><body><script>undefinedFunctionCall();</script></body></html>", encoding="utf-8")
     assert console_errors(bad, tmp_path), "the check must see a deliberate JS error"
