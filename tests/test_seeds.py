@@ -22,13 +22,14 @@ def indicators_of(result, form_no: int):
 
 # ---- forms per file and indicators per form ------------------------------------------
 
-FORMS_PER_FILE = {"000": 1, "001": 21, "002": 14, "003": 1, "004": 0}
+# 001: 21 绩效目标表 plus its 政府采购预算 and 固定资产占用情况 tables as budget_summary forms
+FORMS_PER_FILE = {"000": 1, "001": 23, "002": 14, "003": 1, "004": 0}
 
 INDICATORS_PER_FORM = {
     # 000 lines 415-833: 13 部门管理 rows, 4 部门产出 rows, 8 部门效果 rows (incl. two 不适用)
     "000": [25],
     # 001: one count per 绩效目标表, in order (form 4 lists 项目资金 twice, form 20 has a row without 三级指标)
-    "001": [5, 5, 6, 6, 5, 5, 5, 5, 5, 5, 7, 5, 6, 7, 5, 5, 6, 5, 5, 5, 6],
+    "001": [5, 5, 6, 6, 5, 5, 5, 5, 5, 5, 7, 5, 6, 7, 5, 5, 6, 5, 5, 5, 6, 0, 0],
     # 002: the fourteen 项目绩效自评表
     "002": [5, 6, 5, 4, 3, 3, 5, 6, 4, 4, 3, 4, 5, 5],
     # 003 lines 426-703 (评分表 and its 续 page): 3 投入 + 12 过程 + 6 产出 + 4 效果
@@ -53,7 +54,8 @@ def test_indicators_per_form(seed_results, seed):
 
 def test_form_types_and_subjects(seed_results):
     assert [f["form_type"] for f in forms_of(seed_results["002"])] == ["project_self_eval"] * 14
-    assert [f["form_type"] for f in forms_of(seed_results["001"])] == ["target_table"] * 21
+    assert [f["form_type"] for f in forms_of(seed_results["001"])] == ["target_table"] * 21 + ["budget_summary"] * 2
+    assert forms_of(seed_results["001"])[22]["title"] == "大厂回族自治县县直部门固定资产占用情况表"  # line 1350
     assert forms_of(seed_results["000"])[0]["form_type"] == "dept_self_eval"
     assert forms_of(seed_results["003"])[0]["form_type"] == "dept_self_eval"
     # 002 line 13, 43, 405: 项目名称

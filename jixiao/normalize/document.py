@@ -54,6 +54,15 @@ def _table_pages(table: Table) -> list[int]:
     return sorted(set(pages))
 
 
+def _caption_title(rows: list[list[str]]) -> str:
+    """A table's own title when its first rows are one-cell captions (…占用情况表)."""
+    for row in rows[:3]:
+        cells = [one_line(c) for c in row if squash(c)]
+        if len(cells) == 1 and re.search(r"表$", cells[0]):
+            return cells[0]
+    return ""
+
+
 def segment_forms(document: Document) -> list[F.FormDraft]:
     """Walk the blocks in reading order and assemble forms from their tables."""
     drafts: list[F.FormDraft] = []
@@ -65,6 +74,8 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
             recent = (recent + [block.text])[-8:]
             continue
         rows = block.logical_rows()
+        # money tables want the true grid (spans filled) when the format knows spans
+        money_rows = rows if block.ragged else block.grid(fill=True)
         title = _title_of(block, recent)
         kind = F.classify_table(rows, title)
         pages = _table_pages(block)
@@ -105,10 +116,12 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                 elif amounts is not None:
                     kind_a = amounts.classify_table(seg.title, seg.rows)
                     if kind_a:
-                        open_dept.amount_tables.append((seg.title, seg.rows, row_pages[seg.start:]))
+                        open_dept.amount_tables.append((seg.title, [money_rows[i] for i in seg.indices],
+                                                        [row_pages[i] for i in seg.indices]))
         elif amounts is not None and amounts.classify_table(one_line(block.title), rows):
-            form = F.FormDraft(form_type="budget_summary", title=one_line(block.title) or title, pages=pages)
-            form.amount_tables.append((one_line(block.title), rows, row_pages))
+            t_title = _caption_title(rows) or one_line(block.title) or title
+            form = F.FormDraft(form_type="budget_summary", title=t_title, pages=pages)
+            form.amount_tables.append((t_title, money_rows, row_pages))
             drafts.append(form)
         recent = []
     return drafts

@@ -119,6 +119,8 @@ def form_row(draft: FormDraft, doc_id: str, form_id: str, amounts: list[dict]) -
         budget_initial = _pick(amounts, ("expenditure",), ("budget_initial",))
         budget = _pick(amounts, ("expenditure",), ("budget_adjusted", "budget"))
         executed = _pick(amounts, ("expenditure",), ("final", "executed"))
+        if budget is None and budget_initial is None and executed is None:
+            executed = _pick(amounts, ("expenditure",), ("value",))  # a 决算 table: 支出合计 is what was spent
     bands = parse_grade_bands(draft.band_text) if draft.band_text else None
     grade_raw = one_line(draft.grade_text) or None
     pages = draft.pages

@@ -25,6 +25,7 @@ class Segment:
     title: str
     rows: list[list[str]] = field(default_factory=list)
     start: int = 0  # index of the first row in the source table
+    indices: list[int] = field(default_factory=list)  # source row index of each row
 
 
 def is_title_row(row: list[str]) -> bool:
@@ -50,5 +51,6 @@ def split_segments(rows: list[list[str]]) -> list[Segment]:
         if (is_header_start(row) or is_indicator_header(row)) and not after_title and segments[-1].rows:
             segments.append(Segment(title="", start=i))
         segments[-1].rows.append(row)
+        segments[-1].indices.append(i)
         after_title = False
     return [s for s in segments if s.rows or s.title]
