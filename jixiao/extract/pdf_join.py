@@ -30,12 +30,34 @@ def column_edges(table: Table) -> list[float]:
 
 
 def same_columns(a: Table, b: Table, tol: float = 4.0) -> bool:
-    if a.n_cols != b.n_cols or a.ragged or b.ragged:
+    """Same frame, and one table's column rules are a subset of the other's.
+
+    A header row left alone at the foot of a page has fewer rules than the body on the
+    next page; it still belongs to it.
+    """
+    if a.ragged or b.ragged:
         return False
     ea, eb = column_edges(a), column_edges(b)
-    if len(ea) != len(eb) or not ea:
+    if len(ea) < 2 or len(eb) < 2 or abs(ea[0] - eb[0]) > tol or abs(ea[-1] - eb[-1]) > tol:
         return False
-    return all(abs(x - y) <= tol for x, y in zip(ea, eb, strict=True))
+    small, big = (ea, eb) if len(ea) <= len(eb) else (eb, ea)
+    return all(any(abs(x - y) <= tol for y in big) for x in small)
+
+
+def regrid(t: Table, edges: list[float], tol: float = 4.0) -> Table:
+    """The table on a finer set of column edges (spans widen where it had no rule)."""
+    own = column_edges(t)
+    if len(own) == len(edges):
+        return t
+
+    def index(x: float) -> int:
+        return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
+
+    cells = []
+    for c in t.cells:
+        start, stop = index(own[c.col]), index(own[c.col + c.colspan])
+        cells.append(replace(c, col=start, colspan=max(1, stop - start)))
+    return replace(t, cells=cells, n_cols=len(edges) - 1)
 
 
 def _last_page(t: Table) -> int | None:
@@ -91,6 +113,9 @@ def _row_texts(t: Table, r: int) -> list[str]:
 
 def append_table(first: Table, second: Table) -> Table:
     """``first`` followed by the rows of ``second``, minus a repeated header, split row merged."""
+    ea, eb = column_edges(first), column_edges(second)
+    edges = ea if len(ea) >= len(eb) else eb
+    first, second = regrid(first, edges), regrid(second, edges)
     skip = 0
     for k in (2, 1):
         if first.n_rows >= k and second.n_rows > k and all(
