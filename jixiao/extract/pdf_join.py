@@ -159,6 +159,8 @@ def _is_split_row(first: Table, second: Table, skip: int) -> bool:
     prev = [clean(x) for x in first.grid(fill=True)[first.n_rows - 1]]
     if len(nxt) != len(prev) or nxt[0] or not any(nxt):
         return False
+    own_prev = [clean(x) for x in first.grid()[first.n_rows - 1]]
     filled_next = [i for i, t in enumerate(nxt) if t]
-    filled_prev = [i for i, t in enumerate(prev) if t]
-    return all(prev[i] for i in filled_next) and len(filled_next) < len(filled_prev)
+    filled_prev = [i for i, t in enumerate(own_prev) if t]
+    # a new row under vertical merges still fills most of its cells; a split row's tail does not
+    return all(prev[i] for i in filled_next) and 2 * len(filled_next) <= len(filled_prev)

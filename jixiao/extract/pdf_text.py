@@ -14,6 +14,9 @@ from jixiao.model import BBox, Paragraph
 from jixiao.normalize.text import clean
 
 
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
 @dataclass
 class Word:
     """A run of text with its box (top-left origin)."""
@@ -48,7 +51,8 @@ class Line:
         out = ""
         prev: Word | None = None
         for w in self.words:
-            if prev is not None and w.x0 - prev.x1 > 0.35 * w.height and not out.endswith(" "):
+            cjk = _CJK.search(prev.text[-1:]) or _CJK.search(w.text[:1]) if prev is not None else True
+            if prev is not None and not cjk and w.x0 - prev.x1 > 0.5 * w.height and not out.endswith(" "):
                 out += " "
             out += w.text
             prev = w
@@ -80,8 +84,8 @@ def group_lines(words: list[Word]) -> list[Line]:
     lines: list[Line] = []
     for w in sorted(words, key=lambda w: (w.cy, w.x0)):
         for line in reversed(lines[-3:]):
-            ref = line.words[-1]
-            if abs(w.cy - (line.top + line.bottom) / 2) <= 0.5 * min(w.height, ref.height):
+            overlap = min(w.bottom, line.bottom) - max(w.top, line.top)
+            if overlap >= 0.5 * min(w.height, line.height):
                 line.words.append(w)
                 break
         else:
@@ -92,7 +96,11 @@ def group_lines(words: list[Word]) -> list[Line]:
     return lines
 
 
-_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+def _first_token_width(text: str, size: float) -> float:
+    """Estimated width of what a line breaker could not split off the start of ``text``."""
+    m = re.match(r"[^\u4e00-\u9fff]+[\u4e00-\u9fff]?|.", text)
+    token = m.group(0) if m else ""
+    return sum(size if _CJK.match(ch) else 0.55 * size for ch in token) + 0.3 * size
 
 
 def cell_text(words: list[Word], right_edge: float) -> str:
@@ -105,7 +113,8 @@ def cell_text(words: list[Word], right_edge: float) -> str:
             out = t
             continue
         prev = lines[i - 1]
-        wrapped = right_edge - prev.x1 < 2.2 * prev.height
+        room = right_edge - prev.x1
+        wrapped = (room < 2.6 * prev.height or room < _first_token_width(t, prev.height)) and not out.endswith("。")
         if wrapped:
             joiner = "" if (_CJK.search(out[-1:] or "") or _CJK.search(t[:1])) else " "
             if out.endswith("-") or out.endswith(("/", "%")):
