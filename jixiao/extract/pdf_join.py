@@ -157,10 +157,24 @@ def _is_split_row(first: Table, second: Table, skip: int) -> bool:
         return False
     nxt = [clean(x) for x in second.grid()[skip]]
     prev = [clean(x) for x in first.grid(fill=True)[first.n_rows - 1]]
-    if len(nxt) != len(prev) or nxt[0] or not any(nxt):
+    if len(nxt) != len(prev) or not any(nxt):
         return False
+    if nxt[0]:
+        return _cut_with_numbers_left(first, nxt)
     own_prev = [clean(x) for x in first.grid()[first.n_rows - 1]]
     filled_next = [i for i, t in enumerate(nxt) if t]
     filled_prev = [i for i, t in enumerate(own_prev) if t]
     # a new row under vertical merges still fills most of its cells; a split row's tail does not
     return all(prev[i] for i in filled_next) and 2 * len(filled_next) <= len(filled_prev)
+
+
+_NUMBER = re.compile(r"^[-+]?\d[\d,.]*%?$")
+
+
+def _cut_with_numbers_left(first: Table, nxt: list[str]) -> bool:
+    """A row cut mid-text: its short numeric cells stayed on the first page, every text cell goes on."""
+    own = [clean(x) for x in first.grid()[first.n_rows - 1]]
+    if not all(own[i] for i, t in enumerate(nxt) if t):
+        return False
+    dropped = [own[i] for i, t in enumerate(nxt) if own[i] and not t]
+    return bool(dropped) and all(_NUMBER.match(d) for d in dropped)
