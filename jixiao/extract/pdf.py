@@ -34,7 +34,8 @@ def open_pdf(path: Path):
     except PDFPasswordIncorrect as e:
         raise ExtractionError(PASSWORD_MESSAGE) from e
     except Exception as e:  # pdfminer raises many unrelated types for damaged files
-        if "password" in str(e).lower() or type(e).__name__ == "PDFPasswordIncorrect":
+        chain = [e, e.__cause__, e.__context__, *[a for a in e.args if isinstance(a, BaseException)]]
+        if any(isinstance(x, PDFPasswordIncorrect) or "password" in str(x).lower() for x in chain if x):
             raise ExtractionError(PASSWORD_MESSAGE) from e
         raise ExtractionError(f"damaged PDF, cannot be read ({type(e).__name__}): re-download or re-export it") from e
     if not pdf.pages:

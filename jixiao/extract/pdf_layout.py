@@ -7,11 +7,11 @@ them back into points).
 
 from __future__ import annotations
 
-from jixiao.extract.pdf_grid import Grid, Seg, find_grids
-from jixiao.extract.pdf_text import Line, Word, cell_text, group_lines, is_page_number, paragraphs, words_in
 import re
 from dataclasses import replace
 
+from jixiao.extract.pdf_grid import Grid, Seg, find_grids
+from jixiao.extract.pdf_text import Line, Word, cell_text, group_lines, is_page_number, paragraphs, words_in
 from jixiao.extract.txt import heading_level
 from jixiao.model import Block, Cell, Paragraph, Table
 

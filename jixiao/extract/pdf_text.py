@@ -13,7 +13,6 @@ from jixiao.extract.txt import heading_level
 from jixiao.model import BBox, Paragraph
 from jixiao.normalize.text import clean
 
-
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
@@ -174,7 +173,7 @@ def bad_text_share(text: str) -> float:
         return 0.0
     cids = re.findall(r"\(cid:\d+\)", body)
     rest = re.sub(r"\(cid:\d+\)", "", body)
-    bad = len(cids) + sum(1 for ch in rest if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
+    bad = len(cids) + sum(1 for ch in rest if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd" or ord(ch) < 32)
     return bad / (len(cids) + len(rest))
 
 
