@@ -264,7 +264,18 @@ def amounts_from_rows(rows: list[list[str]], *, title: str = "", unit_hint: str 
             if p:
                 children.setdefault(p, []).append(j)
         parent_item = None
-        for row_index, row, aligned in data:
+        numbered = _numbering_levels([one_line(r[lab]) if lab < len(r) else "" for _, r, _ in data])
+        stack: list[tuple[int, str]] = []
+        child_count: dict[str, int] = {}
+        for lvl, lab_text in numbered:
+            if lvl is None:
+                continue
+            stack = [s for s in stack if s[0] < lvl]
+            if stack:
+                child_count[stack[-1][1]] = child_count.get(stack[-1][1], 0) + 1
+            stack.append((lvl, lab_text))
+        stack = []
+        for (row_index, row, aligned), (level, _) in zip(data, numbered, strict=True):
             label = one_line(row[lab]) if lab < len(row) else ""
             if not label:
                 label = next((one_line(c) for c in row if squash(c) and _num(c) is None
@@ -273,10 +284,19 @@ def amounts_from_rows(rows: list[list[str]], *, title: str = "", unit_hint: str 
                 continue
             is_total = bool(TOTAL.search(squash(label)))
             item_parent = None
+            item_relation = None
             if QIZHONG_PREFIX.match(squash(label)):
-                item_parent = parent_item
+                item_parent, item_relation = parent_item, "part"
+            elif level is not None:  # 一、 > 1. > （1）: a numbered item belongs to the one above it
+                stack = [s for s in stack if s[0] < level]
+                if stack:
+                    item_parent = stack[-1][1]
+                    item_relation = "sum" if child_count.get(item_parent, 0) >= 2 else "part"
+                stack.append((level, label))
+                parent_item = label
             elif not is_total:
                 parent_item = label
+                stack = []
             qty_unit = _quantity_unit(label)
             for j in value_cols:
                 raw = row[j] if j < len(row) else ""
@@ -301,10 +321,26 @@ def amounts_from_rows(rows: list[list[str]], *, title: str = "", unit_hint: str 
                     "unit": unit, "is_total": is_total, "table_no": table_no, "row_no": row_index + 1,
                     "col_no": j + 1, "item_parent": item_parent,
                     "measure_parent": parent if parent and aligned else None,
-                    "relation": (("sum" if n_parts >= 2 else "part") if parent else None) if aligned else None,
+                    "relation": ((("sum" if n_parts >= 2 else "part") if parent else None) if aligned else None)
+                    or item_relation,
                     "value_raw": one_line(raw), "page": (row_pages[row_index] if row_pages and row_index < len(row_pages) else None),
                     "side": side_no,
                 })
+    return out
+
+
+_LEVELS = [(1, re.compile(r"^[一二三四五六七八九十]+[、.．]")), (2, re.compile(r"^[（(][一二三四五六七八九十]+[)）]")),
+           (3, re.compile(r"^\d{1,2}[、.．](?!\d)")), (4, re.compile(r"^[（(]\d{1,2}[)）]"))]
+
+
+def _numbering_levels(labels: list[str]) -> list[tuple[int | None, str]]:
+    """Outline level of each row label (一、 / （一） / 1. / （1）), only when the table has 一、 items."""
+    out = []
+    for t in labels:
+        s = squash(t)
+        out.append((next((lvl for lvl, pat in _LEVELS if pat.match(s)), None), t))
+    if not any(lvl == 1 for lvl, _ in out):
+        return [(None, t) for _, t in out]
     return out
 
 

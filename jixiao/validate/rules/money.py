@@ -93,14 +93,11 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
         if abs(s - total) > slack(total, *values, factor=ctx.tolerance):
             yield _amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
                                   f"“{parent}”{fmt(total)} 与各分项之和 {fmt(s)} 不符", s, total)
-    linked = {(_key(r), _col_key(r)) for r in amounts if txt(r.get("item_parent"))}
-    for key, rows in tables.items():
+    for rows in tables.values():
         cols: dict[tuple, list[dict]] = {}
         for r in rows:
             cols.setdefault(_col_key(r), []).append(r)
-        for col, cells in cols.items():
-            if (key, col) in linked:
-                continue
+        for cells in cols.values():
             cells.sort(key=lambda r: num(r.get("row_no")) or 0)
             start = 0
             for i, r in enumerate(cells):
