@@ -1,7 +1,9 @@
 """Finding the input files: files and folders (recursive), in a stable order.
 
-Hidden files, our own output and editor lock files are skipped; symlink loops and
-unreadable folders are reported, never followed forever.
+Hidden files, our own output and editor lock files are skipped. Folder symlinks are not
+followed (no endless loops); file symlinks that loop or dangle, pipes and other odd
+entries are kept, so the batch gives each a failed row saying what is wrong; unreadable
+folders are reported as problems.
 """
 
 from __future__ import annotations
@@ -46,18 +48,26 @@ def collect_inputs(paths: list[Path], exclude: Path | None = None) -> InputSet:
                 dirnames[:] = sorted(n for n in dirnames if not n.startswith("."))
                 for name in sorted(filenames):
                     f = d / name
-                    if not _wanted(f) or (f.is_symlink() and not f.exists()):
+                    if not _wanted(f):
                         continue
-                    key = str(f.resolve()) if f.exists() else str(f)
+                    key = _identity(f)
                     if key not in seen and not f.is_dir():
                         seen.add(key)
                         found.files.append((f, root))
         else:
-            key = str(p.resolve())
+            key = _identity(p)
             if key not in seen:
                 seen.add(key)
                 found.files.append((p, p.parent))
     return found
+
+
+def _identity(p: Path) -> str:
+    """The real path for de-duplication; a looping or dangling link is its own identity."""
+    try:
+        return str(p.resolve(strict=True))
+    except (OSError, RuntimeError):
+        return str(p.absolute())
 
 
 def _inside(d: Path, folder: Path) -> bool:

@@ -86,8 +86,7 @@ class Table:
             k = 0
             while k < self.n_cols:
                 c = cover.get((r, k))
-                if c is None:
-                    row.append("")
+                if c is None:  # no cell here (Word's gridBefore/gridAfter): Word writes nothing
                     k += 1
                     continue
                 row.append(c.text if c.row == r else "")

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from jixiao.batch import Settings, cache_dir, run_batch
+from jixiao.extract.base import ExtractOptions
 from jixiao.inputs import collect_inputs
-from jixiao.output.writer import write_tables
-from jixiao.pipeline import PipelineOptions, process_file
-from jixiao.schema import TABLES
+from jixiao.pipeline import PipelineOptions
+
+
+def available_cores() -> int:
+    """Cores this process may use (CPU affinity / container limits), not all the machine has."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
 
 
 def convert(
@@ -22,47 +36,83 @@ def convert(
     tolerance: float = typer.Option(1.0, help="Widen the rounding tolerance by this factor (1 = SCHEMA.md's)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    workers: int = typer.Option(0, "--workers", "-j", min=0,
+                                help="Worker processes (0 = one per CPU core)."),
+    engine: Engine = typer.Option(Engine.local, help="local: process pool on this machine; dask: Dask distributed."),
+    scheduler: str = typer.Option(None, help="With --engine dask: address of an existing scheduler "
+                                  "(tcp://host:8786); default starts a LocalCluster."),
+    timeout: float = typer.Option(120.0, min=1.0, help="Seconds per file before it is given up as failed."),
+    max_memory: int = typer.Option(0, "--max-memory", min=0,
+                                   help="Memory limit per worker in MB (address space); 0 = no limit."),
+    max_pages: int = typer.Option(1000, "--max-pages", min=1, help="Pages read per PDF at most."),
+    force: bool = typer.Option(False, "--force", help="Redo every file, ignoring the cache in OUT/.jixiao/cache."),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first failed file (exit 1, no tables written)."),
 ) -> None:
     """Convert reports (PDF, Word, Excel, text) into the contract's tables.
 
+    Files run in parallel (one process per core, or on Dask with --engine dask), each with
+    a time limit; a bad file becomes a failed row in documents.csv and the run goes on.
+    Finished files are cached in OUT/.jixiao/cache, so re-running after an interruption
+    only converts what is new or changed (--force redoes all). OUT/jixiao.log has one line
+    per file: status, seconds, path, error.
+
     Exit code: 0 when every file converted, 1 when any file failed (its row in
-    documents.csv says why), 2 on bad usage.
+    documents.csv says why), 2 on bad usage (unknown option, no input files, a Dask
+    cluster that cannot be reached or does not have this jixiao installed).
     """
     err = Console(stderr=True)
     found = collect_inputs(inputs, exclude=out)
-    options = PipelineOptions(tolerance=tolerance)
-    tables: dict[str, list[dict]] = {t: [] for t in TABLES}
+    if not found.files:
+        err.print("no input files found: " + "; ".join(found.problems or [str(p) for p in inputs]))
+        raise typer.Exit(2)
+    if scheduler and engine is not Engine.dask:
+        err.print("--scheduler needs --engine dask")
+        raise typer.Exit(2)
+    options = PipelineOptions(extract=ExtractOptions(max_pages=max_pages, timeout=timeout), tolerance=tolerance)
+    settings = Settings(options=options, cache_dir=str(cache_dir(out)), force=force, timeout=timeout,
+                        max_memory_mb=max_memory or None)
     show = not quiet and not as_json and sys.stderr.isatty()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err, disable=not show) as progress:
-        task = progress.add_task("converting", total=len(found.files))
-        for path, root in found.files:
-            progress.update(task, description=f"converting {path.name[:40]}")
-            result = process_file(path, root, options)
-            for name, rows in result.tables.items():
-                tables.setdefault(name, []).extend(rows)
-            progress.advance(task)
-    write_tables(out, tables)
-    docs = tables["documents"]
-    failed = [d for d in docs if d["status"] == "failed"]
+    try:
+        result = run_batch(found.files, out, settings, engine=engine.value, workers=workers or available_cores(),
+                           scheduler=scheduler, strict=strict, show_progress=show, console=err)
+    except KeyboardInterrupt:
+        err.print("interrupted: finished files are cached in OUT/.jixiao/cache; run the same command again to resume")
+        raise typer.Exit(130) from None
+    except OSError as e:  # the Dask scheduler cannot be reached
+        err.print(f"cannot use the Dask scheduler {scheduler}: {e}", markup=False)
+        raise typer.Exit(2) from e
+    except RuntimeError as e:
+        from jixiao.batch.dask_engine import ClusterMismatch
+        from jixiao.batch.local import WorkerStartError
+
+        if not isinstance(e, ClusterMismatch | WorkerStartError):
+            raise
+        err.print(str(e), markup=False)
+        raise typer.Exit(2) from e
+    outcomes = result.outcomes
+    failed = result.failed
     summary = {
-        "files": len(docs), "ok": sum(d["status"] == "ok" for d in docs),
-        "partial": sum(d["status"] == "partial" for d in docs), "failed": len(failed),
-        "forms": len(tables["forms"]), "indicators": len(tables["indicators"]),
-        "findings": len(tables["findings"]), "out": str(out),
-        "failures": [{"path": d["source_path"], "error": d["error"]} for d in failed],
+        "files": len(outcomes), "ok": sum(o.status == "ok" for o in outcomes),
+        "partial": sum(o.status == "partial" for o in outcomes), "failed": len(failed),
+        "cached": sum(o.cached for o in outcomes),
+        "forms": result.count("forms"), "indicators": result.count("indicators"),
+        "findings": result.count("findings"), "out": str(out),
+        "failures": [{"path": o.source_path, "error": o.error} for o in failed],
         "input_problems": found.problems,
+        "stopped_early": result.stopped,
     }
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     elif not quiet:
         err.print(f"{summary['files']} files ({summary['ok']} ok, {summary['partial']} partial, "
-                  f"{summary['failed']} failed), {summary['forms']} forms, {summary['indicators']} indicators, "
-                  f"{summary['findings']} findings -> {out}")
+                  f"{summary['failed']} failed, {summary['cached']} from cache), {summary['forms']} forms, "
+                  f"{summary['indicators']} indicators, {summary['findings']} findings -> {out}")
         for f in summary["failures"]:
-            err.print(f"  failed: {f['path']}: {f['error']}")
+            err.print(f"  failed: {f['path']}: {f['error']}", markup=False, highlight=False, soft_wrap=True)
         for p in found.problems:
-            err.print(f"  skipped: {p}")
+            err.print(f"  skipped: {p}", markup=False, highlight=False, soft_wrap=True)
+        if result.stopped:
+            err.print("stopped at the first failure (--strict); no tables written")
     raise typer.Exit(1 if failed else 0)
 
 

@@ -93,6 +93,8 @@ def _sniff_ole(path: Path, head: bytes) -> str:
     """Old binary Office: a Word file holds a 'WordDocument' stream, Excel a 'Workbook'."""
     with open(path, "rb") as fh:
         data = fh.read(2_000_000)
+    if "EncryptedPackage".encode("utf-16-le") in data:  # an encrypted .docx/.xlsx is an OLE file
+        return "xlsx" if path.suffix.lower() in (".xlsx", ".xls") else "docx"
     if "WordDocument".encode("utf-16-le") in data:
         return "doc"
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:

@@ -20,17 +20,15 @@ import pyarrow.parquet as pq
 from jixiao.schema import BOOLEAN, INTEGER, NUMERIC, TABLES, columns
 
 
-def frame(table: str, rows: Iterable[dict]) -> pd.DataFrame:
+def frame(table: str, rows: Iterable[dict], cols: list[str] | None = None) -> pd.DataFrame:
     """Rows (dicts) as a typed DataFrame with the contract's columns first.
 
-    Columns a row carries beyond the contract's are kept after them, in first-seen order.
+    Columns a row carries beyond the contract's are kept after them, in first-seen order;
+    `cols` fixes the columns instead (streaming writes know them in advance).
     """
     rows = list(rows)
-    cols = list(columns(table))
-    for r in rows:
-        for k in r:
-            if k not in cols:
-                cols.append(k)
+    if cols is None:
+        cols = all_columns(table, rows)
     df = pd.DataFrame.from_records(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
     for c in cols:
         if c in INTEGER:
@@ -41,8 +39,23 @@ def frame(table: str, rows: Iterable[dict]) -> pd.DataFrame:
             df[c] = df[c].map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else bool(v))
             df[c] = df[c].astype("boolean")
         else:
-            df[c] = df[c].map(_as_text).astype("string")
+            # from the rows' own values: a DataFrame column infers one dtype from all its values,
+            # and 1 printed as "1.0" because a neighbour was a float would make the text depend on
+            # which rows share a chunk (streamed output must equal one-shot output)
+            df[c] = pd.array([_as_text(r.get(c)) for r in rows], dtype="string") if rows else df[c].astype("string")
     return df
+
+
+def all_columns(table: str, rows: Iterable[dict]) -> list[str]:
+    """The contract's columns, then any other key the rows carry, in first-seen order."""
+    cols = list(columns(table))
+    known = set(cols)
+    for r in rows:
+        for k in r:
+            if k not in known:
+                known.add(k)
+                cols.append(k)
+    return cols
 
 
 def _as_text(v: object) -> str | None:
@@ -81,6 +94,9 @@ def to_csv_text(df: pd.DataFrame) -> pd.DataFrame:
 def _atomic_path(final: Path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the final file gets ordinary permissions
     return Path(tmp)
 
 

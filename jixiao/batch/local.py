@@ -1,0 +1,212 @@
+"""The local engine: a pool of worker processes with a time limit per file.
+
+Unlike ProcessPoolExecutor, a worker that hangs past `timeout` or dies (segfault, OOM
+kill, RLIMIT_AS) costs only its current file: the parent kills it if needed, records the
+file as failed and starts a fresh worker. Workers are also recycled after
+`max_tasks_per_child` files so leaks cannot accumulate. Workers come from a forkserver
+(Linux) that has the pipeline preloaded, so starting one is cheap and no threads of the
+parent (progress bar, Dask) are forked.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from multiprocessing.connection import wait
+
+from jixiao.batch.task import Outcome, Settings, Task, TaskFunction, record_failure, run_task
+
+STARTUP_TIMEOUT = 120.0
+
+
+class WorkerStartError(RuntimeError):
+    """Worker processes cannot start at all (broken environment)."""
+
+
+def _context() -> mp.context.BaseContext:
+    if sys.platform.startswith("linux"):
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["jixiao.batch.task", "jixiao.normalize.document", "jixiao.validate.base"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+def limit_memory(max_memory_mb: int | None) -> None:
+    """Cap this process's address space so a runaway file raises MemoryError here."""
+    if not max_memory_mb:
+        return
+    import resource
+
+    limit = int(max_memory_mb) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _worker_main(conn, settings: Settings, func: TaskFunction) -> None:  # pragma: no cover - in the child
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    limit_memory(settings.max_memory_mb)
+    conn.send("ready")
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        start = time.perf_counter()
+        try:
+            outcome = func(task, settings)
+        except MemoryError:
+            outcome = record_failure(task, settings, "ran out of memory (--max-memory) reading this file; "
+                                     "split it or raise the limit", time.perf_counter() - start)
+        except Exception as e:  # a bug outside process_file's own guard: this file fails, the worker lives
+            outcome = record_failure(task, settings, f"internal error {type(e).__name__}: {e}",
+                                     time.perf_counter() - start)
+        conn.send(outcome)
+
+
+class _Worker:
+    def __init__(self, ctx: mp.context.BaseContext, settings: Settings, func: TaskFunction):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, settings, func), daemon=True)
+        self.proc.start()
+        child.close()
+        self._await_ready()
+        self.task: Task | None = None
+        self.started = 0.0
+        self.done = 0
+
+    def _await_ready(self) -> None:
+        """A worker that cannot even start is a broken installation, not a bad file: stop the run."""
+        try:
+            ready = self.conn.poll(STARTUP_TIMEOUT) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.proc.kill()
+            self.proc.join()
+            raise WorkerStartError(f"a worker process could not start (exit code {self.proc.exitcode}); "
+                                   "see the messages above — run jixiao from an installed command or a script file")
+
+    def assign(self, task: Task) -> None:
+        self.task, self.started = task, time.monotonic()
+        self.conn.send(task)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill and self.proc.is_alive():
+            self.proc.kill()
+        elif self.proc.is_alive():
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.proc.kill()
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+def _death_message(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        reason = "killed for using too much memory?" if name == "SIGKILL" else "crashed"
+        return (f"the worker process died ({name}, {reason}) while reading this file; the file is probably "
+                "damaged or too large — re-save it, or raise --max-memory")
+    return f"the worker process exited unexpectedly (code {exitcode}) while reading this file; re-save the file"
+
+
+class LocalPool:
+    """Persistent isolated workers; `imap` yields outcomes in completion order.
+
+    `func` is the task function (a module-level function, so workers can import it).
+    """
+
+    def __init__(self, settings: Settings, workers: int | None = None, func: TaskFunction = run_task):
+        self.settings = settings
+        self.func = func
+        self.size = max(1, workers or os.cpu_count() or 1)
+        self._ctx = _context()
+        self._workers: list[_Worker] = []
+
+    def _spawn(self) -> _Worker:
+        w = _Worker(self._ctx, self.settings, self.func)
+        self._workers.append(w)
+        return w
+
+    def _retire(self, w: _Worker, kill: bool) -> None:
+        self._workers.remove(w)
+        w.stop(kill=kill)
+
+    def imap(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        pending = deque(tasks)
+        try:
+            while pending or any(w.task for w in self._workers):
+                idle = sum(w.task is None for w in self._workers)
+                while len(self._workers) < self.size and len(pending) > idle:
+                    self._spawn()
+                    idle += 1
+                for w in self._workers:
+                    if w.task is None and pending:
+                        w.assign(pending.popleft())
+                busy = [w for w in self._workers if w.task is not None]
+                now = time.monotonic()
+                deadline = min(w.started + self.settings.timeout for w in busy)
+                ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy],
+                             timeout=max(0.0, deadline - now))
+                for w in busy:
+                    outcome = self._collect(w, ready)
+                    if outcome is not None:
+                        yield outcome
+        finally:
+            self.close()
+
+    def _collect(self, w: _Worker, ready: list) -> Outcome | None:
+        task = w.task
+        assert task is not None
+        elapsed = time.monotonic() - w.started
+        if w.conn in ready:
+            try:
+                outcome = w.conn.recv()
+            except (EOFError, OSError):
+                outcome = None
+            if outcome is not None:
+                w.task, w.done = None, w.done + 1
+                if w.done >= self.settings.max_tasks_per_child:
+                    self._retire(w, kill=False)
+                return outcome
+        if w.conn in ready or w.proc.sentinel in ready:
+            w.proc.join(timeout=1)
+            message = _death_message(w.proc.exitcode)
+        elif elapsed >= self.settings.timeout:
+            message = (f"gave up after {self.settings.timeout:g} s (--timeout); the file is very large or "
+                       "pathological — convert it alone with a larger --timeout")
+        else:
+            return None
+        self._retire(w, kill=True)
+        return record_failure(task, self.settings, message, elapsed)
+
+    def run_one(self, task: Task) -> Outcome:
+        """Convert a single file in an isolated worker, keeping the worker for the next call."""
+        pending = deque([task])
+        while True:
+            if not self._workers:
+                self._spawn()
+            w = self._workers[0]
+            if w.task is None and pending:
+                w.assign(pending.popleft())
+            ready = wait([w.conn, w.proc.sentinel], timeout=max(0.0, w.started + self.settings.timeout - time.monotonic()))
+            outcome = self._collect(w, ready)
+            if outcome is not None:
+                return outcome
+
+    def close(self, kill: bool = False) -> None:
+        for w in list(self._workers):
+            self._retire(w, kill=kill or w.task is not None)

@@ -1,0 +1,130 @@
+"""A batch run: files -> tasks on an engine -> shards -> the final tables.
+
+Shards are reassembled in the input order (collect_inputs' sorted walk), never in
+completion order, so the output does not depend on the engine or the number of workers
+and is byte-identical to converting the files one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+
+from jixiao.batch.cache import CACHE_DIR, remove_stale_temp_files
+from jixiao.batch.progress import BatchProgress
+from jixiao.batch.task import Outcome, Settings, Task, load_tables, make_task
+from jixiao.output.stream import TableStream
+from jixiao.output.writer import all_columns
+from jixiao.schema import TABLES
+
+
+@dataclass
+class BatchResult:
+    """Outcomes in input order; `stopped` when --strict ended the run early."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    stopped: bool = False
+    written: bool = False
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def count(self, table: str) -> int:
+        return sum(o.counts.get(table, 0) for o in self.outcomes)
+
+
+def engine_outcomes(tasks: list[Task], settings: Settings, engine: str, workers: int | None,
+                    scheduler: str | None) -> Iterator[Outcome]:
+    if engine == "dask":
+        from jixiao.batch.dask_engine import dask_imap
+
+        return dask_imap(tasks, settings, workers, scheduler)
+    from jixiao.batch.local import LocalPool
+
+    return LocalPool(settings, workers).imap(tasks)
+
+
+class _ColumnInterner:
+    """Share identical column lists between outcomes: 100k files must not mean 100k copies."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple, list[str]] = {}
+
+    def __call__(self, columns: dict[str, list[str]]) -> dict[str, list[str]]:
+        shared = {}
+        for name, cols in columns.items():
+            key = (name, *cols)
+            shared[name] = self._seen.setdefault(key, list(cols))
+        return shared
+
+
+def prune_cache(cache: Path, outcomes: list[Outcome]) -> int:
+    """Delete shards of earlier versions of this run's files (same path, other bytes/options)."""
+    used = {Path(o.shard).name for o in outcomes}
+    path_keys = {name.rsplit("-", 1)[-1] for name in used}
+    removed = 0
+    for shard in cache.glob("*.json"):
+        if shard.name not in used and shard.name.rsplit("-", 1)[-1] in path_keys:
+            shard.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def assemble(out: Path, outcomes: list[Outcome]) -> None:
+    """Write the final tables from the shards, file by file in input order."""
+    columns: dict[str, list[str]] = {}
+    for name in TABLES:
+        extra: dict[str, None] = {}
+        for o in outcomes:
+            for c in o.columns.get(name, []):
+                extra.setdefault(c, None)
+        columns[name] = all_columns(name, [dict.fromkeys(extra)])
+    stream = TableStream(out, columns)
+    try:
+        for o in outcomes:
+            stream.add(load_tables(o))
+    except BaseException:
+        stream.abort()
+        raise
+    stream.close()
+
+
+def run_batch(files: list[tuple[Path, Path | None]], out: Path, settings: Settings, *, engine: str = "local",
+              workers: int | None = None, scheduler: str | None = None, strict: bool = False,
+              show_progress: bool = False, console: Console | None = None) -> BatchResult:
+    """Convert `files` into OUT's tables; failures are rows, never exceptions."""
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(out)
+    tasks = [make_task(i, path, root) for i, (path, root) in enumerate(files)]
+    result = BatchResult()
+    by_index: dict[int, Outcome] = {}
+    intern = _ColumnInterner()
+    header = f"engine={engine} workers={workers or 'auto'} force={settings.force}"
+    with BatchProgress(len(tasks), out / "jixiao.log", show_progress, console, header) as progress:
+        stream = engine_outcomes(tasks, settings, engine, workers, scheduler) if tasks else iter(())
+        try:
+            for outcome in stream:
+                outcome.columns = intern(outcome.columns)
+                by_index[outcome.index] = outcome
+                progress.done(outcome)
+                if strict and outcome.status == "failed":
+                    result.stopped = True
+                    break
+        finally:
+            close = getattr(stream, "close", None)
+            if close:
+                close()
+    result.outcomes = [by_index[i] for i in sorted(by_index)]
+    if not result.stopped:
+        assemble(out, result.outcomes)
+        result.written = True
+        prune_cache(Path(settings.cache_dir), result.outcomes)
+    return result
+
+
+def cache_dir(out: Path) -> Path:
+    return out / CACHE_DIR

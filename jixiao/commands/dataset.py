@@ -1,0 +1,34 @@
+"""`jixiao dataset build`: many converted folders -> one research panel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+dataset_app = typer.Typer(help="Build research panels from converted folders.", no_args_is_help=True)
+
+
+@dataset_app.command("build")
+def build(
+    outs: list[Path] = typer.Argument(..., help="Converted folders (outputs of `jixiao convert`)."),
+    panel: Path = typer.Option(..., "-o", "--out", help="Panel folder to write."),
+    xlsx: bool = typer.Option(False, "--xlsx", help="Also write panel.xlsx (one sheet per table)."),
+) -> None:
+    """Merge converted folders (each document once, by doc_id) into PANEL/ with panel.duckdb,
+    Parquet/CSV per table, unit_year and indicator_panel tables, codebook.md and datapackage.json.
+
+    Example:  jixiao dataset build out-2019/ out-2020/ -o panel/
+    """
+    from jixiao.dataset.build import build_panel
+
+    missing = [o for o in outs if not (o / "documents.csv").exists() and not (o / "documents.parquet").exists()]
+    if missing:
+        typer.echo(f"not a converted folder (no documents table): {', '.join(map(str, missing))}", err=True)
+        raise typer.Exit(2)
+    tables = build_panel(outs, panel, xlsx=xlsx)
+    typer.echo(f"{len(tables['documents'])} documents, {len(tables['unit_year'])} unit-years -> {panel}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(dataset_app, name="dataset")

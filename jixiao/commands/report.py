@@ -1,0 +1,28 @@
+"""`jixiao report`: charts of a panel (or one converted folder) as one HTML page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def report(
+    panel: Path = typer.Argument(..., help="A panel folder (jixiao dataset build) or a converted folder."),
+    out: Path = typer.Option(Path("report.html"), "-o", "--out", help="HTML file to write."),
+) -> None:
+    """Score distributions by place and year, execution rate vs score, findings per 100 forms
+    by rule and by place, indicator categories — each chart with its data as CSV.
+
+    Example:  jixiao report panel/ -o panel-report.html
+    """
+    from jixiao.dataset.report import write_panel_report
+
+    if not (panel / "documents.parquet").exists() and not (panel / "documents.csv").exists():
+        typer.echo(f"{panel} holds no documents table: run jixiao convert or jixiao dataset build first", err=True)
+        raise typer.Exit(2)
+    typer.echo(str(write_panel_report(panel, out)))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)

@@ -1,0 +1,1 @@
+"""Cross-run datasets: panels of many converted folders, with codebook and reports."""

@@ -1,0 +1,55 @@
+"""Safety checks shared by the zip-based Office formats (.docx, .xlsx).
+
+A published file is untrusted input: a zip member may inflate to gigabytes, an XML part
+may declare entities (billion laughs, XXE), and an "encrypted .docx" is not a zip at all
+but an OLE container. Each case becomes an ExtractionError a person can act on.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from jixiao.extract.base import OLE_MAGIC, ExtractionError, ExtractOptions
+
+
+def open_office_zip(path: Path, options: ExtractOptions, kind: str) -> zipfile.ZipFile:
+    """Open a .docx/.xlsx zip after checking it is one, not encrypted, and not a bomb."""
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head == OLE_MAGIC:
+        raise ExtractionError(f"password-protected {kind} file: remove the password (save a copy without it) and convert again")
+    try:
+        z = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as e:
+        raise ExtractionError(f"corrupt {kind} file (not a valid zip archive: {e}); download it again") from e
+    infos = z.infolist()
+    if len(infos) > options.max_zip_members:
+        z.close()
+        raise ExtractionError(f"{kind} file has {len(infos)} parts, over the limit of {options.max_zip_members}; refusing a possible zip bomb")
+    total = sum(i.file_size for i in infos)
+    if total > options.max_unzipped_bytes:
+        z.close()
+        raise ExtractionError(
+            f"{kind} file would inflate to {total // 1_000_000} MB, over the {options.max_unzipped_bytes // 1_000_000} MB limit; "
+            "refusing a possible zip bomb")
+    return z
+
+
+def read_xml(z: zipfile.ZipFile, name: str, kind: str) -> etree._Element | None:
+    """Parse one XML part with entity expansion and network access off."""
+    try:
+        data = z.read(name)
+    except KeyError:
+        return None
+    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        raise ExtractionError(f"corrupt {kind} file: part {name} cannot be read ({e})") from e
+    if b"<!ENTITY" in data[:65536] or b"<!DOCTYPE" in data[:65536]:
+        raise ExtractionError(f"{kind} file declares XML entities in {name} (XXE / billion laughs); refusing to read it")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as e:
+        raise ExtractionError(f"corrupt {kind} file: {name} is not well-formed XML ({e})") from e

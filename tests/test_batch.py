@@ -1,0 +1,234 @@
+"""The batch engine: parallel = sequential byte for byte, resume, time limits, isolation."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS
+
+from jixiao.batch.local import LocalPool
+from jixiao.batch.task import Settings, make_task, run_task
+from jixiao.inputs import collect_inputs
+from jixiao.output.writer import write_tables
+from jixiao.pipeline import PipelineOptions, process_file
+from jixiao.schema import TABLES
+
+
+def convert(inputs: list[Path], out: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "jixiao", "convert", *map(str, inputs), "-o", str(out), "--json",
+                           *extra], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env} if env else None)
+
+
+def csv_bytes(out: Path) -> dict[str, bytes]:
+    return {name: (out / f"{name}.csv").read_bytes() for name in TABLES}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """The seeds plus renamed copies with distinct bytes, in nested folders."""
+    root = tmp_path_factory.mktemp("corpus")
+    for i, seed in enumerate(sorted(SEEDS.glob("*.txt"))):
+        (root / "a").mkdir(exist_ok=True)
+        (root / "a" / seed.name).write_bytes(seed.read_bytes())
+        (root / "b" / "c").mkdir(parents=True, exist_ok=True)
+        (root / "b" / "c" / f"copy-{i}.txt").write_bytes(seed.read_bytes() + f"\n（副本 {i}）\n".encode())
+    return root
+
+
+@pytest.fixture(scope="module")
+def parallel_run(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("parallel")
+    proc = convert([corpus], out, "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    return out, json.loads(proc.stdout)
+
+
+def test_parallel_output_equals_sequential_byte_for_byte(corpus, parallel_run, tmp_path):
+    out, summary = parallel_run
+    files = collect_inputs([corpus]).files
+    assert summary["files"] == len(files) == 10 and summary["cached"] == 0
+    tables: dict[str, list[dict]] = {t: [] for t in TABLES}
+    for path, root in files:
+        for name, rows in process_file(path, root).tables.items():
+            tables[name].extend(rows)
+    write_tables(tmp_path, tables)
+    assert csv_bytes(out) == csv_bytes(tmp_path)
+    assert len(tables["indicators"]) > 100  # the comparison covers real rows
+
+
+def test_log_has_one_line_per_file(parallel_run):
+    out, summary = parallel_run
+    lines = [ln for ln in (out / "jixiao.log").read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    assert len(lines) == summary["files"]
+    status, seconds, path, error = lines[0].split("\t")
+    assert status == "ok" and seconds.endswith("s") and float(seconds[:-1]) >= 0 and error == ""
+
+
+def test_resume_skips_unchanged_and_redoes_changed(tmp_path):
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    def run(*extra: str) -> dict:
+        result = CliRunner().invoke(app, ["convert", str(work), "-o", str(out), "--json", *extra])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    work, out = tmp_path / "in", tmp_path / "out"
+    work.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt"))[2:]:  # the three smaller seeds
+        (work / seed.name).write_bytes(seed.read_bytes())
+    first = run()
+    before = csv_bytes(out)
+    again = run()
+    assert again["cached"] == again["files"] == first["files"] == 3
+    assert csv_bytes(out) == before
+    changed = sorted(work.iterdir())[0]
+    changed.write_bytes(changed.read_bytes() + "（修订）\n".encode())
+    (work / "new.txt").write_bytes(changed.read_bytes() + b"\n")
+    third = run()
+    assert third["files"] == 4 and third["cached"] == 2  # the changed and the new file were converted
+    assert run("--force")["cached"] == 0
+    # findings depend on the tolerance: a new tolerance must not reuse old shards
+    assert run("--tolerance", "2")["cached"] == 0
+
+
+def test_dask_engine_output_equals_local(corpus, parallel_run, tmp_path):
+    out, _ = parallel_run
+    proc = convert([corpus], tmp_path, "--engine", "dask", "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["cached"] == 0
+    assert csv_bytes(tmp_path) == csv_bytes(out)
+
+
+# Task functions for the isolation tests: module level, so worker processes can import them.
+
+def misbehaving_task(task, settings):
+    name = Path(task.path).name
+    if name.startswith("hang"):
+        time.sleep(60)
+    if name.startswith("crash"):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if name.startswith("hog"):
+        bytearray(3 << 30)  # over the 1 GB address-space limit: MemoryError in this worker only
+    return run_task(task, settings)
+
+
+def test_hung_crashing_and_hungry_files_fail_alone(tmp_path):
+    seeds = sorted(SEEDS.glob("*.txt"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, seed in zip(["crash.txt", "good-1.txt", "hang.txt", "hog.txt", "good-2.txt"], seeds, strict=False):
+        (folder / name).write_bytes(seed.read_bytes())
+    files = collect_inputs([folder]).files
+    settings = Settings(PipelineOptions(), str(tmp_path / "cache"), timeout=3, max_memory_mb=1024)
+    started = time.monotonic()
+    outcomes = {o.source_path: o for o in
+                LocalPool(settings, workers=2, func=misbehaving_task).imap(make_task(i, p, r)
+                                                                          for i, (p, r) in enumerate(files))}
+    assert time.monotonic() - started < 30
+    assert {k: o.status for k, o in outcomes.items()} == {
+        "crash.txt": "failed", "good-1.txt": "ok", "hang.txt": "failed", "hog.txt": "failed", "good-2.txt": "ok"}
+    assert "SIGSEGV" in outcomes["crash.txt"].error
+    assert "gave up after 3 s" in outcomes["hang.txt"].error
+    assert "out of memory" in outcomes["hog.txt"].error
+    for o in outcomes.values():  # every file, failed or not, has its rows on disk
+        shard = json.loads(Path(o.shard).read_text(encoding="utf-8"))
+        assert shard["tables"]["documents"][0]["source_path"] == o.source_path
+        assert shard["cacheable"] == (o.status == "ok")
+
+
+def test_streamed_tables_equal_one_shot_tables_across_chunks(monkeypatch, tmp_path):
+    """Chunked writing (flat memory) prints exactly what write_tables prints, extras included."""
+    import jixiao.output.stream as stream
+    from jixiao.output.writer import all_columns
+
+    results = [process_file(p, SEEDS).tables for p in sorted(SEEDS.glob("*.txt"))]
+    results[1]["documents"][0]["late_extra"] = "only here"
+    merged: dict[str, list[dict]] = {t: [] for t in TABLES}
+    for tables in results:
+        for name, rows in tables.items():
+            merged[name].extend(rows)
+    write_tables(tmp_path / "one", merged)
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 7)
+    sink = stream.TableStream(tmp_path / "chunked", {t: all_columns(t, merged[t]) for t in TABLES})
+    for tables in results:
+        sink.add(tables)
+    sink.close()
+    assert csv_bytes(tmp_path / "chunked") == csv_bytes(tmp_path / "one")
+    assert b"late_extra" in (tmp_path / "chunked" / "documents.csv").read_bytes()
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "chunked" / "jixiao.duckdb"), read_only=True)
+    assert con.execute("select count(*) from indicators").fetchone()[0] == len(merged["indicators"]) > 7
+    assert [p.name for p in (tmp_path / "chunked").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_progress_bar_shows_rate_and_failures_and_logs_each_file(tmp_path):
+    from io import StringIO
+
+    from rich.console import Console
+
+    from jixiao.batch.progress import BatchProgress
+    from jixiao.batch.task import Outcome
+
+    screen = StringIO()
+    console = Console(file=screen, force_terminal=True, width=120)
+    with BatchProgress(2, tmp_path / "jixiao.log", show=True, console=console) as progress:
+        progress.done(Outcome(0, "a.txt", "ok", None, 0.5, "s0"))
+        progress.done(Outcome(1, "b.pdf", "failed", "the file is empty (0 bytes)", 0.01, "s1"))
+        progress.progress.refresh()
+    shown = screen.getvalue()
+    assert "files/s" in shown and "1 failed" in shown and "2/2" in shown
+    log = (tmp_path / "jixiao.log").read_text(encoding="utf-8").splitlines()
+    assert log[1:3] == ["ok\t0.50s\ta.txt\t", "failed\t0.01s\tb.pdf\tthe file is empty (0 bytes)"]
+
+
+def test_old_shards_of_a_changed_file_are_pruned(tmp_path):
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    work, out = tmp_path / "in", tmp_path / "out"
+    work.mkdir()
+    doc = work / "report.txt"
+    doc.write_bytes(sorted(SEEDS.glob("*.txt"))[4].read_bytes())
+    cache = out / ".jixiao" / "cache"
+    assert CliRunner().invoke(app, ["convert", str(work), "-o", str(out), "-q"]).exit_code == 0
+    first = {p.name for p in cache.glob("*.json")}
+    doc.write_bytes(doc.read_bytes() + "（修订）\n".encode())
+    assert CliRunner().invoke(app, ["convert", str(work), "-o", str(out), "-q"]).exit_code == 0
+    second = {p.name for p in cache.glob("*.json")}
+    assert len(first) == len(second) == 1 and first != second
+
+
+def test_existing_dask_scheduler_gives_the_same_output(corpus, parallel_run, tmp_path):
+    from distributed import LocalCluster
+
+    out, _ = parallel_run
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=40) as cluster:
+        proc = convert([corpus], tmp_path / "dask", "--engine", "dask", "--scheduler", cluster.scheduler_address)
+    assert proc.returncode == 0, proc.stderr
+    assert csv_bytes(tmp_path / "dask") == csv_bytes(out)
+    unreachable = convert([corpus], tmp_path / "nowhere", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9",
+                          env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s"})
+    assert unreachable.returncode == 2 and "cannot use the Dask scheduler" in unreachable.stderr
+
+
+def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path):
+    """A broken environment (here: a main module that cannot be re-imported) is not a bad file."""
+    script = "import sys; sys.argv = ['jixiao', 'convert', sys.argv[1], '-o', sys.argv[2], '-q']\n" \
+             "from jixiao.cli import app\napp()\n"
+    proc = subprocess.run([sys.executable, "-", str(sorted(SEEDS.glob("*.txt"))[4]), str(tmp_path / "out")],
+                          input=script, capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert proc.returncode == 2
+    assert "worker process could not start" in proc.stderr
