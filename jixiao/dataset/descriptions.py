@@ -8,7 +8,15 @@ and the panel's own tables are described here too, and coded columns list their 
 from __future__ import annotations
 
 from jixiao.schema import (
-    FORM_TYPES, LEVEL1_CODES, LEVEL2_CODES, MEASURES, RULES, SEVERITIES, SOURCE_FORMATS, STATUSES, TABLE_KINDS,
+    FORM_TYPES,
+    LEVEL1_CODES,
+    LEVEL2_CODES,
+    MEASURES,
+    RULES,
+    SEVERITIES,
+    SOURCE_FORMATS,
+    STATUSES,
+    TABLE_KINDS,
 )
 
 DOC_ID = "document id: first 16 hex digits of the SHA-256 of the file's bytes"
