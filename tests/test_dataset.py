@@ -13,7 +13,7 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import SHARED, seed_path
+from conftest import FIXTURES, SHARED, seed_path
 from typer.testing import CliRunner
 
 from jixiao.cli import app
@@ -26,7 +26,7 @@ CHILD_TABLES = [t for t in TABLES if t != "documents"]
 
 
 def convert(inputs: Path, out: Path) -> Path:
-    proc = subprocess.run([sys.executable, "-m", "jixiao", "convert", str(inputs), "-o", str(out), "--quiet"],
+    proc = subprocess.run([sys.executable, "-m", "jixiao", "convert", str(inputs), "-o", str(out), "--quiet", "--no-report"],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return out
@@ -34,7 +34,8 @@ def convert(inputs: Path, out: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[str, Path]:
-    """run1: seeds 000-003. run2: seeds 002-004, 004 twice, and 000 downloaded again under another name."""
+    """run1: seeds 000-003. run2: seeds 002-004, 004 twice, 000 downloaded again under another name,
+    and a new file: seed 000 saved as .docx (other bytes, same unit and year)."""
     base = tmp_path_factory.mktemp("runs")
     in1, in2 = base / "in1", base / "in2"
     for folder, files in ((in1, {"000": "000.txt", "001": "001.txt", "002": "002.txt", "003": "003.txt"}),
@@ -44,6 +45,7 @@ def runs(tmp_path_factory) -> dict[str, Path]:
             shutil.copy(seed_path(prefix), folder / name)
     (in2 / "again").mkdir()
     shutil.copy(seed_path("004"), in2 / "again" / "004.txt")
+    shutil.copy(FIXTURES / "office" / "seed000.docx", in2 / "seed000.docx")
     return {"run1": convert(in1, base / "run1"), "run2": convert(in2, base / "run2")}
 
 
@@ -65,11 +67,11 @@ def panel_sql(panel: Path, sql: str) -> pd.DataFrame:
 
 def test_each_document_once_from_the_first_sorted_run(runs, panel):
     r1, r2 = read_tables(runs["run1"]), read_tables(runs["run2"])
-    assert len(r2["documents"]) == 5 and r2["documents"]["doc_id"].nunique() == 4  # 004 twice inside run2
+    assert len(r2["documents"]) == 6 and r2["documents"]["doc_id"].nunique() == 5  # 004 twice inside run2
     docs = pd.read_parquet(panel / "documents.parquet")
     assert docs["doc_id"].is_unique
     assert set(docs["doc_id"]) == set(r1["documents"]["doc_id"]) | set(r2["documents"]["doc_id"])
-    assert len(docs) == 5
+    assert len(docs) == 6  # five seeds and the .docx; the re-downloads count once
     in_run1 = set(r1["documents"]["doc_id"])
     for _, d in docs.iterrows():
         assert d["run"] == str(runs["run1"] if d["doc_id"] in in_run1 else runs["run2"])
@@ -133,6 +135,7 @@ def test_unit_year_places_and_levels(panel):
     assert uy.loc["中共石家庄市委组织部", "level"] == "city"
     assert uy.loc["中共香河县委组织部", "level"] == "county"
     assert uy.loc["中共香河县委组织部", "city"] == "廊坊市"
+    assert uy.loc["中共香河县委组织部", "n_documents"] == 2  # the .txt and the .docx of seed 000
     for code, level in zip(uy["admin_code"], uy["level"], strict=True):
         assert level == admin_level(code)
 
@@ -245,6 +248,8 @@ def test_write_xlsx_keeps_text_as_text(tmp_path):
     assert row["reporting_unit"] == "0012"
     assert row["budget_wan"] == 12.5 and row["executed_wan"] is None and row["fiscal_year"] == 2020
     assert wb["findings"].max_row == 1 and wb["findings"].freeze_panes == "A2"
+    assert write_xlsx(tmp_path / "named.xlsx", frames) == tmp_path / "named.xlsx"  # a file path works too
+    assert openpyxl.load_workbook(tmp_path / "named.xlsx").sheetnames == list(TABLES)
 
 
 def test_identical_rows_of_a_twice_seen_document_are_kept(tmp_path):

@@ -59,12 +59,14 @@ def _width(df: pd.DataFrame, col: str) -> float:
     return min(MAX_WIDTH, 4 + longest * 1.6)  # CJK characters are about twice as wide
 
 
-def write_xlsx(out_dir: Path, frames: dict[str, pd.DataFrame], name: str = "jixiao.xlsx") -> Path:
-    """Write every table to ``out_dir/name`` (atomically) and return the workbook's path."""
+def write_xlsx(target: Path, frames: dict[str, pd.DataFrame], name: str = "jixiao.xlsx") -> Path:
+    """Write every table (atomically) to ``target/name``, or to ``target`` itself when it ends in
+    .xlsx, and return the workbook's path."""
     import xlsxwriter
 
+    path = Path(target) if str(target).lower().endswith(".xlsx") else Path(target) / name
+    out_dir, name = path.parent, path.name
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / name
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".xlsx", dir=out_dir)
     os.close(fd)
     try:
