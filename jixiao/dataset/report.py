@@ -77,14 +77,19 @@ CHARTS = [
     ("findings_by_place", "每百张表的问题数（按地区）", "Findings per 100 forms by place"),
     ("categories", "使用的指标类别", "Indicator categories used"),
 ]
+PLOTTED = {"scores": "total_score", "execution": "rate_plotted", "findings_by_rule": "per_100_forms",
+           "findings_by_place": "per_100_forms", "categories": "indicators"}
 
 
 def _figure(key: str, df: pd.DataFrame):
     import plotly.express as px
 
     if key == "scores":
-        return px.box(df, x="place", y="total_score", color="year", points="all", hover_data=["subject", "form_type"],
+        years = sorted(df["year"].unique())
+        fig = px.box(df, x="place", y="total_score", color="year", points="all", hover_data=["subject", "form_type"],
+                      category_orders={"year": years},
                       labels={"place": "地区 place", "total_score": "自评得分 score", "year": "年度 year"})
+        return fig.update_traces(pointpos=0, jitter=0.5, marker={"opacity": 0.7})  # points over their box
     if key == "execution":
         return px.scatter(df, x="rate_plotted", y="total_score", color="place", hover_name="subject",
                           hover_data=["budget_wan", "executed_wan", "execution_rate_stated", "year"],
@@ -96,7 +101,8 @@ def _figure(key: str, df: pd.DataFrame):
     if key == "findings_by_place":
         return px.bar(df, x="place", y="per_100_forms", hover_data=["findings", "forms", "documents"],
                       labels={"per_100_forms": "每百张表 per 100 forms", "place": "地区 place"})
-    return px.bar(df, x="category", y="indicators", color="level1",
+    order = df.groupby("category")["indicators"].sum().sort_values(ascending=False).index.tolist()
+    return px.bar(df, x="category", y="indicators", color="level1", category_orders={"category": order},
                   labels={"category": "类别 category", "indicators": "指标数 indicators", "level1": "一级指标 level 1"})
 
 
@@ -137,7 +143,7 @@ def render_report(tables: dict[str, pd.DataFrame], title: str = "jixiao panel re
     for key, zh, en in CHARTS:
         df = data[key]
         parts.append(f"<section id='{key}'><h2>{html.escape(zh)} · {html.escape(en)}</h2>")
-        if df.empty:
+        if df.empty or df[PLOTTED[key]].isna().all():
             parts.append("<p class='empty'>本数据集中没有可绘制的数据 · nothing to draw in this dataset</p>")
         else:
             fig = _figure(key, df)
