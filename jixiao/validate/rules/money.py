@@ -46,21 +46,38 @@ def _clean_item(s: object) -> str:
 
 
 def parts_of(amounts: list[dict]) -> dict[tuple, list[dict]]:
-    """(table key, parent item, column) -> the rows that declare that parent."""
+    """(table key, parent item, column, parent row) -> the rows that declare that parent.
+
+    Labels repeat inside a table (维修（护）费 under several purchase items), so a row's parent is
+    the nearest row above it with that label in the same column, not the first one.
+    """
+    tables = _tables(amounts)
     out: dict[tuple, list[dict]] = {}
     for r in amounts:
         parent = txt(r.get("item_parent"))
         if parent and num(r.get("value")) is not None:
-            out.setdefault((_key(r), parent, _col_key(r)), []).append(r)
+            whole = _parent_row(tables, _key(r), parent, _col_key(r), below=r)
+            out.setdefault((_key(r), parent, _col_key(r), id(whole)), []).append(r)
     return out
 
 
-def _parent_row(amounts_by_table: dict[tuple, list[dict]], key: tuple, parent: str, col: tuple) -> dict | None:
+def _parent_row(amounts_by_table: dict[tuple, list[dict]], key: tuple, parent: str, col: tuple,
+                below: dict | None = None) -> dict | None:
+    """The row named ``parent`` in column ``col``: the nearest one above ``below`` when given."""
+    limit = num(below.get("row_no")) if below is not None else None
+    best = None
     for r in amounts_by_table.get(key, []):
         if _col_key(r) == col and (txt(r.get("item")) == parent or _clean_item(r.get("item")) == _clean_item(parent)):
-            if num(r.get("value")) is not None:
+            if num(r.get("value")) is None:
+                continue
+            row_no = num(r.get("row_no"))
+            if limit is None:
                 return r
-    return None
+            if row_no is not None and row_no < limit and (best is None or row_no > (num(best.get("row_no")) or 0)):
+                best = r
+    if best is None and limit is not None:
+        return _parent_row(amounts_by_table, key, parent, col)
+    return best
 
 
 def _tables(amounts: list[dict]) -> dict[tuple, list[dict]]:
@@ -81,11 +98,11 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
     forms = forms_by_id(ctx)
     amounts = records(ctx.table("amounts"))
     tables = _tables(amounts)
-    for (key, parent, col), kids in parts_of(amounts).items():
+    for (key, parent, col, _), kids in parts_of(amounts).items():
         rel = {txt(k.get("relation")) for k in kids}
         if not rel & {"sum", "component", "addend"}:
             continue
-        whole = _parent_row(tables, key, parent, col)
+        whole = _parent_row(tables, key, parent, col, below=kids[0])
         if whole is None:
             continue
         total, values = num(whole.get("value")), [num(k.get("value")) for k in kids]
@@ -93,14 +110,11 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
         if abs(s - total) > slack(total, *values, factor=ctx.tolerance):
             yield _amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
                                   f"“{parent}”{fmt(total)} 与各分项之和 {fmt(s)} 不符", s, total)
-    linked = {(_key(r), _col_key(r)) for r in amounts if txt(r.get("item_parent"))}
-    for key, rows in tables.items():
+    for rows in tables.values():
         cols: dict[tuple, list[dict]] = {}
         for r in rows:
             cols.setdefault(_col_key(r), []).append(r)
-        for col, cells in cols.items():
-            if (key, col) in linked:
-                continue
+        for cells in cols.values():
             cells.sort(key=lambda r: num(r.get("row_no")) or 0)
             start = 0
             for i, r in enumerate(cells):
@@ -124,8 +138,8 @@ def part_whole(ctx: Context) -> Iterator[Finding]:
     forms = forms_by_id(ctx)
     amounts = records(ctx.table("amounts"))
     tables = _tables(amounts)
-    for (key, parent, col), kids in parts_of(amounts).items():
-        whole = _parent_row(tables, key, parent, col)
+    for (key, parent, col, _), kids in parts_of(amounts).items():
+        whole = _parent_row(tables, key, parent, col, below=kids[0])
         if whole is None:
             continue
         total = num(whole.get("value"))
@@ -136,6 +150,8 @@ def part_whole(ctx: Context) -> Iterator[Finding]:
                                       f"其中项“{txt(k.get('item'))}”{fmt(v)} 大于总额“{parent}”{fmt(total)}",
                                       total, v)
         values = [num(k.get("value")) for k in kids if num(k.get("value")) is not None]
+        if _is_true(whole.get("is_total")):
+            continue  # a 合计 row against its items is SUM_MISMATCH's job, reported once
         if len(values) >= 2 and total is not None and sum(values) > total + slack(total, *values, factor=ctx.tolerance):
             yield _amount_finding(forms.get(whole.get("form_id")), whole, "PART_EXCEEDS_WHOLE", "error",
                                   f"“{parent}”的其中项合计 {fmt(sum(values))} 大于总额 {fmt(total)}",
