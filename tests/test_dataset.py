@@ -277,3 +277,19 @@ def test_build_refuses_a_folder_that_was_not_converted(tmp_path):
     result = CliRunner().invoke(app, ["dataset", "build", str(tmp_path), "-o", str(tmp_path / "panel")])
     assert result.exit_code == 2
     assert not (tmp_path / "panel").exists()
+
+
+def test_a_run_kept_only_as_csv_gives_the_same_panel(runs, panel, tmp_path):
+    csv_only = runs["run1"].parent / "run1-csv"  # sorts before run2, like run1
+    csv_only.mkdir(exist_ok=True)
+    for p in runs["run1"].glob("*.csv"):
+        shutil.copy(p, csv_only / p.name)
+    tables = build_panel([csv_only, runs["run2"]], tmp_path / "panel")
+    uy = tables["unit_year"]
+    expected = pd.read_parquet(panel / "unit_year.parquet")
+    pd.testing.assert_frame_equal(uy.reset_index(drop=True), expected, check_dtype=False)
+    assert str(tables["forms"]["budget_wan"].dtype) == "Float64"
+    assert str(tables["amounts"]["is_total"].dtype) == "boolean" and tables["amounts"]["is_total"].any()
+    from_csv = tables["documents"][tables["documents"]["run"] == str(csv_only)]
+    assert len(from_csv) >= 2 and from_csv["n_pages"].isna().all()  # empty CSV cells: unknown, not 0 or ""
+    assert tables["forms"]["grade"].isna().any() and not (tables["forms"]["grade"] == "").any()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from jixiao.output.writer import frame, read_tables, write_csv, write_duckdb, write_parquet
-from jixiao.schema import TABLES
+from jixiao.schema import BOOLEAN, INTEGER, NUMERIC, TABLES
 
 PLACE_COLUMNS = ["unit_name", "province", "city", "county", "admin_code"]
 UNIT_YEAR_COLUMNS = PLACE_COLUMNS + [
@@ -57,6 +57,28 @@ def _one_copy(df: pd.DataFrame, copies: dict[str, int]) -> pd.DataFrame:
     return df[keep]
 
 
+def retype(df: pd.DataFrame, from_csv: bool = False) -> pd.DataFrame:
+    """The contract's column types (runs written by other versions, or read back from CSV, may differ).
+
+    From CSV every cell is text and an empty cell means unknown.
+    """
+    df = df.copy()
+    for c in df.columns:
+        s = df[c]
+        if from_csv and str(s.dtype) not in ("Int64", "Float64", "boolean"):
+            s = s.astype("string").replace("", pd.NA)
+        if c in INTEGER:
+            df[c] = pd.to_numeric(s, errors="coerce").astype("Float64").round().astype("Int64")
+        elif c in NUMERIC:
+            df[c] = pd.to_numeric(s, errors="coerce").astype("Float64")
+        elif c in BOOLEAN:
+            text = s.astype("string").str.lower()
+            df[c] = text.map({"true": True, "false": False, "1": True, "0": False}).astype("boolean")
+        else:
+            df[c] = s.astype("string")
+    return df
+
+
 def merge_runs(outs: list[Path]) -> dict[str, pd.DataFrame]:
     """The contract's tables of several converted folders, each document once.
 
@@ -66,6 +88,9 @@ def merge_runs(outs: list[Path]) -> dict[str, pd.DataFrame]:
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
     for out in sorted(outs, key=lambda p: str(p.resolve())):
         frames = read_tables(out)
+        for name in list(frames):
+            if not (out / f"{name}.parquet").exists():
+                frames[name] = retype(frames[name], from_csv=True)
         docs = frames["documents"]
         counts = docs["doc_id"].astype(str).value_counts()
         fresh = set(counts.index) - seen
@@ -84,7 +109,7 @@ def merge_runs(outs: list[Path]) -> dict[str, pd.DataFrame]:
     merged = {}
     for name in TABLES:
         dfs = [d for d in parts[name] if len(d)]
-        merged[name] = pd.concat(dfs, ignore_index=True) if dfs else frame(name, [])
+        merged[name] = retype(pd.concat(dfs, ignore_index=True)) if dfs else frame(name, [])
     if "run" not in merged["documents"].columns:
         merged["documents"]["run"] = pd.Series(dtype="string")
     return merged
