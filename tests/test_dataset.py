@@ -54,6 +54,7 @@ def panel(runs, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("panel") / "panel"
     result = CliRunner().invoke(app, ["dataset", "build", str(runs["run2"]), str(runs["run1"]), "-o", str(out), "--xlsx"])
     assert result.exit_code == 0, result.output
+    assert "6 documents (4 duplicates dropped)" in result.output  # 4 files in run1 + 6 in run2
     return out
 
 

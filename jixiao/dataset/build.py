@@ -85,6 +85,7 @@ def merge_runs(outs: list[Path]) -> dict[str, pd.DataFrame]:
     Documents gain a `run` column: the folder their rows were taken from.
     """
     seen: set[str] = set()
+    n_rows = 0
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
     for out in sorted(outs, key=lambda p: str(p.resolve())):
         frames = read_tables(out)
@@ -93,6 +94,7 @@ def merge_runs(outs: list[Path]) -> dict[str, pd.DataFrame]:
                 frames[name] = retype(frames[name], from_csv=True)
         docs = frames["documents"]
         counts = docs["doc_id"].astype(str).value_counts()
+        n_rows += len(docs)
         fresh = set(counts.index) - seen
         seen |= fresh
         copies = {d: int(n) for d, n in counts.items() if n > 1 and d in fresh}
@@ -112,6 +114,7 @@ def merge_runs(outs: list[Path]) -> dict[str, pd.DataFrame]:
         merged[name] = retype(pd.concat(dfs, ignore_index=True)) if dfs else frame(name, [])
     if "run" not in merged["documents"].columns:
         merged["documents"]["run"] = pd.Series(dtype="string")
+    merged["documents"].attrs["duplicates_dropped"] = n_rows - len(merged["documents"])
     return merged
 
 
