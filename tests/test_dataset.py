@@ -207,8 +207,16 @@ def test_datapackage_describes_every_file(panel):
             assert f["type"] == expected, (name, f["name"], dtype)
         if name in contract:
             assert header[: len(contract[name])] == contract[name]
+        for f in fields:  # the data keeps the package's constraints
+            rule = f.get("constraints", {})
+            values = parquet[f["name"]]
+            if "enum" in rule:
+                assert set(values.dropna()) <= set(rule["enum"]), (name, f["name"])
+            if rule.get("required"):
+                assert values.notna().all() and values.is_unique, (name, f["name"])
     forms = {f["name"]: f for f in by_name["forms"]["schema"]["fields"]}
-    assert set(pd.read_parquet(panel / "forms.parquet")["form_type"]) <= set(forms["form_type"]["constraints"]["enum"])
+    assert forms["form_type"]["constraints"]["enum"][0] == "project_self_eval"
+    assert by_name["documents"]["schema"]["primaryKey"] == ["doc_id"]
 
 
 def test_panel_workbook(panel):
