@@ -74,7 +74,7 @@ def retype(df: pd.DataFrame, from_csv: bool = False) -> pd.DataFrame:
         elif c in BOOLEAN:
             text = s.astype("string").str.lower()
             df[c] = text.map({"true": True, "false": False, "1": True, "0": False}).astype("boolean")
-        else:
+        elif s.dtype == object or from_csv:  # numeric extras the contract does not know stay numeric
             df[c] = s.astype("string")
     return df
 
