@@ -102,8 +102,7 @@ def test_seed_pdf_gives_the_same_indicators_as_the_text(num):
     diffs = [p for p in pairs if p[0] != p[1]]
     agree = 1 - len(diffs) / len(pairs)
     print(f"seed {num}: {agree:.1%} of {len(pairs)} indicator fields equal")
-    # seed 002: one 实际值 cell reads "≥90%⏎100%" in the PDF where Word's text has no break
-    assert agree >= (0.99 if num == "002" else 1.0), diffs[:5]
+    assert diffs == [] and agree == 1.0
 
 
 def test_seed000_form_runs_over_pages_and_is_one_table():
