@@ -92,7 +92,26 @@ def rule_segments(gray, scale: float) -> tuple[list[Seg], list[Seg]]:
                 out.append(Seg((y + h / 2) * scale, x * scale, (x + w) * scale))
             else:
                 out.append(Seg((x + w / 2) * scale, y * scale, (y + h) * scale))
-    return hs, vs
+    vs = [v for v in vs if _anchored(v, hs)]
+    return hs, [v for v in vs if _spans_rows(v, hs) or _aligned(v, vs)]
+
+
+def _spans_rows(v: Seg, hs: list[Seg]) -> bool:
+    """More than one row tall: some horizontal rule crosses the segment's inside."""
+    return any(v.a + 2 < h.pos < v.b - 2 and h.a - 2 <= v.pos <= h.b + 2 for h in hs)
+
+
+def _aligned(v: Seg, vs: list[Seg], tol: float = 2.0) -> bool:
+    """Another rule stands in the same column line: a column boundary, not a character's stroke."""
+    return any(o is not v and abs(o.pos - v.pos) <= tol for o in vs)
+
+
+def _anchored(v: Seg, hs: list[Seg], tol: float = 1.5) -> bool:
+    """A vertical rule starts and ends on horizontal rules; a character's stroke does not."""
+    def touches(y: float) -> bool:
+        return any(abs(h.pos - y) <= tol and h.a - tol <= v.pos <= h.b + tol for h in hs)
+
+    return touches(v.a) and touches(v.b)
 
 
 def ocr_words(gray, scale: float, vs: list[Seg]) -> list[Word]:
