@@ -27,13 +27,14 @@ from jixiao.model import Block
 
 DPI = 200
 TOL = 4.0  # points: rules closer than this are one line
+THREADS = 1  # one core per page: batch runs parallelise over files, not inside the model
 
 
 @lru_cache(maxsize=1)
 def _engine():
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR()
+    return RapidOCR(intra_op_num_threads=THREADS)
 
 
 def render(path: Path, index: int, dpi: int = DPI):
