@@ -26,15 +26,21 @@ def text_ink(gray, binary, horiz, vert):
     area = stats[:, cv2.CC_STAT_AREA]
     strokes = np.zeros(n, dtype=bool)
     strokes[1:] = area[1:] >= SPECK
-    # a small blob next to a stroke is a dot of the text (a decimal point); alone it is dust
-    near = cv2.dilate(strokes[labels].astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    # a small blob between two strokes is a dot of the text (a decimal point); anywhere
+    # else (alone, or trailing a number) it is dust
+    stroke_px = strokes[labels].astype(np.uint8)
+    kernel = np.ones((3, 7), np.uint8)
+    right = cv2.dilate(stroke_px, kernel, anchor=(0, 1)) > 0  # a stroke within reach on the right
+    left = cv2.dilate(stroke_px, kernel, anchor=(6, 1)) > 0  # ... and on the left
     small = ~strokes & (np.arange(n) > 0)
-    touching = np.zeros(n, dtype=bool)
-    touching[np.unique(labels[near & small[labels]])] = True
-    dust = small & ~touching
+    has_left = np.zeros(n, dtype=bool)
+    has_right = np.zeros(n, dtype=bool)
+    has_left[np.unique(labels[left & small[labels]])] = True
+    has_right[np.unique(labels[right & small[labels]])] = True
+    dust = small & ~(has_left & has_right)
     dust_px = dust[labels]
     ink[dust_px] = 0
-    clean[dust_px] = 255
+    clean[cv2.dilate(dust_px.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 255  # with its grey halo
     return clean, ink
 
 
