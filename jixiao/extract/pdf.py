@@ -1,0 +1,133 @@
+"""PDF extractor: born-digital pages from the text layer and vector rules, scans by OCR.
+
+Each page is parsed once by pdfium (pdf_page): characters, ruling edges and images.
+Ruled tables come from the edges (pdf_grid), prose from the remaining characters
+(pdf_text), tables continued over page breaks are joined (pdf_join). A page without a
+text layer, or with one that cannot be decoded (fonts without ToUnicode, pdf_garbage),
+is rendered and OCR'd (pdf_ocr). What was done to which page goes to
+Document.warnings; a page whose text could not be recovered makes the document partial.
+
+Pages beyond options.max_pages are not read: the document is marked partial with a
+warning saying how many pages were skipped (the first pages still give usable rows).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from jixiao.extract.base import ExtractionError, ExtractOptions
+from jixiao.extract.pdf_garbage import assess
+from jixiao.extract.pdf_grid import grids_from_edges
+from jixiao.extract.pdf_join import join_tables
+from jixiao.extract.pdf_layout import layout_page
+from jixiao.extract.pdf_page import PageContent, read_page
+from jixiao.extract.pdf_text import open_ending
+from jixiao.model import Block, Document, Paragraph
+
+MIN_TEXT_CHARS = 5  # fewer characters than this on an image-covered page: a scan
+SCAN_COVER = 0.5  # share of the page area covered by images
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """Open with an empty password (owner-password-only files open); a user password is an error."""
+    try:
+        return pdfium.PdfDocument(str(path), password=None)
+    except pdfium.PdfiumError as e:
+        msg = str(e).lower()
+        if "password" in msg:
+            raise ExtractionError(
+                f"password-protected PDF: {path.name} needs a password to open; ask the publisher for an "
+                "unprotected copy") from e
+        if "format" in msg or "not found" in msg or "header" in msg:
+            raise ExtractionError(f"damaged PDF: {path.name} cannot be parsed ({e}); download it again") from e
+        raise ExtractionError(f"cannot open PDF {path.name}: {e}") from e
+
+
+def is_scanned(page: PageContent) -> bool:
+    area = page.width * page.height
+    return len(page.chars) < MIN_TEXT_CHARS and page.n_images > 0 and page.image_area >= SCAN_COVER * area
+
+
+def extract(path: Path, options: ExtractOptions) -> Document:
+    """Read a PDF into the document model (see the module docstring)."""
+    pdf = open_pdf(path)
+    try:
+        return _extract(pdf, path, options)
+    finally:
+        pdf.close()
+
+
+def _extract(pdf: pdfium.PdfDocument, path: Path, options: ExtractOptions) -> Document:
+    n_pages = len(pdf)
+    if n_pages == 0:
+        raise ExtractionError(f"the PDF {path.name} has no pages")
+    warnings: list[str] = []
+    partial = False
+    n_read = min(n_pages, options.max_pages)
+    if n_read < n_pages:
+        warnings.append(f"only the first {n_read} of {n_pages} pages were read (max_pages={options.max_pages})")
+        partial = True
+    blocks: list[Block] = []
+    n_ocr = 0
+    for index in range(n_read):
+        page = read_page(pdf, index)
+        page_blocks, flush_start, how = _page_blocks(pdf, page, options)
+        if how == "ocr":
+            n_ocr += 1
+        elif how.startswith("unreadable"):
+            partial = True
+        if how not in ("text", "ocr", "empty") or (how == "ocr" and page.chars):
+            warnings.append(f"page {page.number}: {_describe(how)}")
+        _append_page(blocks, page_blocks, flush_start)
+    source_format = "pdf_scanned" if n_ocr and n_ocr * 2 >= n_read else "pdf"
+    if n_ocr and source_format == "pdf_scanned":
+        warnings.append(f"scanned PDF: {n_ocr} of {n_read} pages read by OCR")
+    if not any(b.text if isinstance(b, Paragraph) else b.cells for b in blocks):
+        if not options.ocr:
+            raise ExtractionError(f"{path.name} has no text layer (a scan) and OCR is switched off (--ocr)")
+        partial = True
+        warnings.append("no text found on any page")
+    return Document(blocks=join_tables(blocks), source_format=source_format, n_pages=n_pages,
+                    warnings=warnings, partial=partial)
+
+
+def _describe(how: str) -> str:
+    return {
+        "guessed": "font without a ToUnicode map; text taken from pypdfium2's fallback mapping of the font",
+        "ocr": "text layer unreadable (fonts without ToUnicode: cid / private-use glyphs); page read by OCR",
+        "unreadable-no-ocr": "text layer unreadable (fonts without ToUnicode) and OCR is off; page text missing",
+        "unreadable-scan-no-ocr": "page is a scanned image and OCR is off; page text missing",
+        "unreadable-ocr-failed": "page could not be OCR'd; page text missing",
+    }.get(how, how)
+
+
+def _page_blocks(pdf: pdfium.PdfDocument, page: PageContent,
+                 options: ExtractOptions) -> tuple[list[Block], bool, str]:
+    """Blocks of one page and how they were obtained: text, guessed, ocr, empty or unreadable-…"""
+    quality = assess(page.chars, page.n_map_errors)
+    scanned = is_scanned(page)
+    if scanned or quality.unreadable:
+        if not options.ocr:
+            return [], False, "unreadable-scan-no-ocr" if scanned else "unreadable-no-ocr"
+        from jixiao.extract.pdf_ocr import ocr_page
+
+        try:
+            return ocr_page(pdf, page), False, "ocr"
+        except Exception as e:  # OCR runtime missing or failing: keep the rest of the document
+            return [], False, f"unreadable-ocr-failed ({type(e).__name__}: {e})"
+    if not page.chars:
+        return [], False, "empty"
+    grids = grids_from_edges(page.edges) if page.edges else []
+    page_blocks, flush_start = layout_page(page.chars, grids, page.number, page.height)
+    return page_blocks, flush_start, "guessed" if quality.guessed else "text"
+
+
+def _append_page(blocks: list[Block], page_blocks: list[Block], flush_start: bool) -> None:
+    """Add a page's blocks, gluing a paragraph cut by the page break back together."""
+    if (flush_start and blocks and page_blocks and isinstance(blocks[-1], Paragraph)
+            and isinstance(page_blocks[0], Paragraph) and open_ending(blocks[-1])):
+        blocks[-1].text += page_blocks[0].text
+        page_blocks = page_blocks[1:]
+    blocks.extend(page_blocks)

@@ -1,0 +1,164 @@
+"""Characters -> lines -> paragraphs in reading order, and the text of one table cell.
+
+Chinese has no spaces between words, so a space is only written where the gap between
+two glyphs is wide, and wrapped lines are joined without one (except between Latin
+words or numbers). Paragraph breaks come from what typesetters do: a first-line
+indent, a short last line, a larger gap, or a numbered heading (一、 （一） 1.).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import median
+
+from jixiao.extract.pdf_page import Char
+from jixiao.extract.txt import heading_level
+from jixiao.model import Paragraph
+
+SPACE_GAP = 0.45  # a gap wider than this share of the glyph height is a space
+PAGE_NUMBER = re.compile(r"^[-－—─–\s]*(第\s*)?\d{1,4}(\s*页)?[-－—─–\s]*$|^\d{1,4}\s*/\s*\d{1,4}$")
+SENTENCE_END = re.compile(r"[。！？；：:!?;」”）)]$")
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def group_lines(chars: Sequence[Char]) -> list[list[Char]]:
+    """Characters sharing a baseline band, each line left to right, lines top to bottom."""
+    lines: list[list[Char]] = []
+    bands: list[tuple[float, float]] = []
+    for ch in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
+        mid = (ch.top + ch.bottom) / 2
+        if bands and bands[-1][0] <= mid <= bands[-1][1]:
+            lines[-1].append(ch)
+            continue
+        lines.append([ch])
+        half = max(ch.bottom - ch.top, 1.0) * 0.35
+        bands.append((mid - half, mid + half))
+    for line in lines:
+        line.sort(key=lambda c: c.x0)
+    return lines
+
+
+def _needs_space(a: str, b: str) -> bool:
+    return bool(re.match(r"[A-Za-z0-9.,%]", a[-1:]) and re.match(r"[A-Za-z0-9]", b[:1]))
+
+
+def line_text(chars: Sequence[Char]) -> str:
+    """One line's text; wide gaps become a single space."""
+    out: list[str] = []
+    prev: Char | None = None
+    for ch in chars:
+        if prev is not None:
+            h = max(prev.bottom - prev.top, ch.bottom - ch.top, 1.0)
+            if ch.x0 - prev.x1 > SPACE_GAP * h:
+                out.append(" ")
+            elif ch.x0 < prev.x0 + 0.2 * (prev.x1 - prev.x0) and ch.text == prev.text:
+                continue  # the same glyph drawn twice (fake bold)
+        out.append(ch.text)
+        prev = ch
+    return "".join(out)
+
+
+def make_lines(chars: Sequence[Char]) -> list[Line]:
+    result = []
+    for group in group_lines(chars):
+        text = line_text(group).strip()
+        if text:
+            result.append(Line(text, min(c.x0 for c in group), min(c.top for c in group),
+                               max(c.x1 for c in group), max(c.bottom for c in group)))
+    return result
+
+
+def cell_text(chars: Sequence[Char]) -> str:
+    """A cell's lines joined: wrapped Chinese without a space, Latin words with one."""
+    text = ""
+    for line in make_lines(chars):
+        if text and _needs_space(text, line.text):
+            text += " "
+        text += line.text
+    return text
+
+
+def drop_page_furniture(lines: list[Line], page_height: float) -> list[Line]:
+    """Page numbers at the top or bottom margin are not content."""
+    return [ln for ln in lines if not (PAGE_NUMBER.match(ln.text) and
+                                       (ln.top > page_height * 0.85 or ln.bottom < page_height * 0.12))]
+
+
+@dataclass
+class Margins:
+    left: float
+    right: float
+    em: float
+    pitch: float
+
+
+def margins(lines: Sequence[Line]) -> Margins:
+    heights = [ln.height for ln in lines] or [10.0]
+    em = median(heights)
+    lefts = sorted(ln.x0 for ln in lines)
+    rights = sorted(ln.x1 for ln in lines)
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if 0 < b.top - a.top < 3 * em]
+    return Margins(lefts[len(lefts) // 10] if lefts else 0.0, rights[-1 - len(rights) // 10] if rights else 0.0,
+                   em, median(pitches) if pitches else 1.5 * em)
+
+
+def paragraphs(lines: Sequence[Line], page: int, m: Margins | None = None) -> list[Paragraph]:
+    """Lines of one stretch of prose grouped into paragraphs with heading levels."""
+    if not lines:
+        return []
+    m = m or margins(lines)
+    out: list[Paragraph] = []
+    cur: list[Line] = []
+
+    def flush() -> None:
+        if cur:
+            text = ""
+            for ln in cur:
+                text += (" " if text and _needs_space(text, ln.text) else "") + ln.text
+            box = (min(ln.x0 for ln in cur), min(ln.top for ln in cur),
+                   max(ln.x1 for ln in cur), max(ln.bottom for ln in cur))
+            out.append(Paragraph(text=text, page=page, bbox=box, heading_level=heading_level(text)))
+            cur.clear()
+
+    for ln in lines:
+        if cur and _starts_paragraph(cur[-1], ln, m):
+            flush()
+        cur.append(ln)
+    flush()
+    return out
+
+
+def _starts_paragraph(prev: Line, ln: Line, m: Margins) -> bool:
+    if heading_level(ln.text) is not None or heading_level(prev.text) is not None:
+        return True
+    if ln.top - prev.top > m.pitch + 0.6 * m.em:  # a blank line or a section gap
+        return True
+    if ln.x0 > m.left + 1.2 * m.em:  # first-line indent (or a centred title)
+        return True
+    if prev.x1 < m.right - 2.0 * m.em:  # the previous line stopped short
+        return True
+    return False
+
+
+def continues_line(first_line: Line, m: Margins) -> bool:
+    """A line that may carry on a paragraph from the previous page: flush left, not numbered."""
+    return first_line.x0 <= m.left + 0.8 * m.em and heading_level(first_line.text) is None
+
+
+def open_ending(prev: Paragraph) -> bool:
+    """A paragraph whose last sentence is unfinished (no closing punctuation)."""
+    return prev.heading_level is None and not SENTENCE_END.search(prev.text)
