@@ -9,6 +9,8 @@ page it was printed on (Table.row_pages).
 
 from __future__ import annotations
 
+import re
+
 from jixiao.model import Block, Cell, Paragraph, Table
 from jixiao.normalize.text import squash
 
@@ -38,18 +40,21 @@ def _is_furniture(b: Block) -> bool:
 def join_tables(blocks: list[Block]) -> list[Block]:
     """Merge each table with its continuation on the following page."""
     out: list[Block] = []
+    reach: dict[int, int] = {}  # id(table) -> last page it reaches (a merged split row adds no row)
     for b in blocks:
         if isinstance(b, Table) and out:
-            prev_i = _previous_table(out, b)
+            prev_i = _previous_table(out, b, reach)
             if prev_i is not None:
-                out[prev_i] = concatenate(out[prev_i], b)  # type: ignore[arg-type]
+                joined = concatenate(out[prev_i], b)  # type: ignore[arg-type]
+                reach[id(joined)] = b.page or 0
+                out[prev_i] = joined
                 del out[prev_i + 1:]  # furniture between the parts
                 continue
         out.append(b)
     return out
 
 
-def _previous_table(out: list[Block], b: Table) -> int | None:
+def _previous_table(out: list[Block], b: Table, reach: dict[int, int]) -> int | None:
     """Index of the table ``b`` continues, when only page furniture sits between them."""
     i = len(out) - 1
     while i >= 0 and _is_furniture(out[i]):
@@ -57,8 +62,8 @@ def _previous_table(out: list[Block], b: Table) -> int | None:
     if i < 0 or not isinstance(out[i], Table):
         return None
     a = out[i]
-    last_page = max(p for p in (a.row_pages or [a.page]) if p is not None) if (a.row_pages or a.page) else None
-    if last_page is None or b.page != last_page + 1:
+    pages = [p for p in (a.row_pages or [a.page]) if p is not None] + [reach.get(id(a), 0)]
+    if b.page is None or b.page != max(pages) + 1:
         return None
     return i if _aligned(a, b) else None
 
@@ -116,15 +121,29 @@ def _repeated_header(rows_a: list[list[Cell]], rows_b: list[list[Cell]]) -> int:
     return n
 
 
+_NUMBERED = re.compile(r"^\s*([（(]?[一二三四五六七八九十\d]{1,3}[)）、.．:：]|指标\s*\d*\s*[:：]|其中)")
+_VALUE = re.compile(r"^[\s\d.,，%％≥≤<>=＞＜+\-－/年月日元万个次人卷份]*$")
+_CLOSED = re.compile(r"[。；;!！?？]$")
+
+
 def _split_row(last: list[Cell], first: list[Cell]) -> bool:
-    """A row cut by the page break: its continuation only adds text to columns that already have
-    some, and leaves other filled columns (typically the numbers) empty."""
+    """A row cut by the page break, judged from the text (LibreOffice and Word draw rules at the
+    break, so geometry does not tell). Either its continuation leaves filled columns to the right
+    of its first text empty (the numbers stayed on the first part), or it only carries on
+    unfinished, unnumbered text in exactly the columns that had text."""
     filled_last = {c.col for c in last if squash(c.text)}
     filled_first = {c.col for c in first if squash(c.text)}
-    cols_last = {c.col for c in last}
-    if not filled_first or {c.col for c in first} != cols_last:
+    if not filled_first or not filled_first <= filled_last:
         return False
-    return filled_first < filled_last and bool(filled_last - filled_first)
+    left_behind = filled_last - filled_first
+    if any(col > min(filled_first) for col in left_behind):
+        return True
+    if left_behind:
+        return False  # only leading label columns empty: a vertically merged label, a new row
+    text_a = {c.col: squash(c.text) for c in last}
+    text_b = {c.col: squash(c.text) for c in first}
+    return all(not _CLOSED.search(text_a[col]) and not _VALUE.match(text_b[col]) and not _NUMBERED.match(text_b[col])
+               for col in filled_first)
 
 
 def _drop_rows(t: Table, n: int) -> Table:
