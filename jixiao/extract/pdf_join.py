@@ -142,6 +142,8 @@ def _split_row(last: list[Cell], first: list[Cell]) -> bool:
         return False  # only leading label columns empty: a vertically merged label, a new row
     text_a = {c.col: squash(c.text) for c in last}
     text_b = {c.col: squash(c.text) for c in first}
+    if len(filled_first) > 1 and any(len(text_a[col]) <= 6 for col in filled_first):
+        return False  # short labels across the row: a header row, not a cut one
     return all(not _CLOSED.search(text_a[col]) and not _VALUE.match(text_b[col]) and not _NUMBERED.match(text_b[col])
                for col in filled_first)
 

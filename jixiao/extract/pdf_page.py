@@ -113,10 +113,10 @@ def _chars(textpage: pdfium.PdfTextPage, tf: Transform) -> tuple[list[Char], int
     same_length = len(text) == n
     for i in range(n):
         ch = text[i] if same_length else chr(raw.FPDFText_GetUnicode(tp, i))
-        if ch in " \r\n\t\x00\ufeff" or ch.isspace():
+        if ch in "\r\n\x00\ufeff" or raw.FPDFText_IsGenerated(tp, i):
             continue
-        if raw.FPDFText_IsGenerated(tp, i):
-            continue
+        if ch.isspace():
+            ch = " "  # a real space of the text layer: kept, it may separate words
         if has_map_error is not None and has_map_error(tp, i) == 1:
             errors += 1
         if not raw.FPDFText_GetLooseCharBox(tp, i, rect):

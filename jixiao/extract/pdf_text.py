@@ -60,15 +60,20 @@ def line_text(chars: Sequence[Char]) -> str:
     """One line's text; wide gaps become a single space."""
     out: list[str] = []
     prev: Char | None = None
+    pending = False
     for ch in chars:
+        if ch.text == " ":
+            pending = prev is not None
+            continue
         if prev is not None:
             h = max(prev.bottom - prev.top, ch.bottom - ch.top, 1.0)
-            if ch.x0 - prev.x1 > SPACE_GAP * h:
+            if pending or ch.x0 - prev.x1 > SPACE_GAP * h:
                 out.append(" ")
             elif ch.x0 < prev.x0 + 0.2 * (prev.x1 - prev.x0) and ch.text == prev.text:
                 continue  # the same glyph drawn twice (fake bold)
         out.append(ch.text)
         prev = ch
+        pending = False
     return "".join(out)
 
 
@@ -76,6 +81,7 @@ def make_lines(chars: Sequence[Char]) -> list[Line]:
     result = []
     for group in group_lines(chars):
         text = line_text(group).strip()
+        group = [c for c in group if c.text != " "]
         if text:
             result.append(Line(text, min(c.x0 for c in group), min(c.top for c in group),
                                max(c.x1 for c in group), max(c.bottom for c in group)))
