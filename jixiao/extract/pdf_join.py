@@ -126,6 +126,12 @@ _VALUE = re.compile(r"^[\s\d.,，%％≥≤<>=＞＜+\-－/年月日元万个次
 _CLOSED = re.compile(r"[。；;!！?？]$")
 
 
+def _header_like(row: list[Cell]) -> bool:
+    """Three or more short labels and no values: a header row (a table cut right after it)."""
+    texts = [squash(c.text) for c in row if squash(c.text)]
+    return len(texts) >= 3 and all(len(t) <= 10 and not re.search(r"\d", t) for t in texts)
+
+
 def _split_row(last: list[Cell], first: list[Cell]) -> bool:
     """A row cut by the page break, judged from the text (LibreOffice and Word draw rules at the
     break, so geometry does not tell). Either its continuation leaves filled columns to the right
@@ -133,7 +139,7 @@ def _split_row(last: list[Cell], first: list[Cell]) -> bool:
     unfinished, unnumbered text in exactly the columns that had text."""
     filled_last = {c.col for c in last if squash(c.text)}
     filled_first = {c.col for c in first if squash(c.text)}
-    if not filled_first or not filled_first <= filled_last:
+    if not filled_first or not filled_first <= filled_last or _header_like(last):
         return False
     left_behind = filled_last - filled_first
     if any(col > min(filled_first) for col in left_behind):
