@@ -70,20 +70,21 @@ def _extract(pdf: pdfium.PdfDocument, path: Path, options: ExtractOptions) -> Do
         warnings.append(f"only the first {n_read} of {n_pages} pages were read (max_pages={options.max_pages})")
         partial = True
     blocks: list[Block] = []
-    n_ocr = 0
+    n_ocr = n_scanned = 0
     for index in range(n_read):
         page = read_page(pdf, index)
         page_blocks, flush_start, how = _page_blocks(pdf, page, options)
         if how == "ocr":
             n_ocr += 1
+            n_scanned += is_scanned(page)
         elif how.startswith("unreadable"):
             partial = True
         if how not in ("text", "ocr", "empty") or (how == "ocr" and page.chars):
             warnings.append(f"page {page.number}: {_describe(how)}")
         _append_page(blocks, page_blocks, flush_start)
-    source_format = "pdf_scanned" if n_ocr and n_ocr * 2 >= n_read else "pdf"
-    if n_ocr and source_format == "pdf_scanned":
-        warnings.append(f"scanned PDF: {n_ocr} of {n_read} pages read by OCR")
+    source_format = "pdf_scanned" if n_scanned and n_scanned * 2 >= n_read else "pdf"
+    if n_scanned:
+        warnings.append(f"scanned pages: {n_scanned} of {n_read} read by OCR")
     if not any(b.text if isinstance(b, Paragraph) else b.cells for b in blocks):
         if not options.ocr:
             raise ExtractionError(f"{path.name} has no text layer (a scan) and OCR is switched off (--ocr)")
