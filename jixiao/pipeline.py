@@ -106,7 +106,9 @@ def process_file(path: Path, root: Path | None = None, options: PipelineOptions 
             doc["error"] = one_line("; ".join(document.warnings) or "some parts could not be read")
         if options.validate:
             from jixiao.validate.base import run_rules
+            from jixiao.validate.facts import extract_facts
 
+            tables["facts"] = extract_facts(tables.get("narrative", []))
             tables["findings"] = run_rules(tables, tolerance=options.tolerance)
     except ExtractionError as e:
         doc.update(status="failed", error=one_line(str(e)))

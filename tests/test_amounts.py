@@ -89,3 +89,55 @@ def test_not_amounts():
     assert classify_table("", [["一级指标", "二级指标", "三级指标"], ["产出", "数量", "10"]]) is None
     assert classify_table("", [["序号", "姓名", "职务"], ["1", "王欢", "会计"], ["2", "吴谦", "职员"]]) is None
     assert classify_table("三公经费支出表", [["项目", "金额"], ["公务接待费", "1.2"], ["合计", "1.2"]]) == "three_public"
+
+
+def test_spanning_total_counts_for_both_spending_breakdowns():
+    # the layout of every Jiangsu 收支预算总表 (grid with merged cells filled)
+    rows = [["收入", "收入", "支出", "支出", "支出", "支出"],
+            ["项目名称", "金额", "功能分类", "功能分类", "支出用途", "支出用途"],
+            ["项目名称", "金额", "功能科目名称", "金额", "项目名称", "金额"],
+            ["一、财政拨款", "100.00", "一、一般公共服务支出", "70.00", "一、基本支出", "60.00"],
+            ["1.一般公共预算", "100.00", "二、外交支出", "", "二、项目支出", "40.00"],
+            ["二、其他资金", "—", "三、住房保障支出", "30.00", "", ""],
+            ["当年收入小计", "100.00", "当年支出小计", "当年支出小计", "当年支出小计", "100.00"]]
+    out = amounts_from_rows(rows, title="收支预算总表")
+    sub = [r for r in out if r["item"] == "当年支出小计"]
+    assert {(r["col_no"], r["value"], r["table_kind"], r["is_total"]) for r in sub} == {
+        (4, 100.0, "expenditure", True), (6, 100.0, "expenditure", True)}
+    parts = {r["item"]: r for r in out if r["item_parent"] == "当年支出小计"}
+    assert set(parts) == {"一、一般公共服务支出", "三、住房保障支出", "一、基本支出", "二、项目支出"}
+    assert pick(out, item="1.一般公共预算")[0]["item_parent"] == "一、财政拨款"
+    assert pick(out, item="一、财政拨款")[0]["item_parent"] == "当年收入小计"
+    assert {r["measure"] for r in out} == {"budget"}  # bare 金额 in a 预算表
+    assert pick(out, item="二、其他资金") == []
+
+
+def test_label_less_table_is_read_by_column():
+    rows = [["合计", "“三公”经费", "“三公”经费", "“三公”经费", "会议费"],
+            ["合计", "小计", "因公出国（境）费", "公务接待费", "会议费"],
+            ["10.00", "6.00", "2.00", "4.00", "4.00"]]
+    out = {r["item"]: r for r in amounts_from_rows(rows, title="“三公”经费、会议费支出决算表")}
+    assert (out["合计"]["is_total"], out["合计"]["item_parent"]) == (True, None)
+    assert (out["“三公”经费"]["value"], out["“三公”经费"]["is_total"], out["“三公”经费"]["item_parent"]) == (6.0, True, "合计")
+    assert (out["因公出国（境）费"]["item_parent"], out["因公出国（境）费"]["relation"]) == ("“三公”经费", "sum")
+    assert out["会议费"]["item_parent"] == "合计"
+    assert {r["measure"] for r in out.values()} == {"final"}
+    assert {r["table_kind"] for r in out.values()} == {"three_public"}
+
+
+def test_code_column_places_rows():
+    rows = [["功能科目编码", "功能科目名称", "金额"], ["", "合计", "30.00"], ["201", "一般公共服务支出", "30.00"],
+            ["20131", "党委办公厅（室）及相关机构事务", "30.00"], ["2013101", "行政运行", "10.00"],
+            ["2013102", "一般行政管理事务", "20.00"]]
+    out = {r["item"]: r for r in amounts_from_rows(rows, title="一般公共预算支出预算表")}
+    assert "201" not in {r["measure_raw"] for r in out.values()} and len(out) == 5
+    assert out["一般行政管理事务"]["item_parent"] == "党委办公厅（室）及相关机构事务"
+    assert out["一般公共服务支出"]["item_parent"] == "合计"
+    assert out["一般公共服务支出"]["relation"] == "part"
+
+
+def test_project_form_budget_block_002(seed_results):
+    # seed 002 lines 14-17: 预算数 260 | 到位数 260 | 执行数 260, 其中: 财政资金 260 each
+    rows = [r for r in seed_results["002"].tables["amounts"] if r["form_id"].endswith("-1")]
+    assert {(r["item"], r["measure"], r["value"]) for r in rows} == {
+        (i, m, 260.0) for i in ("资金总额", "其中：财政资金") for m in ("budget", "arrived", "executed")}

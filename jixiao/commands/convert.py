@@ -47,6 +47,8 @@ def convert(
     max_pages: int = typer.Option(1000, "--max-pages", min=1, help="Pages read per PDF at most."),
     force: bool = typer.Option(False, "--force", help="Redo every file, ignoring the cache in OUT/.jixiao/cache."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first failed file (exit 1, no tables written)."),
+    xlsx: bool = typer.Option(False, "--xlsx", help="Also write jixiao.xlsx: one sheet per table, header frozen, filters on."),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write report.html, the discrepancy report."),
 ) -> None:
     """Convert reports (PDF, Word, Excel, text) into the contract's tables.
 
@@ -91,6 +93,8 @@ def convert(
         raise typer.Exit(2) from e
     outcomes = result.outcomes
     failed = result.failed
+    if not result.stopped and (xlsx or report):
+        write_extras(out, xlsx=xlsx, report=report)
     summary = {
         "files": len(outcomes), "ok": sum(o.status == "ok" for o in outcomes),
         "partial": sum(o.status == "partial" for o in outcomes), "failed": len(failed),
@@ -114,6 +118,21 @@ def convert(
         if result.stopped:
             err.print("stopped at the first failure (--strict); no tables written")
     raise typer.Exit(1 if failed else 0)
+
+
+def write_extras(out: Path, xlsx: bool, report: bool) -> None:
+    """The workbook and the HTML discrepancy report, from the tables just written."""
+    from jixiao.output.writer import read_tables
+
+    frames = read_tables(out)
+    if report:
+        from jixiao.report.html import write_report
+
+        write_report(out, frames)
+    if xlsx:
+        from jixiao.output.xlsx import write_xlsx
+
+        write_xlsx(out / "jixiao.xlsx", frames)
 
 
 def register(app: typer.Typer) -> None:

@@ -64,3 +64,16 @@ def assess(chars: Sequence[Char], n_map_errors: int) -> TextQuality:
     broken = sum(1 for c in chars if any(_broken(x) for x in c.text))
     ordinary = sum(1 for c in chars if all(_ordinary(x) for x in c.text))
     return TextQuality(n, broken, n_map_errors, ordinary / n if n else 1.0)
+
+
+def bad_text_share(text: str) -> float:
+    """Share of characters no readable text is made of (private use, U+FFFD, controls, `(cid:N)`)."""
+    import re
+
+    body = re.sub(r"\s", "", text)
+    if not body:
+        return 0.0
+    cids = re.findall(r"\(cid:\d+\)", body)
+    body = re.sub(r"\(cid:\d+\)", "", body)
+    broken = sum(1 for ch in body if _broken(ch)) + len(cids)
+    return broken / (len(body) + len(cids))

@@ -102,9 +102,12 @@ def concatenate(a: Table, b: Table) -> Table:
         start = 1
         offset -= 1
     for c in b.cells:
-        if c.row < start:
-            continue
-        cells.append(Cell(row=c.row + offset, col=c.col, text=c.text, rowspan=c.rowspan,
+        row, rowspan, text = c.row, c.rowspan, c.text
+        if row < start:  # merged into a's last row; what it spans below carries on, empty
+            if rowspan <= start - row:
+                continue
+            row, rowspan, text = start, rowspan - (start - row), ""
+        cells.append(Cell(row=row + offset, col=c.col, text=text, rowspan=rowspan,
                           colspan=c.colspan, bbox=c.bbox, page=c.page))
     row_pages += b_pages[start:]
     n_rows = offset + b.n_rows
@@ -126,30 +129,32 @@ _VALUE = re.compile(r"^[\s\d.,，%％≥≤<>=＞＜+\-－/年月日元万个次
 _CLOSED = re.compile(r"[。；;!！?？]$")
 
 
-def _header_like(row: list[Cell]) -> bool:
+def _header_like(row: list[Cell], min_cells: int = 3) -> bool:
     """Three or more short labels and no values: a header row (a table cut right after it)."""
     texts = [squash(c.text) for c in row if squash(c.text)]
-    return len(texts) >= 3 and all(len(t) <= 10 and not re.search(r"\d", t) for t in texts)
+    return len(texts) >= min_cells and all(len(t) <= 10 and not re.search(r"\d", t) for t in texts)
 
 
 def _split_row(last: list[Cell], first: list[Cell]) -> bool:
     """A row cut by the page break, judged from the text (LibreOffice and Word draw rules at the
-    break, so geometry does not tell). Either its continuation leaves filled columns to the right
-    of its first text empty (the numbers stayed on the first part), or it only carries on
-    unfinished, unnumbered text in exactly the columns that had text."""
+    break, so geometry does not tell). Its continuation only adds text to columns that had
+    some, and either left filled columns to the right of its first text empty (the numbers
+    stayed on the first part) or carries on unfinished, unnumbered text."""
     filled_last = {c.col for c in last if squash(c.text)}
     filled_first = {c.col for c in first if squash(c.text)}
-    if not filled_first or not filled_first <= filled_last or _header_like(last):
+    if not filled_first or not filled_first <= filled_last:
         return False
     left_behind = filled_last - filled_first
+    if _header_like(last):  # a header row cut in two carries on with more labels, not data
+        return _header_like(first, min_cells=1)
     if any(col > min(filled_first) for col in left_behind):
         return True
-    if left_behind:
-        return False  # only leading label columns empty: a vertically merged label, a new row
     text_a = {c.col: squash(c.text) for c in last}
     text_b = {c.col: squash(c.text) for c in first}
-    if len(filled_first) > 1 and any(len(text_a[col]) <= 6 for col in filled_first):
-        return False  # short labels across the row: a header row, not a cut one
+    if left_behind and len(filled_first) > 2:
+        return False  # only the label columns empty and a full row: a vertically merged label
+    if not left_behind and len(filled_first) > 1 and any(len(text_a[col]) <= 6 for col in filled_first):
+        return False  # short labels across the row: a new row
     return all(not _CLOSED.search(text_a[col]) and not _VALUE.match(text_b[col]) and not _NUMBERED.match(text_b[col])
                for col in filled_first)
 

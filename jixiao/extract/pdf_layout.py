@@ -29,7 +29,7 @@ def table_from_grid(grid: Grid, chars: Sequence[Char], page: int) -> Table:
         if cell is not None:
             owned.setdefault((cell.row, cell.col), []).append(ch)
     cells = [
-        Cell(row=g.row, col=g.col, text=cell_text(owned.get((g.row, g.col), [])), rowspan=g.rowspan,
+        Cell(row=g.row, col=g.col, text=cell_text(owned.get((g.row, g.col), []), g.bbox), rowspan=g.rowspan,
              colspan=g.colspan, bbox=g.bbox, page=page)
         for g in grid.cells
     ]

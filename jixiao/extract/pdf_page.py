@@ -22,11 +22,14 @@ THIN = 3.0
 
 @dataclass
 class Char:
+    """A glyph (or an OCR'd run of them); ``base`` is the baseline's y, which groups lines."""
+
     text: str
     x0: float
     top: float
     x1: float
     bottom: float
+    base: float | None = None
 
 
 @dataclass
@@ -107,6 +110,7 @@ def _chars(textpage: pdfium.PdfTextPage, tf: Transform) -> tuple[list[Char], int
     text = textpage.get_text_range(0, n)
     tp = textpage.raw
     rect = raw.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
     chars: list[Char] = []
     errors = 0
     has_map_error = getattr(raw, "FPDFText_HasUnicodeMapError", None)
@@ -122,7 +126,10 @@ def _chars(textpage: pdfium.PdfTextPage, tf: Transform) -> tuple[list[Char], int
         if not raw.FPDFText_GetLooseCharBox(tp, i, rect):
             continue
         x0, top, x1, bottom = tf.box(rect.left, rect.bottom, rect.right, rect.top)
-        chars.append(Char(ch, x0, top, x1, bottom))
+        base = None
+        if raw.FPDFText_GetCharOrigin(tp, i, ox, oy):
+            base = tf.point(ox.value, oy.value)[1]  # upright text in display space
+        chars.append(Char(ch, x0, top, x1, bottom, base))
     return chars, errors
 
 

@@ -36,24 +36,37 @@ class Line:
 
 
 def group_lines(chars: Sequence[Char]) -> list[list[Char]]:
-    """Characters sharing a baseline band, each line left to right, lines top to bottom."""
+    """Characters on one baseline, each line left to right, lines top to bottom.
+
+    The baseline (pdfium's glyph origin) is shared by every glyph of a line whatever its
+    font, where box centres are not (a fallback font's 、 sits higher or lower).
+    Glyphs without an origin (OCR boxes) use their box bottom.
+    """
+    if not chars:
+        return []
+    heights = sorted(c.bottom - c.top for c in chars)
+    tol = max(heights[len(heights) // 2], 1.0) * 0.3
     lines: list[list[Char]] = []
-    bands: list[tuple[float, float]] = []
-    for ch in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
-        mid = (ch.top + ch.bottom) / 2
-        if bands and bands[-1][0] <= mid <= bands[-1][1]:
+    last = None
+    for ch in sorted(chars, key=_baseline):
+        b = _baseline(ch)
+        if last is not None and b - last <= tol:
             lines[-1].append(ch)
-            continue
-        lines.append([ch])
-        half = max(ch.bottom - ch.top, 1.0) * 0.35
-        bands.append((mid - half, mid + half))
+        else:
+            lines.append([ch])
+        last = b
     for line in lines:
         line.sort(key=lambda c: c.x0)
     return lines
 
 
+def _baseline(ch: Char) -> float:
+    return ch.base if ch.base is not None else ch.bottom
+
+
 def _needs_space(a: str, b: str) -> bool:
-    return bool(re.match(r"[A-Za-z0-9.,%]", a[-1:]) and re.match(r"[A-Za-z0-9]", b[:1]))
+    """Wrapped Latin words get their space back; numbers cut by a narrow column do not."""
+    return bool(re.match(r"[A-Za-z,;:]", a[-1:]) and re.match(r"[A-Za-z]", b[:1]))
 
 
 def line_text(chars: Sequence[Char]) -> str:
@@ -88,11 +101,27 @@ def make_lines(chars: Sequence[Char]) -> list[Line]:
     return result
 
 
-def cell_text(chars: Sequence[Char]) -> str:
-    """A cell's lines joined: wrapped Chinese without a space, Latin words with one."""
-    text = ""
-    for line in make_lines(chars):
-        if text and _needs_space(text, line.text):
+def cell_text(chars: Sequence[Char], box: tuple[float, float, float, float] | None = None) -> str:
+    """A cell's lines joined: a line wrapped at the cell's edge continues without a break
+    (Chinese needs no space), a line that stops short ends a paragraph ("\n", as Word writes
+    a cell's paragraphs)."""
+    lines = make_lines(chars)
+    if not lines:
+        return ""
+    right = width = None
+    if box is not None:
+        left = min(ln.x0 for ln in lines)
+        right = box[2] - max(0.0, left - box[0])
+        width = right - left
+    text = lines[0].text
+    for prev, line in zip(lines, lines[1:], strict=False):
+        em = max(prev.height, 1.0)
+        gap = right - prev.x1 if right is not None and width else 0.0
+        # line-breaking rules push one or two glyphs down (no line may start with ，。）), so only
+        # a clearly short line ends a paragraph
+        if width and gap >= 2.2 * em and gap >= 0.25 * width:
+            text += "\n"
+        elif _needs_space(text, line.text):
             text += " "
         text += line.text
     return text

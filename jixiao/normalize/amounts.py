@@ -2,20 +2,29 @@
 
 How a table is read:
 
-1. Caption rows (one cell: 单位：万元, 部门：…, a title) are dropped; the unit is taken
-   from them (单位：元 divides by 10 000, the raw text is kept in value_raw).
-2. Header rows are the rows before the first row that carries a number. Text saved from
-   Word loses horizontal spans, so a short header row is widened at its 其中 cell (the
-   group whose children sit in the row below) or, without one, at its last cell.
-3. Each value column gets a leaf label (the lowest header text above it) and a parent:
-   the cell left of a 其中 group, or a group label spanning several columns, or the
-   column before a `其中：X` column. The parent/child links let the validators add up
-   parts (relation `sum` with two or more parts, `part` with one).
-4. Label columns (mostly text) split side-by-side tables (收入 | 支出 | 支出用途) into
-   sides; each data row yields one item per side. Rows named 合计/总计/小计/汇总 are
-   totals; `其中：X` rows and indented children get item_parent.
+1. Caption rows (one distinct text: 单位：万元, 部门：…, a title spanning the grid) are
+   dropped; the unit is taken from them or from the title (单位：元 divides by 10 000,
+   the raw text is kept in value_raw).
+2. Header rows are the rows before the first row that carries a number next to a label.
+   Text saved from Word loses horizontal spans, so a short header row is widened at its
+   其中 cell (the group whose children sit in the row below) or, without one, at its last
+   cell; grids with spans filled (PDF, Word) repeat a merged header, which is read once.
+3. Each value column gets a leaf label (the lowest header text above it), a canonical
+   measure (预算数 → budget, 其中：财政拨款 → fiscal, …; a bare 金额 in a 预算表 is
+   `budget`, in a 决算表 `final`) and a parent: the column left of a 其中 group, a group
+   label spanning several value columns, or the column before a `其中：X` column.
+4. Label columns (cells mostly text) split side-by-side tables into sides (收入 |
+   功能分类 | 支出用途); each data row yields one item per side, and a total whose label
+   spans several sides (当年支出小计) counts for each of them. Code columns (功能科目编码)
+   are not values: they place rows in the item tree (amounts_items.py), as do the label
+   column a row starts in and the numbering of its label (一、 > 1. > 其中：).
+5. A table without any label column (支出预算总表, the 三公经费 table: one row of
+   figures under a two- or three-level header) is read transposed: each column is an
+   item, its header path gives the parent (小计 columns are their group's total).
 
-Empty cells and dashes give no row: a value absent in the document stays absent.
+Empty cells and dashes give no row: a value absent in the document stays absent. The
+`relation` column describes a row's link to its measure_parent when it has one (a
+其中：财政拨款 column), else to its item_parent.
 """
 
 from __future__ import annotations
@@ -23,14 +32,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from jixiao.normalize.amounts_items import ItemRow, link_items, relation_of
 from jixiao.normalize.text import one_line, squash
 from jixiao.normalize.values import parse_number
 
 TOTAL = re.compile(r"(合计|总计|小计|汇总|资产总额|总额)$|^(合计|总计|小计)")
+TOTAL_WORD = re.compile(r"^(合计|总计|小计)$")
 QIZHONG = re.compile(r"^其中[:：]?$")
 QIZHONG_PREFIX = re.compile(r"^其中[:：]")
 DASH = re.compile(r"^[—\-–－―_]+$")
 CAPTION = re.compile(r"^(单位|金额单位|编制部门|部门|编制单位|截止时间|填报单位)[:：]|单位[:：]\s*(万元|元)")
+CODE_HEAD = re.compile(r"编码|代码|编号|序号")
+CODE = re.compile(r"^\d{3,9}$")
 
 MEASURES: list[tuple[str, re.Pattern[str]]] = [
     ("budget_initial", re.compile(r"年初(预算|安排)")),
@@ -44,6 +57,7 @@ MEASURES: list[tuple[str, re.Pattern[str]]] = [
     ("budget", re.compile(r"预算")),
     ("count", re.compile(r"数量|面积|台数|人数|个数")),
 ]
+GENERIC_AMOUNT = re.compile(r"^(金额|合计|小计|总计|金额合计|机关运行经费支出|政府采购金额)?([（(]万?元[)）])?$")
 
 KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("three_public", re.compile(r"三公|公务接待|公务用车|因公出国")),
@@ -53,9 +67,15 @@ KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("expenditure", re.compile(r"支出")),
     ("balance", re.compile(r"结余|结转")),
 ]
-LABEL_PRIORITY = [re.compile(p) for p in (r"重点项目$|项目名称$|^项目$", r"科目|功能分类", r"名称$", r"^项目")]
 
 NOT_AMOUNTS = re.compile(r"一级指标|二级指标|三级指标|姓名|职务|单位性质|单位规格|预期目标|绩效目标|评价内容|指标值|联系人|联系电话|人员编制|实有人数")
+BUDGET_FORM_TITLE = re.compile(
+    r"收支.{0,6}总表|收入.{0,6}总表|支出.{0,8}表|财政拨款|三公|机关运行经费|政府采购.{0,4}表|资产.{0,8}表|预算表|决算表")
+
+
+def budget_form_title(title: str) -> bool:
+    """True for the titles of the tables of a 预算/决算公开 (收支预算总表, 三公经费…表, …)."""
+    return bool(BUDGET_FORM_TITLE.search(squash(title)))
 
 
 def _num(cell: str) -> float | None:
@@ -67,11 +87,22 @@ def _num(cell: str) -> float | None:
     return parse_number(t)
 
 
+def _distinct(row: list[str]) -> list[str]:
+    out: list[str] = []
+    for c in row:
+        t = one_line(c)
+        if t and t not in out:
+            out.append(t)
+    return out
+
+
 def _is_caption(row: list[str]) -> bool:
-    cells = [c for c in row if squash(c)]
+    cells = _distinct(row)
+    if any(_num(c) is not None for c in cells):
+        return False
     if len(cells) <= 1 or all(CAPTION.search(squash(c)) for c in cells):
         return True
-    return len(cells) <= 2 and any(CAPTION.search(squash(c)) for c in cells) and not any(_num(c) is not None for c in cells)
+    return len(cells) <= 2 and any(CAPTION.search(squash(c)) for c in cells)
 
 
 def unit_factor(texts: list[str], hint: str | None = None) -> tuple[float, str]:
@@ -90,8 +121,8 @@ def classify_table(title: str, rows: list[list[str]]) -> str | None:
     text = squash(title) + "|" + "|".join(squash(c) for r in rows[:4] for c in r)
     if NOT_AMOUNTS.search(text):
         return None
-    numbers = sum(1 for r in rows for c in r if _num(c) is not None)
-    if numbers < 2:
+    numbers = sum(1 for r in rows for c in r if _num(c) is not None and not CODE.match(squash(c)))
+    if numbers < 2 and not (numbers == 1 and budget_form_title(title)):
         return None
     head = squash(title) + "|" + "|".join(squash(c) for r in rows[:3] for c in r)
     for kind, pat in KIND_WORDS:
@@ -122,7 +153,7 @@ def _widen(row: list[str], width: int) -> list[str]:
 
 def _first_data_row(rows: list[list[str]]) -> int:
     for i, row in enumerate(rows):
-        nums = [c for c in row if _num(c) is not None]
+        nums = [c for c in row if _num(c) is not None and not CODE.match(squash(c))]
         labels = [c for c in row if squash(c) and _num(c) is None]
         if nums and (labels or len(nums) >= 2):
             return i
@@ -130,10 +161,10 @@ def _first_data_row(rows: list[list[str]]) -> int:
 
 
 def _columns(header: list[list[str]], width: int) -> list[Column]:
-    """Leaf label and parent of every column from the (filled) header rows."""
+    """Leaf label and path of every column from the header rows."""
     cols: list[Column] = []
     for j in range(width):
-        path = []
+        path: list[str] = []
         for r in header:
             t = one_line(r[j]) if j < len(r) else ""
             if t and (not path or path[-1] != t):
@@ -141,54 +172,90 @@ def _columns(header: list[list[str]], width: int) -> list[Column]:
         leaf_candidates = [p for p in path if not QIZHONG.match(squash(p))]
         label = leaf_candidates[-1] if leaf_candidates else ""
         cols.append(Column(j, label, None, path))
-    for j, col in enumerate(cols):
-        col.parent = _parent_of(header, j, col.label, cols)
     return cols
 
 
-def _parent_of(header: list[list[str]], j: int, label: str, cols: list[Column]) -> str | None:
+def _assign_parents(header: list[list[str]], cols: list[Column], value_cols: set[int]) -> None:
+    for j in sorted(value_cols):
+        cols[j].parent = _parent_of(header, j, cols[j].label, cols, value_cols)
+
+
+def _parent_of(header: list[list[str]], j: int, label: str, cols: list[Column], value_cols: set[int]) -> str | None:
     if QIZHONG_PREFIX.match(squash(label)):
         for k in range(j - 1, -1, -1):  # 预算数 | 其中：财政拨款
-            if cols[k].label and not QIZHONG_PREFIX.match(squash(cols[k].label)):
+            if k in value_cols and cols[k].label and not QIZHONG_PREFIX.match(squash(cols[k].label)):
                 return cols[k].label
         return None
-    # find the header row holding this label, then look at rows above
     rows_with = [i for i, r in enumerate(header) if j < len(r) and one_line(r[j]) == label]
     if not rows_with:
         return None
-    r0 = rows_with[0]
-    for i in range(r0 - 1, -1, -1):
-        above = header[i][j] if j < len(header[i]) else ""
+    for i in range(rows_with[0] - 1, -1, -1):
+        row = header[i]
+        above = row[j] if j < len(row) else ""
         if not squash(above):
             continue
         if QIZHONG.match(squash(above)):
             start = j
-            while start > 0 and header[i][start - 1] == above:
+            while start > 0 and row[start - 1] == above:
                 start -= 1
             for k in range(start - 1, -1, -1):
-                if squash(header[i][k]) and not QIZHONG.match(squash(header[i][k])):
-                    return one_line(header[i][k])
+                if k in value_cols and squash(row[k]) and not QIZHONG.match(squash(row[k])):
+                    return one_line(row[k])
             return None
-        span = sum(1 for k in range(len(header[i])) if header[i][k] == above)
-        if span > 1 and one_line(above) != label:
+        span = [k for k in range(len(row)) if row[k] == above]
+        if sum(1 for k in span if k in value_cols) > 1 and one_line(above) != label:
             return one_line(above)
         return None
     return None
 
 
-def measure_of(label: str) -> str:
+def measure_of(label: str, title: str = "") -> str:
+    """Canonical measure of a column header; a bare 金额 takes the table's 预算/决算."""
     s = squash(label)
     for code, pat in MEASURES:
         if pat.search(s):
             return code
+    if GENERIC_AMOUNT.match(s) or not s:
+        t = squash(title)
+        if "决算" in t:
+            return "final"
+        if "预算" in t:
+            return "budget"
     return "value"
 
 
-def _label_columns(data: list[list[str]], width: int) -> list[int]:
-    """Columns whose cells are mostly text: the row labels of each side."""
+def _continuations(data: list[list[str]], width: int) -> list[list[str]]:
+    """Cells as newly written: vertical-merge repeats and horizontal-span repeats blanked.
+
+    A cell repeats the one above when it and every cell to its left equal the row
+    above (a merged group label filled down); a total repeats its left neighbour when
+    the two hold the same text (当年支出小计 spanning columns). Other equal neighbours
+    are kept: 专项名称 and 经济科目 may both read 办公设备购置.
+    """
+    out: list[list[str]] = []
+    prev: list[str] | None = None
+    for row in data:
+        texts = [one_line(row[j]) if j < len(row) else "" for j in range(width)]
+        new = []
+        for j, t in enumerate(texts):
+            if t and j > 0 and t == texts[j - 1] and _num(t) is None and TOTAL.search(squash(t)):
+                new.append("")
+            elif t and prev is not None and _num(t) is None and all(texts[k] == prev[k] for k in range(j + 1)):
+                new.append("")
+            else:
+                new.append(t)
+        out.append(new)
+        prev = texts
+    return out
+
+
+def _label_columns(fresh: list[list[str]], width: int, code_cols: set[int]) -> list[int]:
+    """Columns whose new cells are mostly text: the row labels of each side."""
     out = []
     for j in range(width):
-        cells = [r[j] for r in data if j < len(r) and squash(r[j])]
+        if j in code_cols:
+            continue
+        cells = [r[j] for r in fresh if r[j]]
         if not cells:
             continue
         text = sum(1 for c in cells if _num(c) is None and not DASH.match(squash(c)))
@@ -197,24 +264,41 @@ def _label_columns(data: list[list[str]], width: int) -> list[int]:
     return out
 
 
-def _pick_labels(label_cols: list[int], cols: list[Column]) -> list[int]:
-    """One label column per run of adjacent text columns: the one headed like a name (项目/科目/名称)."""
+def _code_columns(cols: list[Column], data: list[list[str]], width: int) -> set[int]:
+    out = set()
+    for j in range(width):
+        cells = [squash(r[j]) for r in data if j < len(r) and squash(r[j])]
+        if not cells:
+            continue
+        if all(CODE.match(c) for c in cells) and (CODE_HEAD.search(cols[j].label) or len(cells) >= 3):
+            out.add(j)
+    return out
+
+
+def _runs(label_cols: list[int]) -> list[list[int]]:
     runs: list[list[int]] = []
     for j in label_cols:
         if runs and j == runs[-1][-1] + 1:
             runs[-1].append(j)
         else:
             runs.append([j])
-    picked = []
-    for run in runs:
-        choice = run[0]
-        for pat in LABEL_PRIORITY:
-            hit = [j for j in run if pat.search(squash(cols[j].label))]
-            if hit:
-                choice = hit[0]
-                break
-        picked.append(choice)
-    return picked
+    return runs
+
+
+def _item_columns(run: list[int], fresh: list[list[str]]) -> list[int]:
+    """The run's columns that name items: not long descriptions, not repeated attributes (采购组织形式)."""
+    if len(run) == 1:
+        return run
+    keep = []
+    for j in run:
+        cells = [r[j] for r in fresh if r[j]]
+        if not cells:
+            continue
+        long_text = sum(len(c) for c in cells) / len(cells) > 24
+        attribute = len(cells) >= 4 and len(set(cells)) <= len(cells) / 3 and not any(TOTAL.search(squash(c)) for c in cells)
+        if not long_text and not attribute:
+            keep.append(j)
+    return keep or run[:1]
 
 
 def _quantity_unit(text: str) -> str | None:
@@ -222,6 +306,78 @@ def _quantity_unit(text: str) -> str | None:
     if m and re.fullmatch(r"[平方米台辆个套、人次份册本]+", m.group(1)):
         return m.group(1).split("、")[0]
     return None
+
+
+def _right(row: list[str], width: int) -> list[str]:
+    """Text rows lose merged cells on the left; numbers stay at the right edge."""
+    return row if len(row) >= width else [""] * (width - len(row)) + row
+
+
+@dataclass
+class Side:
+    label_cols: list[int]
+    value_cols: list[int]
+    code_col: int | None
+    kind: str
+    start: int = 0  # first column of the side's label run
+
+
+def _sides(cols: list[Column], fresh: list[list[str]], width: int, code_cols: set[int], kind: str) -> list[Side]:
+    runs = _runs(_label_columns(fresh, width, code_cols))
+    sides: list[Side] = []
+    for n, run in enumerate(runs):
+        end = runs[n + 1][0] if n + 1 < len(runs) else width
+        values = [j for j in range(run[-1] + 1, end) if j not in code_cols]
+        if not values:
+            continue
+        code_col = next((j for j in sorted(code_cols, reverse=True) if j < run[0]), None)
+        sides.append(Side(_item_columns(run, fresh), values, code_col, kind, run[0]))
+    if len(sides) > 1:
+        for side in sides:
+            head = " ".join(" ".join(cols[j].path) for j in side.label_cols + side.value_cols)
+            side.kind = "income" if "收入" in head else "expenditure" if ("支出" in head or "科目" in head) else kind
+    return sides
+
+
+def _row_item(fresh: list[str], raw: list[str], side: Side) -> ItemRow | None:
+    """The item a data row names on one side, or None for a row without a label."""
+    labels = [(k, fresh[j]) for k, j in enumerate(side.label_cols) if fresh[j] and not DASH.match(squash(fresh[j]))]
+    if not labels:  # a label spanning from the side before (当年支出小计), or a total shifted in ragged text
+        own = range(side.start, side.value_cols[0])
+        spanning = [one_line(raw[j]) for j in own if j < len(raw) and j > 0 and one_line(raw[j])
+                    and one_line(raw[j]) == one_line(raw[j - 1])]
+        text = spanning[0] if spanning else next(
+            (one_line(raw[j]) for j in own if j < len(raw) and squash(raw[j]) and _num(raw[j]) is None
+             and TOTAL.search(squash(raw[j]))), "")
+        if not text:
+            return None
+        return ItemRow(text, grand_total=bool(TOTAL.search(squash(text))))
+    depth, label = labels[-1]
+    if TOTAL_WORD.match(squash(label)) and len(labels) >= 2:  # 一般公共预算资金 | 小计
+        depth, label = labels[-2]
+        item = ItemRow(label, depth=depth)
+        item.group_total = True  # type: ignore[attr-defined]
+    else:
+        item = ItemRow(label, depth=depth, grand_total=bool(TOTAL.search(squash(label))))
+    if side.code_col is not None:
+        code = squash(raw[side.code_col]) if side.code_col < len(raw) else ""
+        item.code = code if CODE.match(code) else ""
+        if item.code:
+            item.grand_total = False
+    return item
+
+
+def _cell_value(row: list[str], j: int, label: str) -> tuple[str, int]:
+    """The cell of column j; when a spanning label covers it (当年支出小计), the figure after the span."""
+    raw = row[j] if j < len(row) else ""
+    if label and one_line(raw) == label:
+        k = j
+        while k < len(row) and one_line(row[k]) == label:
+            k += 1
+        if k < len(row) and _num(row[k]) is not None:
+            return row[k], k
+        return "", j
+    return raw, j
 
 
 def amounts_from_rows(rows: list[list[str]], *, title: str = "", unit_hint: str | None = None,
@@ -238,76 +394,138 @@ def amounts_from_rows(rows: list[list[str]], *, title: str = "", unit_hint: str 
     width = max(len(r) for r in grid)
     first = _first_data_row(grid)
     header = [_widen(r, width) for r in grid[:first]]
-    data = [(keep[first + k][0], _right(r, width), len(r) >= width - 1)
-            for k, r in enumerate(grid[first:])]
+    data = [(keep[first + k][0], _right(r, width), len(r) >= width - 1) for k, r in enumerate(grid[first:])]
     cols = _columns(header, width)
-    labels = _pick_labels(_label_columns([r for _, r, _ in data], width), cols)
-    if not labels:
-        labels = [0]
-    sides = []
-    for n, lab in enumerate(labels):
-        end = labels[n + 1] if n + 1 < len(labels) else width
-        value_cols = [j for j in range(lab + 1, end)]
-        if value_cols:
-            sides.append((lab, value_cols))
+    code_cols = _code_columns(cols, [r for _, r, _ in data], width)
+    fresh = _continuations([r for _, r, _ in data], width)
+    ctx = _Ctx(doc_id, form_id, table_no, row_pages, factor, unit_written, title)
+    sides = _sides(cols, fresh, width, code_cols, kind)
     if not sides:
-        return []
+        return _transposed(cols, data, kind, ctx)
     out: list[dict] = []
-    for side_no, (lab, value_cols) in enumerate(sides, start=1):
-        side_head = " ".join(cols[lab].path) + " " + " ".join(cols[j].label for j in value_cols)
-        side_kind = kind
-        if len(sides) > 1:
-            side_kind = "income" if "收入" in side_head else "expenditure" if "支出" in side_head or "科目" in side_head else kind
-        children = {}
-        for j in value_cols:
-            p = cols[j].parent
-            if p:
-                children.setdefault(p, []).append(j)
-        parent_item = None
-        for row_index, row, aligned in data:
-            label = one_line(row[lab]) if lab < len(row) else ""
-            if not label:
-                label = next((one_line(c) for c in row if squash(c) and _num(c) is None
-                              and TOTAL.search(squash(c))), "")
-            if not label or DASH.match(squash(label)):
-                continue
-            is_total = bool(TOTAL.search(squash(label)))
-            item_parent = None
-            if QIZHONG_PREFIX.match(squash(label)):
-                item_parent = parent_item
-            elif not is_total:
-                parent_item = label
-            qty_unit = _quantity_unit(label)
-            for j in value_cols:
-                raw = row[j] if j < len(row) else ""
-                value = _num(raw)
-                if value is None:
-                    continue
-                col = cols[j]
-                measure = measure_of(col.label)
-                unit = unit_written if unit_written == "万元" else "万元"
-                v = value * factor
-                if measure == "count" or "数量" in col.label:
-                    measure, unit, v = "count", qty_unit or _quantity_unit(col.label), value
-                elif qty_unit and measure == "value" and "价值" not in col.label and "金额" not in col.label:
-                    unit, v = qty_unit, value
-                parent = col.parent
-                if parent and measure_of(parent) != "balance" and measure == "balance":
-                    parent = None
-                n_parts = len([k for k in children.get(col.parent or "", []) if measure_of(cols[k].label) != "balance" or measure_of(col.parent or "") == "balance"])
-                out.append({
-                    "doc_id": doc_id, "form_id": form_id, "table_kind": side_kind, "item": label,
-                    "measure": measure, "measure_raw": col.label or None, "value": round(v, 10),
-                    "unit": unit, "is_total": is_total, "table_no": table_no, "row_no": row_index + 1,
-                    "col_no": j + 1, "item_parent": item_parent,
-                    "measure_parent": parent if parent and aligned else None,
-                    "relation": (("sum" if n_parts >= 2 else "part") if parent else None) if aligned else None,
-                    "value_raw": one_line(raw), "page": (row_pages[row_index] if row_pages and row_index < len(row_pages) else None),
-                    "side": side_no,
-                })
+    for side in sides:
+        _assign_parents(header, cols, set(side.value_cols))
+        out.extend(_side_rows(side, cols, data, fresh, ctx))
+    out.sort(key=lambda r: (r["row_no"], r["col_no"] or 0))
     return out
 
 
-def _right(row: list[str], width: int) -> list[str]:
-    """Text rows lose merged cells on the left; numbers stay at the right edge."""
-    return row if len(row) >= width else [""] * (width - len(row)) + row
+@dataclass
+class _Ctx:
+    doc_id: str
+    form_id: str | None
+    table_no: int
+    row_pages: list[int | None] | None
+    factor: float
+    unit: str
+    title: str
+
+    def page(self, row_index: int) -> int | None:
+        if self.row_pages and row_index < len(self.row_pages):
+            return self.row_pages[row_index]
+        return None
+
+
+def _side_rows(side: Side, cols: list[Column], data: list[tuple[int, list[str], bool]],
+               fresh: list[list[str]], ctx: _Ctx) -> list[dict]:
+    items: list[ItemRow] = []
+    where: list[tuple[int, list[str], bool]] = []
+    for (row_index, row, aligned), new in zip(data, fresh, strict=True):
+        item = _row_item(new, row, side)
+        if item is None or not item.label:
+            continue
+        items.append(item)
+        where.append((row_index, row, aligned))
+    link_items(items)
+    children: dict[str, list[int]] = {}
+    for j in side.value_cols:
+        p = cols[j].parent
+        if p:
+            children.setdefault(p, []).append(j)
+    out: list[dict] = []
+    for n, (item, (row_index, row, aligned)) in enumerate(zip(items, where, strict=True)):
+        qty_unit = _quantity_unit(item.label)
+        item_parent = items[item.parent].label if item.parent is not None else None
+        item_relation = relation_of(items, n)
+        is_total = item.grand_total or getattr(item, "group_total", False)
+        for j in side.value_cols:
+            raw, _ = _cell_value(row, j, item.label)
+            value = _num(raw)
+            if value is None:
+                continue
+            col = cols[j]
+            measure = measure_of(col.label, ctx.title)
+            unit, v = "万元", value * ctx.factor
+            if measure == "count" or "数量" in col.label:
+                measure, unit, v = "count", qty_unit or _quantity_unit(col.label), value
+            elif qty_unit and measure == "value" and "价值" not in col.label and "金额" not in col.label:
+                unit, v = qty_unit, value
+            parent = col.parent
+            if parent and measure_of(parent) != "balance" and measure == "balance":
+                parent = None
+            siblings = [k for k in children.get(col.parent or "", [])
+                        if measure_of(cols[k].label) != "balance" or measure_of(col.parent or "") == "balance"]
+            measure_parent = parent if parent and aligned else None
+            relation = (("sum" if len(siblings) >= 2 else "part") if measure_parent else item_relation)
+            out.append(_row(ctx, side.kind, item.label, measure, col.label or None, v, unit, is_total,
+                            row_index + 1, j + 1, item_parent, measure_parent, relation, raw))
+    return out
+
+
+def _row(ctx: _Ctx, kind: str, item: str, measure: str, measure_raw: str | None, value: float, unit: str | None,
+         is_total: bool, row_no: int, col_no: int | None, item_parent: str | None, measure_parent: str | None,
+         relation: str | None, raw: str) -> dict:
+    return {
+        "doc_id": ctx.doc_id, "form_id": ctx.form_id, "table_kind": kind, "item": item, "measure": measure,
+        "measure_raw": measure_raw, "value": round(value, 10), "unit": unit, "is_total": is_total,
+        "table_no": ctx.table_no, "row_no": row_no, "col_no": col_no, "item_parent": item_parent,
+        "measure_parent": measure_parent, "relation": relation, "value_raw": one_line(raw),
+        "page": ctx.page(row_no - 1),
+    }
+
+
+def _transposed(cols: list[Column], data: list[tuple[int, list[str], bool]], kind: str, ctx: _Ctx) -> list[dict]:
+    """A label-less table (one row of figures under a header): every column is an item.
+
+    The item is the column's header path without 小计/合计 (a 小计 column is its group's
+    total); the parent is the nearest group above it or the 合计 column. Rows are
+    numbered by column (row_no) and the figure row gives col_no, so the parts of one
+    figure row share their column key like any other table.
+    """
+    items: list[tuple[int, str, bool, tuple[str, ...]]] = []  # column, item, is_total, group path
+    for col in cols:
+        path = [p for p in col.path if not QIZHONG.match(squash(p))]
+        if not path:
+            continue
+        if TOTAL_WORD.match(squash(path[-1])) or (len(path) == 1 and TOTAL.search(squash(path[0]))):
+            if len(path) >= 2:
+                items.append((col.index, path[-2], True, tuple(path[:-2])))
+            else:
+                items.append((col.index, path[0], True, ()))
+        else:
+            items.append((col.index, path[-1], False, tuple(path[:-1])))
+    grand = next((name for _, name, tot, group in items if tot and not group and TOTAL.search(squash(name))), None)
+    parent_of: dict[int, str | None] = {}
+    for j, name, _tot, group in items:
+        parent = group[-1] if group else None
+        if parent is None and grand is not None and name != grand:
+            parent = grand
+        parent_of[j] = parent
+    n_children: dict[str, int] = {}
+    for p in parent_of.values():
+        if p:
+            n_children[p] = n_children.get(p, 0) + 1
+    measure = measure_of("", ctx.title)
+    out: list[dict] = []
+    for row_index, row, _aligned in data:
+        for j, name, tot, _group in items:
+            raw = row[j] if j < len(row) else ""
+            value = _num(raw)
+            if value is None:
+                continue
+            parent = parent_of[j]
+            relation = ("sum" if n_children.get(parent, 0) >= 2 else "part") if parent else None
+            out.append(_row(ctx, kind, name, measure, None, value * ctx.factor, "万元", tot, j + 1, row_index + 1,
+                            parent, None, relation, raw))
+            out[-1]["page"] = ctx.page(row_index)
+    return out

@@ -145,6 +145,8 @@ def narrative_rows(document: Document, doc_id: str) -> list[dict]:
     return out
 
 
+DEPT_CAPTION = re.compile(r"部门[:：]((?:中共|中国共产党)?[\u4e00-\u9fff]{3,30}?(?:办公厅|办公室|委员会|常委会|法院|检察院|政府|局|厅|委|部|院|中心))(?=单位|金额|$|[^\u4e00-\u9fff])")
+YEAR_TITLE = re.compile(r"20\d{2}年度?([\u4e00-\u9fff]{4,30}?)(?:部门)?(?:预算|决算)(?:公开|信息)")
 ORG = re.compile(r"((?:中共|中国共产党)?[\u4e00-\u9fff]{2,24}?(?:委员会|组织部|宣传部|统战部|办公厅|办公室|常委会|人民法院|法院|检察院|政府|局|厅|委|部|院|中心|协会|政协))")
 
 
@@ -156,20 +158,33 @@ def unit_name_of(document: Document, drafts: list[F.FormDraft]) -> str | None:
     units = Counter(d.reporting_unit for d in drafts if d.reporting_unit)
     if units:
         return units.most_common(1)[0][0]
+    head = squash(document.text()[:4000])
+    m = DEPT_CAPTION.search(head)  # 部门：江苏省政协办公厅 above a 公开表
+    if m:
+        return m.group(1)
+    m = YEAR_TITLE.search(head[:300])  # 2018年度江苏省高级人民法院预算公开
+    if m and ORG.search(m.group(1)) and not m.group(1).startswith("第"):
+        return m.group(1)
     paras = [p.text for p in document.paragraphs[:15]]
     for text in paras:
         t = one_line(text)
         m = re.match(r"^(.{4,30}?)(?:\s*20\d{2}\s*年)", t)
-        if m and ORG.search(m.group(1)) and ("预算" in t or "决算" in t or "绩效" in t):
+        if m and ORG.search(m.group(1)) and ("预算" in t or "决算" in t or "绩效" in t) and not t.startswith("第"):
             return _prefer_frequent_spelling(m.group(1).strip(), document)
     names: Counter[str] = Counter()
     for text in [p.text for p in document.paragraphs] + [c.text for t in document.tables for c in t.cells]:
         for m in ORG.finditer(squash(text)):
             name = m.group(1)
-            if name.startswith(("中共", "中国共产党")) or re.search(r"[省市县区]", name):
+            name = re.sub(r"^第[一二三四五六七八九十]+部分", "", name)
+            if len(name) >= 4 and (name.startswith(("中共", "中国共产党")) or re.search(r"[省市县区]", name)):
                 names[name] += 1
     if names:
-        return names.most_common(1)[0][0]
+        top = names.most_common(1)[0][0]
+        text = squash(document.text())
+        longer = Counter(m.group(0) for m in re.finditer(re.escape(top) + r"(办公厅|办公室|委员会|机关)", text))
+        if longer and longer.most_common(1)[0][1] * 2 >= text.count(top):
+            return longer.most_common(1)[0][0]
+        return top
     return None
 
 

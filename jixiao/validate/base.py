@@ -53,16 +53,18 @@ class Context:
 
 
 RuleFunc = Callable[[Context], Iterable[Finding]]
-RULES: dict[str, RuleFunc] = {}
+RULES: dict[str, list[RuleFunc]] = {}
 
 
 def rule(code: str) -> Callable[[RuleFunc], RuleFunc]:
-    """Register a rule function under its SCHEMA.md code."""
+    """Register a rule function under its SCHEMA.md code (a code may have several: tables, prose)."""
     if code not in RULE_CODES:
         raise ValueError(f"unknown rule code {code}")
 
     def deco(func: RuleFunc) -> RuleFunc:
-        RULES[code] = func
+        funcs = RULES.setdefault(code, [])
+        if all(f.__qualname__ != func.__qualname__ or f.__module__ != func.__module__ for f in funcs):
+            funcs.append(func)
         func.code = code  # type: ignore[attr-defined]
         return func
 
@@ -102,12 +104,15 @@ def run_rules(tables: dict[str, pd.DataFrame | list[dict]], tolerance: float = 1
     for code in RULE_CODES:
         if code not in RULES or (only is not None and code not in set(only)):
             continue
-        for f in RULES[code](ctx):
-            row = f.row()
-            for k in ("expected", "observed"):
-                if isinstance(row[k], float) and (math.isnan(row[k]) or math.isinf(row[k])):
-                    row[k] = None
-            out.append(row)
+        for func in RULES[code]:
+            for f in func(ctx):
+                row = f.row()
+                for k in ("expected", "observed"):
+                    if isinstance(row[k], float) and (math.isnan(row[k]) or math.isinf(row[k])):
+                        row[k] = None
+                    elif row[k] is not None:
+                        row[k] = round(float(row[k]), 6)
+                out.append(row)
     return out
 
 

@@ -1,0 +1,1 @@
+"""The discrepancy report: a self-contained report.html."""

@@ -1,0 +1,206 @@
+"""report.html: one self-contained page (inline CSS and JS, no network) people can act on.
+
+Totals by rule and severity, then a section per document and form; each finding shows the
+published figure next to the recomputed one and the spot to look at (table, row, indicator,
+page). One table of all findings can be sorted and filtered in the browser.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei",system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
+h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}h3{font-size:15px;margin:16px 0 4px}
+table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0 12px}
+th,td{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}
+th{background:#f3f4f6;cursor:pointer;user-select:none}th.sorted-asc::after{content:" ▲"}th.sorted-desc::after{content:" ▼"}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.sev-error{color:#fff;background:#c0392b;border-radius:3px;padding:0 5px}
+.sev-warning{color:#222;background:#f5c542;border-radius:3px;padding:0 5px}
+.sev-info{color:#fff;background:#6b7280;border-radius:3px;padding:0 5px}
+.controls{margin:8px 0;display:flex;gap:8px;flex-wrap:wrap}.controls input,.controls select{padding:4px;font-size:13px}
+.muted{color:#6b7280}.summary td{min-width:40px}.doc{margin-left:4px}
+"""
+
+_JS = """
+(function(){
+  var table=document.getElementById('all');
+  if(!table){return;}
+  var body=table.tBodies[0];
+  var rows=Array.prototype.slice.call(body.rows);
+  var q=document.getElementById('q'),sev=document.getElementById('sev'),rule=document.getElementById('rule');
+  var shown=document.getElementById('shown');
+  function apply(){
+    var text=(q.value||'').toLowerCase(),s=sev.value,r=rule.value,n=0;
+    rows.forEach(function(tr){
+      var ok=(!s||tr.getAttribute('data-severity')===s)&&(!r||tr.getAttribute('data-rule')===r)&&
+             (!text||tr.textContent.toLowerCase().indexOf(text)>=0);
+      tr.style.display=ok?'':'none'; if(ok){n++;}
+    });
+    shown.textContent=n;
+  }
+  [q,sev,rule].forEach(function(el){el.addEventListener('input',apply);el.addEventListener('change',apply);});
+  Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){
+    th.addEventListener('click',function(){
+      var asc=!th.classList.contains('sorted-asc');
+      Array.prototype.forEach.call(table.tHead.rows[0].cells,function(c){c.classList.remove('sorted-asc','sorted-desc');});
+      th.classList.add(asc?'sorted-asc':'sorted-desc');
+      rows.sort(function(a,b){
+        var x=a.cells[i].getAttribute('data-v')||a.cells[i].textContent,y=b.cells[i].getAttribute('data-v')||b.cells[i].textContent;
+        var nx=parseFloat(x),ny=parseFloat(y),c;
+        if(!isNaN(nx)&&!isNaN(ny)){c=nx-ny;}else{c=x.localeCompare(y,'zh');}
+        return asc?c:-c;
+      });
+      rows.forEach(function(tr){body.appendChild(tr);});
+    });
+  });
+  apply();
+})();
+"""
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _e(v: object) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return html.escape(str(v))
+
+
+def _n(v: object) -> str:
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    if math.isnan(f):
+        return ""
+    return f"{f:.4f}".rstrip("0").rstrip(".")
+
+
+def _records(df: pd.DataFrame | None) -> list[dict]:
+    if df is None or df.empty:
+        return []
+    return [{k: (None if v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v) for k, v in r.items()}
+            for r in df.to_dict("records")]
+
+
+def _sev(s: object) -> str:
+    s = str(s or "info")
+    return f'<span class="sev-{_e(s)}">{_e(s)}</span>'
+
+
+def _finding_rows(findings: list[dict], with_doc: bool) -> str:
+    out = []
+    for f in findings:
+        cells = []
+        if with_doc:
+            cells.append(f"<td>{_e(f.get('_doc'))}</td>")
+        cells += [
+            f'<td data-v="{_SEVERITY_ORDER.get(str(f.get("severity")), 3)}">{_sev(f.get("severity"))}</td>',
+            f"<td>{_e(f.get('rule'))}</td>",
+            f"<td>{_e(f.get('location'))}</td>",
+            f"<td>{_e(f.get('table'))}{' / ' + _e(f.get('row_label')) if f.get('row_label') else ''}"
+            f"{' / ' + _e(f.get('indicator')) if f.get('indicator') else ''}</td>",
+            f'<td class="num">{_e(f.get("page"))}</td>',
+            f'<td class="num">{_n(f.get("observed"))}</td>',
+            f'<td class="num">{_n(f.get("expected"))}</td>',
+            f"<td>{_e(f.get('message'))}</td>",
+        ]
+        out.append(f'<tr data-severity="{_e(f.get("severity"))}" data-rule="{_e(f.get("rule"))}">{"".join(cells)}</tr>')
+    return "\n".join(out)
+
+
+def _head(with_doc: bool) -> str:
+    cols = (["文件 document"] if with_doc else []) + [
+        "级别 severity", "规则 rule", "位置 location", "表/行/指标 table · row · indicator", "页 page",
+        "公布值 published", "复算值 recomputed", "说明 message"]
+    return "<thead><tr>" + "".join(f"<th>{c}</th>" for c in cols) + "</tr></thead>"
+
+
+def render(frames: dict[str, pd.DataFrame]) -> str:
+    """The page as a string."""
+    docs = _records(frames.get("documents"))
+    forms = _records(frames.get("forms"))
+    findings = _records(frames.get("findings"))
+    names = {d.get("doc_id"): str(d.get("source_path") or d.get("doc_id")) for d in docs}
+    form_names = {f.get("form_id"): str(f.get("subject") or f.get("title") or f.get("form_id")) for f in forms}
+    for f in findings:
+        f["_doc"] = names.get(f.get("doc_id"), f.get("doc_id"))
+    findings.sort(key=lambda f: (str(f["_doc"]), str(f.get("form_id") or ""),
+                                 _SEVERITY_ORDER.get(str(f.get("severity")), 3), str(f.get("rule"))))
+    rules = sorted({str(f.get("rule")) for f in findings})
+    sevs = ["error", "warning", "info"]
+    counts = {(r, s): 0 for r in rules for s in sevs}
+    for f in findings:
+        counts[(str(f.get("rule")), str(f.get("severity")))] = counts.get((str(f.get("rule")), str(f.get("severity"))), 0) + 1
+    summary = "".join(
+        f"<tr><td>{_e(r)}</td>" + "".join(f'<td class="num">{counts[(r, s)] or ""}</td>' for s in sevs)
+        + f'<td class="num">{sum(counts[(r, s)] for s in sevs)}</td></tr>' for r in rules)
+    totals = {s: sum(1 for f in findings if f.get("severity") == s) for s in sevs}
+    parts = [
+        "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        "<title>jixiao 核查报告 — discrepancy report</title>", f"<style>{_CSS}</style></head><body>",
+        "<h1>jixiao 核查报告 · discrepancy report</h1>",
+        f"<p>{len(docs)} 个文件 documents · {len(forms)} 张表 forms · {len(findings)} 条问题 findings "
+        f"(<span class='sev-error'>error</span> {totals['error']} · <span class='sev-warning'>warning</span> "
+        f"{totals['warning']} · <span class='sev-info'>info</span> {totals['info']})</p>",
+        "<h2>按规则汇总 · totals by rule and severity</h2>",
+        "<table class='summary'><thead><tr><th>rule</th><th>error</th><th>warning</th><th>info</th><th>total</th>"
+        f"</tr></thead><tbody>{summary}</tbody></table>",
+        "<h2>全部问题 · all findings</h2><div class='controls'>",
+        "<input id='q' type='search' placeholder='筛选 filter…' aria-label='filter'>",
+        "<select id='sev' aria-label='severity'><option value=''>all severities</option>"
+        + "".join(f"<option>{s}</option>" for s in sevs) + "</select>",
+        "<select id='rule' aria-label='rule'><option value=''>all rules</option>"
+        + "".join(f"<option>{_e(r)}</option>" for r in rules) + "</select>",
+        "<span class='muted'>shown: <b id='shown'></b></span></div>",
+        f"<table id='all'>{_head(True)}<tbody>{_finding_rows(findings, True)}</tbody></table>",
+        "<h2>按文件和表 · by document and form</h2>",
+    ]
+    by_doc: dict[str, list[dict]] = {}
+    for f in findings:
+        by_doc.setdefault(str(f.get("doc_id")), []).append(f)
+    for d in docs:
+        did = str(d.get("doc_id"))
+        items = by_doc.get(did, [])
+        parts.append(f"<h2 class='doc' id='doc-{_e(did)}'>{_e(names.get(did))} "
+                     f"<span class='muted'>({_e(d.get('unit_name'))} {_e(d.get('fiscal_year'))} · "
+                     f"{_e(d.get('status'))} · {len(items)} findings)</span></h2>")
+        if not items:
+            parts.append("<p class='muted'>没有发现问题 no findings.</p>")
+            continue
+        groups: dict[str, list[dict]] = {}
+        for f in items:
+            groups.setdefault(str(f.get("form_id") or ""), []).append(f)
+        for fid, group in groups.items():
+            title = f"表 form: {form_names.get(fid, fid)}" if fid else "正文 prose"
+            parts.append(f"<h3>{_e(title)}</h3><table>{_head(False)}<tbody>{_finding_rows(group, False)}</tbody></table>")
+    parts.append(f"<script>{_JS}</script></body></html>")
+    return "\n".join(parts)
+
+
+def write_report(out_dir: Path, frames: dict[str, pd.DataFrame]) -> Path:
+    """Write out_dir/report.html atomically and return its path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "report.html"
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".report.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(render(frames))
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+    return path
+
+
+def to_json(frames: dict[str, pd.DataFrame]) -> str:
+    """Findings as JSON (for --json)."""
+    return json.dumps(_records(frames.get("findings")), ensure_ascii=False, default=str)

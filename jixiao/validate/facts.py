@@ -1,0 +1,118 @@
+"""Numbers stated in prose become `facts` rows, with the 其中/包括/主要为 structure kept.
+
+"2020年支出预算4945.05万元，其中基本支出639.31万元，包括人员经费558.00万元和日常公用经费
+81.31万元；项目支出4305.74万元" gives a whole (支出预算 4945.05) with parts 基本支出 and
+项目支出, and 基本支出 in turn with parts 人员经费 and 日常公用经费. Each part carries
+`parts_of` (the seq of its whole) and `relation`: `part` for 其中/包括/“X中” lists (meant to be
+complete), `main` for 主要为 lists (a selection), `share` for “占X的Y%” (parts_of is the figure
+the share describes, `base_label` the X).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_FIGURE = re.compile(r"(?<![\d.])(-?\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元|%|％)")
+_SENTENCE = re.compile(r"(?<=[。！？!?])|\n")
+_OPENERS = {"其中": "part", "包括": "part", "主要为": "main", "主要是": "main", "主要用于": "main",
+            "主要包括": "main"}
+_TOKEN = re.compile(
+    r"(?P<figure>" + _FIGURE.pattern + r")"
+    r"|(?P<opener>其中|主要包括|主要为|主要是|主要用于|包括)"
+    r"|(?P<open>[（(])|(?P<close>[）)])|(?P<semi>[；;])"
+    r"|(?P<sub>[\u4e00-\u9fff]{2,10}?)中(?=[\u4e00-\u9fff])"
+)
+_LABEL_CUT = re.compile(r"[，,、：:；;。（）()]|其中|主要包括|主要为|主要是|主要用于|包括")
+_LEAD = re.compile(r"^(和|及|以及|与|另|还有|另有)")
+_YEAR = re.compile(r"^.*?\d{4}\s*年度?(?:[末初底])?")
+_TRAIL = re.compile(r"(为|是|共计|合计|共|达到|达|约|计|总计)$")
+
+
+def _label(prefix: str) -> str:
+    """Words naming the figure: the text since the last separator, without a leading year."""
+    parts = _LABEL_CUT.split(prefix)
+    label = parts[-1] if parts else ""
+    label = _YEAR.sub("", label).strip()
+    label = _TRAIL.sub("", label).strip()
+    label = _LEAD.sub("", label).strip()
+    return label[-30:]
+
+
+def _value(text: str, unit: str) -> tuple[float, str]:
+    v = float(text.replace(",", ""))
+    if unit == "亿元":
+        return v * 10000, "万元"
+    if unit == "％":
+        unit = "%"
+    return v, unit
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in (p.strip() for p in _SENTENCE.split(text)) if s]
+
+
+def extract_facts(narrative_rows: list[dict]) -> list[dict]:
+    """Facts rows (doc_id, seq, label, value, unit, sentence, narrative_seq, parts_of, relation,
+    base_label) for every money figure and percentage stated in the narrative paragraphs."""
+    facts: list[dict] = []
+    seqs: dict[str, int] = {}
+    for row in narrative_rows or []:
+        text = row.get("text") if isinstance(row, dict) else None
+        if not isinstance(text, str) or not _FIGURE.search(text):
+            continue
+        doc_id = row.get("doc_id")
+        text = unicodedata.normalize("NFKC", text)
+        last_money: dict | None = None
+        for sent in sentences(text):
+            stack: list[tuple[dict | None, str]] = []  # (whole, relation) or (None, "paren") markers
+            labels: dict[str, dict] = {}
+            pos = 0
+            for m in _TOKEN.finditer(sent):
+                kind = m.lastgroup if m.lastgroup in ("opener", "open", "close", "semi", "sub") else "figure"
+                if m.group("figure"):
+                    kind = "figure"
+                if kind == "opener":
+                    if last_money is not None:
+                        stack.append((last_money, _OPENERS[m.group("opener")]))
+                elif kind == "sub":
+                    name = _YEAR.sub("", m.group("sub"))
+                    whole = labels.get(name)
+                    if whole is not None:
+                        stack.append((whole, "part"))
+                elif kind == "open":
+                    stack.append((None, "paren"))
+                elif kind == "close":
+                    while stack and stack[-1][1] != "paren":
+                        stack.pop()
+                    if stack:
+                        stack.pop()
+                elif kind == "semi":
+                    lists = [i for i, (w, _) in enumerate(stack) if w is not None]
+                    if len(lists) > 1 and stack[-1][1] != "paren":
+                        stack.pop()
+                else:
+                    fm = _FIGURE.match(m.group("figure"))
+                    value, unit = _value(fm.group(1), fm.group(2))
+                    prefix = sent[pos:m.start()]
+                    label = _label(prefix)
+                    seqs[doc_id] = seqs.get(doc_id, 0) + 1
+                    fact = {
+                        "doc_id": doc_id, "seq": seqs[doc_id], "label": label or None, "value": value,
+                        "unit": unit, "sentence": sent[:1000], "narrative_seq": row.get("seq"),
+                        "parts_of": None, "relation": None, "base_label": None, "value_raw": fm.group(1),
+                    }
+                    share = re.search(r"占(.{0,15}?)的?(?:比重|比例)?为?$", _LABEL_CUT.split(prefix)[-1]
+                                      if prefix else "")
+                    if unit == "%" and share and last_money is not None:
+                        fact.update(parts_of=last_money["seq"], relation="share",
+                                    base_label=_YEAR.sub("", share.group(1)).strip().rstrip("的") or None)
+                    elif unit != "%":
+                        if stack and stack[-1][0] is not None:  # an aside in brackets is no part
+                            fact.update(parts_of=stack[-1][0]["seq"], relation=stack[-1][1])
+                        last_money = fact
+                        if label:
+                            labels[label] = fact
+                    facts.append(fact)
+                pos = m.end()
+    return facts

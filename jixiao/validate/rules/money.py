@@ -1,0 +1,222 @@
+"""Amount arithmetic of tables: totals vs parts, parts vs wholes, rates vs amounts, over-execution."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from jixiao.validate.base import Context, Finding, rule
+from jixiao.validate.util import (
+    fmt,
+    forms_by_id,
+    indicators_by_form,
+    num,
+    page_of,
+    records,
+    slack,
+    txt,
+    where,
+)
+
+
+def _amount_finding(ctx_form: dict | None, row: dict, code: str, severity: str, message: str,
+                    expected: float | None, observed: float | None) -> Finding:
+    item = txt(row.get("item"))
+    table = f"{txt(row.get('table_kind')) or 'table'} #{row.get('table_no')}" if row.get("table_no") is not None \
+        else txt(row.get("table_kind"))
+    return Finding(
+        doc_id=row.get("doc_id") or "", form_id=row.get("form_id"), rule=code, severity=severity,
+        location=where(ctx_form, table, item, txt(row.get("measure_raw")) or txt(row.get("measure"))),
+        message=message, expected=expected, observed=observed, page=page_of(row), table=table,
+        row_label=item, indicator=None,
+    )
+
+
+def _key(r: dict) -> tuple:
+    return (r.get("doc_id"), r.get("form_id"), r.get("table_no"), r.get("table_kind"))
+
+
+def _col_key(r: dict) -> tuple:
+    return (r.get("measure"), r.get("measure_raw"), r.get("col_no"))
+
+
+def _clean_item(s: object) -> str:
+    return re.sub(r"^(其中[:：]?|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])", "",
+                  str(s or "")).strip()
+
+
+def parts_of(amounts: list[dict]) -> dict[tuple, list[dict]]:
+    """(table key, parent item, column, parent row) -> the rows that declare that parent.
+
+    Labels repeat inside a table (维修（护）费 under several purchase items), so a row's parent is
+    the nearest row above it with that label in the same column, not the first one.
+    """
+    tables = _tables(amounts)
+    out: dict[tuple, list[dict]] = {}
+    for r in amounts:
+        parent = txt(r.get("item_parent"))
+        if parent and num(r.get("value")) is not None:
+            whole = _parent_row(tables, _key(r), parent, _col_key(r), below=r)
+            out.setdefault((_key(r), parent, _col_key(r), id(whole)), []).append(r)
+    return out
+
+
+def _parent_row(amounts_by_table: dict[tuple, list[dict]], key: tuple, parent: str, col: tuple,
+                below: dict | None = None) -> dict | None:
+    """The row named ``parent`` in column ``col``: the nearest one above ``below`` when given."""
+    limit = num(below.get("row_no")) if below is not None else None
+    best = None
+    for r in amounts_by_table.get(key, []):
+        if _col_key(r) == col and (txt(r.get("item")) == parent or _clean_item(r.get("item")) == _clean_item(parent)):
+            if num(r.get("value")) is None:
+                continue
+            row_no = num(r.get("row_no"))
+            if limit is None:
+                return r
+            if row_no is not None and row_no < limit and (best is None or row_no > (num(best.get("row_no")) or 0)):
+                best = r
+    if best is None and limit is not None:
+        return _parent_row(amounts_by_table, key, parent, col)
+    return best
+
+
+def _tables(amounts: list[dict]) -> dict[tuple, list[dict]]:
+    out: dict[tuple, list[dict]] = {}
+    for r in amounts:
+        out.setdefault(_key(r), []).append(r)
+    return out
+
+
+def _is_true(v: object) -> bool:
+    return v is True or str(v).lower() in ("true", "1")
+
+
+@rule("SUM_MISMATCH")
+def table_sums(ctx: Context) -> Iterator[Finding]:
+    """Total rows (is_total) against the rows that name them as parent with relation sum/part-of-total;
+    without links, a 合计 row against all non-total rows above it in the same column."""
+    forms = forms_by_id(ctx)
+    amounts = records(ctx.table("amounts"))
+    tables = _tables(amounts)
+    for (key, parent, col, _), kids in parts_of(amounts).items():
+        rel = {txt(k.get("relation")) for k in kids}
+        if not rel & {"sum", "component", "addend"}:
+            continue
+        whole = _parent_row(tables, key, parent, col, below=kids[0])
+        if whole is None:
+            continue
+        total, values = num(whole.get("value")), [num(k.get("value")) for k in kids]
+        s = sum(v for v in values if v is not None)
+        if abs(s - total) > slack(total, *values, factor=ctx.tolerance):
+            yield _amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
+                                  f"“{parent}”{fmt(total)} 与各分项之和 {fmt(s)} 不符", s, total)
+    for rows in tables.values():
+        cols: dict[tuple, list[dict]] = {}
+        for r in rows:
+            cols.setdefault(_col_key(r), []).append(r)
+        for cells in cols.values():
+            cells.sort(key=lambda r: num(r.get("row_no")) or 0)
+            start = 0
+            for i, r in enumerate(cells):
+                if not _is_true(r.get("is_total")):
+                    continue
+                parts = [c for c in cells[start:i] if not _is_true(c.get("is_total"))
+                         and not txt(c.get("item_parent")) and num(c.get("value")) is not None]
+                start = i + 1
+                total = num(r.get("value"))
+                if total is None or len(parts) < 2:
+                    continue
+                values = [num(c.get("value")) for c in parts]
+                s = sum(values)  # type: ignore[arg-type]
+                if abs(s - total) > slack(total, *values, factor=ctx.tolerance):
+                    yield _amount_finding(forms.get(r.get("form_id")), r, "SUM_MISMATCH", "error",
+                                          f"“{txt(r.get('item'))}”{fmt(total)} 与上方各行之和 {fmt(s)} 不符", s, total)
+
+
+@rule("PART_EXCEEDS_WHOLE")
+def part_whole(ctx: Context) -> Iterator[Finding]:
+    forms = forms_by_id(ctx)
+    amounts = records(ctx.table("amounts"))
+    tables = _tables(amounts)
+    for (key, parent, col, _), kids in parts_of(amounts).items():
+        whole = _parent_row(tables, key, parent, col, below=kids[0])
+        if whole is None:
+            continue
+        total = num(whole.get("value"))
+        for k in kids:
+            v = num(k.get("value"))
+            if v is not None and total is not None and v > total + slack(total, v, factor=ctx.tolerance):
+                yield _amount_finding(forms.get(k.get("form_id")), k, "PART_EXCEEDS_WHOLE", "error",
+                                      f"其中项“{txt(k.get('item'))}”{fmt(v)} 大于总额“{parent}”{fmt(total)}",
+                                      total, v)
+        values = [num(k.get("value")) for k in kids if num(k.get("value")) is not None]
+        if _is_true(whole.get("is_total")):
+            continue  # a 合计 row against its items is SUM_MISMATCH's job, reported once
+        if len(values) >= 2 and total is not None and sum(values) > total + slack(total, *values, factor=ctx.tolerance):
+            yield _amount_finding(forms.get(whole.get("form_id")), whole, "PART_EXCEEDS_WHOLE", "error",
+                                  f"“{parent}”的其中项合计 {fmt(sum(values))} 大于总额 {fmt(total)}",
+                                  total, sum(values))
+
+
+def rate_slack(executed: float, budget: float, stated: object, factor: float) -> float:
+    """How far a stated percentage may be from executed/budget*100 by rounding of all three."""
+    from jixiao.validate.util import _half_unit
+
+    e, b = _half_unit(executed) or 0.005, _half_unit(budget) or 0.005
+    spread = 100 * (e / budget + executed * b / budget ** 2)
+    return (spread + (_half_unit(stated) or 0.5)) * factor + 1e-9
+
+
+def _rate_finding(form: dict, row: dict | None, stated: float, computed: float, what: str) -> Finding:
+    return Finding(
+        doc_id=form.get("doc_id") or "", form_id=form.get("form_id"), rule="RATE_MISMATCH", severity="error",
+        location=where(form, what), message=f"{what} {fmt(stated)}% 与执行数/预算数计算的 {fmt(computed)}% 不符 "
+        f"(stated rate contradicts executed ÷ budget)", expected=round(computed, 4), observed=stated,
+        page=page_of(row) or page_of(form), table="indicators" if row else "forms",
+        row_label=txt(row.get("level2_raw")) if row else "执行率", indicator=txt(row.get("level3")) if row else None,
+    )
+
+
+_EXEC_RATE = re.compile(r"执行率|执行进度|执行金额占预算|支出进度|资金执行")
+
+
+@rule("RATE_MISMATCH")
+def rates(ctx: Context) -> Iterator[Finding]:
+    forms = forms_by_id(ctx)
+    for form in forms.values():
+        b, e, r = num(form.get("budget_wan")), num(form.get("executed_wan")), num(form.get("execution_rate"))
+        if b and e is not None and r is not None:
+            computed = e / b * 100
+            if abs(computed - r) > rate_slack(e, b, r, ctx.tolerance):
+                yield _rate_finding(form, None, r, computed, "执行率")
+    for fid, rows in indicators_by_form(ctx):
+        form = forms.get(fid)
+        if not form:
+            continue
+        b, e, a = num(form.get("budget_wan")), num(form.get("executed_wan")), num(form.get("arrived_wan"))
+        if not b or e is None:
+            continue
+        for row in rows:
+            label = " ".join(filter(None, (txt(row.get("level2_raw")), txt(row.get("level3")), txt(row.get("target_raw")))))
+            if "budget_execution" not in (row.get("category"), row.get("level2"), row.get("level1")) \
+                    or not _EXEC_RATE.search(label) or "调整" in label:
+                continue
+            v = num(row.get("actual_value"))
+            if v is None or txt(row.get("actual_unit")) != "%":
+                continue
+            candidates = [e / d * 100 for d in (b, a) if d]
+            if all(abs(c - v) > rate_slack(e, d, v, ctx.tolerance) for c, d in zip(candidates, (b, a), strict=False)):
+                yield _rate_finding(form, row, v, candidates[0], txt(row.get("level3")) or "预算执行率")
+
+
+@rule("EXECUTION_OVER_BUDGET")
+def over_budget(ctx: Context) -> Iterator[Finding]:
+    for form in forms_by_id(ctx).values():
+        b, e = num(form.get("budget_wan")), num(form.get("executed_wan"))
+        if b is not None and e is not None and e > b + slack(b, e, factor=ctx.tolerance):
+            yield Finding(
+                doc_id=form.get("doc_id") or "", form_id=form.get("form_id"), rule="EXECUTION_OVER_BUDGET",
+                severity="warning", location=where(form, "执行数"),
+                message=f"执行数 {fmt(e)} 万元超过预算数 {fmt(b)} 万元 (executed exceeds budget)",
+                expected=b, observed=e, page=page_of(form), table="forms", row_label="执行数",
+            )

@@ -1,0 +1,190 @@
+"""Prose arithmetic (facts rows): 其中 sums, parts above wholes, 占 shares, prose vs tables, repeated items."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from jixiao.validate.base import Context, Finding, rule
+from jixiao.validate.rules.money import rate_slack
+from jixiao.validate.util import fmt, num, records, slack, txt
+
+
+def _facts(ctx: Context) -> dict[tuple, dict]:
+    return {(r.get("doc_id"), int(num(r.get("seq")) or 0)): r for r in records(ctx.table("facts"))}
+
+
+def _v(f: dict) -> object:
+    return txt(f.get("value_raw")) or f.get("value")
+
+
+def _prose_finding(fact: dict, code: str, severity: str, message: str,
+                   expected: float | None, observed: float | None) -> Finding:
+    sentence = txt(fact.get("sentence")) or ""
+    return Finding(doc_id=fact.get("doc_id") or "", form_id=None, rule=code, severity=severity,
+                   location=sentence[:160], message=message, expected=expected, observed=observed,
+                   page=int(num(fact.get("page"))) if num(fact.get("page")) is not None else None,
+                   table="narrative", row_label=txt(fact.get("label")), indicator=None)
+
+
+def _lists(ctx: Context, relations: set[str]) -> Iterator[tuple[dict, list[dict]]]:
+    facts = _facts(ctx)
+    groups: dict[tuple, list[dict]] = {}
+    for (doc, _), f in facts.items():
+        p = num(f.get("parts_of"))
+        if p is not None and txt(f.get("relation")) in relations and num(f.get("value")) is not None:
+            groups.setdefault((doc, int(p)), []).append(f)
+    for key, parts in groups.items():
+        whole = facts.get(key)
+        if whole and num(whole.get("value")) is not None and txt(whole.get("unit")) == txt(parts[0].get("unit")):
+            yield whole, sorted(parts, key=lambda f: num(f.get("seq")) or 0)
+
+
+def _prefix_closes(total: float, parts: list[dict], factor: float) -> bool:
+    """A shorter run of the parts already adds up: the rest restates the whole (…共发生支出X万元)."""
+    run: list[dict] = []
+    for f in parts[:-1]:
+        run.append(f)
+        s = sum(num(x.get("value")) or 0 for x in run)
+        if len(run) >= 2 and abs(s - total) <= slack(total, *[_v(x) for x in run], factor=factor):
+            return True
+    return False
+
+
+@rule("SUM_MISMATCH")
+def prose_sums(ctx: Context) -> Iterator[Finding]:
+    for whole, parts in _lists(ctx, {"part"}):
+        if len(parts) < 2:
+            continue
+        total = num(whole.get("value"))
+        values = [num(f.get("value")) or 0.0 for f in parts]
+        s = sum(values)
+        eps = slack(_v(whole), *[_v(f) for f in parts], factor=ctx.tolerance)
+        if abs(s - total) <= eps or _prefix_closes(total, parts, ctx.tolerance):  # type: ignore[arg-type]
+            continue
+        # a 其中 list may name only some parts: short by a lot is no error, over or nearly equal is
+        if s > total or (total - s) <= 0.01 * abs(total):  # type: ignore[operator]
+            names = "+".join(fmt(v) for v in values)
+            yield _prose_finding(whole, "SUM_MISMATCH", "error",
+                                 f"“{txt(whole.get('label'))}”{fmt(total)}{txt(whole.get('unit')) or ''}，"
+                                 f"其中各项 {names} = {fmt(s)}，不相等", s, total)
+
+
+@rule("PART_EXCEEDS_WHOLE")
+def prose_part_whole(ctx: Context) -> Iterator[Finding]:
+    for whole, parts in _lists(ctx, {"part", "main"}):
+        total = num(whole.get("value"))
+        for f in parts:
+            v = num(f.get("value"))
+            if v is not None and v > total + slack(_v(whole), _v(f), factor=ctx.tolerance):  # type: ignore[operator]
+                yield _prose_finding(f, "PART_EXCEEDS_WHOLE", "error",
+                                     f"“{txt(f.get('label'))}”{fmt(v)} 大于其总额“{txt(whole.get('label'))}”{fmt(total)}",
+                                     total, v)
+        main = [f for f in parts if txt(f.get("relation")) == "main"]
+        values = [num(f.get("value")) or 0.0 for f in main]
+        if len(main) >= 2 and sum(values) > total + slack(_v(whole), *[_v(f) for f in main], factor=ctx.tolerance):  # type: ignore[operator]
+            yield _prose_finding(whole, "PART_EXCEEDS_WHOLE", "error",
+                                 f"“{txt(whole.get('label'))}”{fmt(total)} 的主要组成 "
+                                 f"{'+'.join(fmt(v) for v in values)} = {fmt(sum(values))}，超过总额", total, sum(values))
+
+
+@rule("PERCENT_MISMATCH")
+def prose_shares(ctx: Context) -> Iterator[Finding]:
+    facts = _facts(ctx)
+    for (doc, seq), f in facts.items():
+        if txt(f.get("relation")) != "share" or num(f.get("parts_of")) is None:
+            continue
+        part = facts.get((doc, int(num(f.get("parts_of")))))  # type: ignore[arg-type]
+        if not part or num(part.get("value")) is None:
+            continue
+        base = None
+        name = txt(f.get("base_label"))
+        if name:
+            same = [g for (d, s), g in facts.items() if d == doc and s < seq and txt(g.get("label")) == name
+                    and txt(g.get("unit")) == txt(part.get("unit"))]
+            base = same[-1] if same else None
+        if base is None and num(part.get("parts_of")) is not None:
+            base = facts.get((doc, int(num(part.get("parts_of")))))  # type: ignore[arg-type]
+        if not base or not num(base.get("value")):
+            continue
+        n, d, stated = num(part.get("value")), num(base.get("value")), num(f.get("value"))
+        computed = n / d * 100  # type: ignore[operator]
+        if abs(computed - stated) > rate_slack(n, d, _v(f), ctx.tolerance):  # type: ignore[arg-type]
+            yield _prose_finding(f, "PERCENT_MISMATCH", "error",
+                                 f"“{txt(part.get('label'))}”{fmt(n)} 占“{txt(base.get('label'))}”{fmt(d)} 的 "
+                                 f"{fmt(round(computed, 2))}%，文中写 {fmt(stated)}%", round(computed, 4), stated)
+
+
+def _core(label: str) -> str:
+    s = re.sub(r"^(本年度?|当年|全年|年度|部门|单位|本单位|本部门)", "", label)
+    return re.sub(r"(合计|总计|总额|总数|金额)$", "", s)
+
+
+# prose "预算收入" may mean the initial or the adjusted budget or only 财政拨款: too loose to compare
+_MEASURE_WORDS = (("实际", ("final", "executed")), ("决算", ("final", "executed")))
+
+
+def _prose_key(label: str) -> tuple[str, tuple[str, ...]] | None:
+    for word, measures in _MEASURE_WORDS:
+        if label.startswith(word):
+            core = _core(label[len(word):])
+            return (core, measures) if len(core) >= 2 else None
+    core = _core(label)
+    return (core, ()) if len(core) >= 4 and core.startswith("年末") else None
+
+
+@rule("NARRATIVE_MISMATCH")
+def prose_vs_tables(ctx: Context) -> Iterator[Finding]:
+    """实际收入 3637.82 in prose vs 本年收入合计 (决算) 3564.5 in a table of the same document."""
+    amounts = [a for a in records(ctx.table("amounts")) if not txt(a.get("form_id")) or True]
+    by_doc: dict[str, list[dict]] = {}
+    for a in amounts:
+        if num(a.get("value")) is not None and txt(a.get("item")):
+            by_doc.setdefault(a.get("doc_id"), []).append(a)
+    for f in _facts(ctx).values():
+        label, value = txt(f.get("label")), num(f.get("value"))
+        if not label or value is None or txt(f.get("unit")) != "万元" or num(f.get("parts_of")) is not None:
+            continue
+        key = _prose_key(label)
+        if not key:
+            continue
+        core, measures = key
+        same = [a for a in by_doc.get(f.get("doc_id"), [])
+                if _core(re.sub(r"\s+", "", txt(a.get("item")) or "")) == core
+                and (not measures or txt(a.get("measure")) in measures)
+                and (txt(a.get("unit")) in (None, "万元"))]
+        if not same or any(abs(num(a.get("value")) - value) <= slack(_v(f), txt(a.get("value_raw")) or a.get("value"),  # type: ignore[operator]
+                                                                       factor=ctx.tolerance) for a in same):
+            continue
+        a = same[0]
+        yield _prose_finding(f, "NARRATIVE_MISMATCH", "warning",
+                             f"文中“{label}”{fmt(value)}万元，表中“{txt(a.get('item'))}”"
+                             f"（{txt(a.get('measure_raw')) or txt(a.get('measure'))}）为 {fmt(num(a.get('value')))}万元",
+                             num(a.get("value")), value)
+
+
+_ITEM = re.compile(r"^\s*(?:[（(]?\d{1,2}[)）、.．]|[（(][一二三四五六七八九十]+[)）])\s*(.+)$")
+
+
+@rule("DUPLICATE_ENTRY")
+def repeated_items(ctx: Context) -> Iterator[Finding]:
+    """The same numbered list item written twice in the prose (a copy-paste)."""
+    seen: dict[tuple, dict] = {}
+    for r in records(ctx.table("narrative")):
+        text = txt(r.get("text"))
+        m = _ITEM.match(text or "")
+        if not m:
+            continue
+        body = re.sub(r"\s+", "", m.group(1))
+        if len(body) < 12 or not re.search(r"[，。；,;]", body):  # headings repeat across sections
+            continue
+        key = (r.get("doc_id"), txt(r.get("section")), body)
+        if key in seen:
+            first = seen[key]
+            yield Finding(doc_id=r.get("doc_id") or "", form_id=None, rule="DUPLICATE_ENTRY", severity="warning",
+                          location=(txt(r.get("section")) or "") + " > " + text[:80],  # type: ignore[index]
+                          message=f"同一条目出现两次：“{text[:40]}…”与第 {first.get('seq')} 段相同 (the same list item twice)",
+                          page=int(num(r.get("page"))) if num(r.get("page")) is not None else None,
+                          table="narrative", row_label=text[:40])  # type: ignore[index]
+        else:
+            seen[key] = r

@@ -1,0 +1,238 @@
+"""Score arithmetic of self-evaluation forms: totals, ranges, weights, grades, full marks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from jixiao.normalize.grades import canonical_grade, grade_for
+from jixiao.validate.base import Context, Finding, rule
+from jixiao.validate.util import (
+    effective_weight,
+    fmt,
+    forms_by_id,
+    indicators_by_form,
+    level1_groups,
+    num,
+    page_of,
+    score_slack,
+    slack,
+    txt,
+    where,
+)
+
+SELF_EVAL = ("project_self_eval", "dept_self_eval")
+
+
+def _finding(form: dict | None, row: dict | None, code: str, severity: str, message: str,
+             expected: float | None = None, observed: float | None = None, *parts: object) -> Finding:
+    indicator = txt(row.get("level3")) if row else None
+    return Finding(
+        doc_id=(form or row or {}).get("doc_id") or "", form_id=(form or row or {}).get("form_id"),
+        rule=code, severity=severity, location=where(form, *parts, indicator), message=message,
+        expected=expected, observed=observed, page=page_of(row) or page_of(form), table="indicators",
+        row_label=txt(row.get("level2_raw")) or txt(row.get("level1_raw")) if row else None,
+        indicator=indicator,
+    )
+
+
+@rule("SCORE_TOTAL_MISMATCH")
+def score_total(ctx: Context) -> Iterator[Finding]:
+    forms = forms_by_id(ctx)
+    for fid, rows in indicators_by_form(ctx):
+        form = forms.get(fid)
+        total = num(form.get("total_score")) if form else None
+        scores = [num(r.get("score")) for r in rows if num(r.get("score")) is not None]
+        if total is None or len(scores) < 2:
+            continue
+        s = sum(scores)
+        if abs(s - total) > score_slack(total, *scores, factor=ctx.tolerance):
+            yield _finding(form, None, "SCORE_TOTAL_MISMATCH", "error",
+                           f"指标得分合计 {fmt(s)} 与总分 {fmt(total)} 不符 (indicator scores add up to "
+                           f"{fmt(s)}, the form states {fmt(total)})", s, total, "总分")
+
+
+@rule("SCORE_OUT_OF_RANGE")
+def score_range(ctx: Context) -> Iterator[Finding]:
+    forms = forms_by_id(ctx)
+    for fid, rows in indicators_by_form(ctx):
+        form = forms.get(fid)
+        for group in level1_groups(rows):
+            for r in group:
+                score = num(r.get("score"))
+                if score is None:
+                    continue
+                w = effective_weight(r, group)
+                if score < 0:
+                    yield _finding(form, r, "SCORE_OUT_OF_RANGE", "error",
+                                   f"得分 {fmt(score)} 为负数 (negative score)", 0.0, score)
+                elif w is not None and score > w + score_slack(None, score, factor=ctx.tolerance):
+                    yield _finding(form, r, "SCORE_OUT_OF_RANGE", "error",
+                                   f"得分 {fmt(score)} 超过权重 {fmt(w)} (score above its weight)", w, score)
+        total = num(form.get("total_score")) if form else None
+        if total is not None and (total < 0 or total > 100 + slack(total, factor=ctx.tolerance)):
+            yield _finding(form, None, "SCORE_OUT_OF_RANGE", "error",
+                           f"总分 {fmt(total)} 不在 0–100 之间 (total outside 0–100)", 100.0, total, "总分")
+
+
+def _group_weight_sum(group: list[dict]) -> tuple[float | None, bool]:
+    """Sum of row weights of a heading group and whether every scored row carries a weight."""
+    ws = [num(r.get("weight")) for r in group]
+    present = [w for w in ws if w is not None]
+    if not present:
+        return None, False
+    return sum(present), all(w is not None for w in ws)
+
+
+@rule("WEIGHT_TOTAL_MISMATCH")
+def weight_total(ctx: Context) -> Iterator[Finding]:
+    forms = forms_by_id(ctx)
+    for fid, rows in indicators_by_form(ctx):
+        form = forms.get(fid)
+        total = 0.0
+        parts: list[float] = []
+        complete = True
+        for group in level1_groups(rows):
+            head = num(group[0].get("level1_weight"))
+            s, _ = _group_weight_sum(group)
+            if s is not None and head is not None and abs(s - head) > score_slack(
+                    None, *[r.get("weight") for r in group], factor=ctx.tolerance):
+                # a merged weight cell written once for several rows leaves the sum short: only
+                # a sum above the heading, or every row weighted, is a real contradiction
+                if s > head or all(num(r.get("weight")) is not None for r in group):
+                    yield _finding(form, group[0], "WEIGHT_TOTAL_MISMATCH", "warning",
+                                   f"“{txt(group[0].get('level1_raw')) or group[0].get('level1')}”下权重合计 "
+                                   f"{fmt(s)} 与标题权重 {fmt(head)} 不符", head, s,
+                                   txt(group[0].get("level1_raw")))
+            value = head if head is not None else s
+            if value is None:
+                complete = False
+                continue
+            total += value
+            parts.append(value)
+        has_weights = any(num(r.get("weight")) is not None or num(r.get("level1_weight")) is not None
+                          for r in rows)
+        if not form or form.get("form_type") not in SELF_EVAL or not has_weights or not complete:
+            continue
+        if abs(total - 100) > score_slack(None, *parts, factor=ctx.tolerance):
+            yield _finding(form, None, "WEIGHT_TOTAL_MISMATCH", "warning",
+                           f"权重合计 {fmt(total)}，应为 100 (weights add up to {fmt(total)}, not 100)",
+                           100.0, total, "权重")
+
+
+@rule("GROUP_SCORE_EXCEEDS_WEIGHT")
+def group_score(ctx: Context) -> Iterator[Finding]:
+    forms = forms_by_id(ctx)
+    for fid, rows in indicators_by_form(ctx):
+        form = forms.get(fid)
+        for group in level1_groups(rows):
+            head = num(group[0].get("level1_weight"))
+            scores = [num(r.get("score")) for r in group if num(r.get("score")) is not None]
+            if head is None or not scores:
+                continue
+            s = sum(scores)
+            if s > head + score_slack(None, *scores, factor=ctx.tolerance):
+                label = txt(group[0].get("level1_raw")) or group[0].get("level1")
+                yield _finding(form, group[0], "GROUP_SCORE_EXCEEDS_WEIGHT", "error",
+                               f"“{label}”下得分合计 {fmt(s)} 超过其权重 {fmt(head)}", head, s, label)
+
+
+def _bands(form: dict) -> list[tuple[str, float]] | None:
+    raw = txt(form.get("grade_bands"))
+    if not raw:
+        return None
+    try:
+        return [(str(g), float(v)) for g, v in json.loads(raw)]
+    except (ValueError, TypeError):
+        return None
+
+
+@rule("GRADE_MISMATCH")
+def grade(ctx: Context) -> Iterator[Finding]:
+    for form in forms_by_id(ctx).values():
+        score = num(form.get("total_score"))
+        stated = canonical_grade(form.get("grade")) or canonical_grade(form.get("grade_raw"))
+        if score is None or not stated:
+            continue
+        bands = _bands(form)
+        expected = grade_for(score, bands)
+        if expected != stated:
+            yield _finding(form, None, "GRADE_MISMATCH", "error",
+                           f"总分 {fmt(score)} 对应等级“{expected}”，表中为“{stated}”"
+                           + ("（按本文件的等级标准）" if bands else ""), None, score, "等级")
+
+
+@rule("MISSING_VALUE")
+def missing(ctx: Context) -> Iterator[Finding]:
+    forms = forms_by_id(ctx)
+    by_form = dict(indicators_by_form(ctx))
+    for fid, form in forms.items():
+        rows = by_form.get(fid, [])
+        if form.get("form_type") in SELF_EVAL and num(form.get("total_score")) is None:
+            if any(num(r.get("score")) is not None for r in rows) or form.get("form_type") == "project_self_eval":
+                yield _finding(form, None, "MISSING_VALUE", "warning",
+                               "总分为空 (the total score is blank)", None, None, "总分")
+        if form.get("form_type") == "project_self_eval" and num(form.get("budget_wan")) is None \
+                and num(form.get("executed_wan")) is not None:
+            yield _finding(form, None, "MISSING_VALUE", "warning",
+                           "预算数为空 (the budget is blank while an executed amount is given)", None, None, "预算数")
+        if not any(num(r.get("weight")) is not None for r in rows):
+            continue
+        for group in level1_groups(rows):
+            open_weight = 0.0
+            for r in group:
+                w, score = num(r.get("weight")), num(r.get("score"))
+                if w is not None:
+                    open_weight = w - (score or 0.0)
+                    continue
+                if score is None:
+                    continue
+                if open_weight >= score - score_slack(None, score, factor=ctx.tolerance):
+                    open_weight -= score  # a weight cell merged over several rows
+                    continue
+                if len(group) == 1 and num(r.get("level1_weight")) is not None:
+                    continue
+                yield _finding(form, r, "MISSING_VALUE", "warning",
+                               f"有得分 {fmt(score)} 但权重为空 (scored without a weight)", None, score)
+
+
+_MISSED = {
+    ">=": lambda a, t, e: a < t - e,
+    ">": lambda a, t, e: a <= t - e if t != 0 else a <= 0,
+    "<=": lambda a, t, e: a > t + e,
+    "<": lambda a, t, e: a >= t + e if t != 0 else a >= 0,
+    "=": lambda a, t, e: abs(a - t) > e,
+}
+
+
+def target_missed(row: dict, tolerance: float = 1.0) -> bool | None:
+    """True when the actual plainly misses the target, None when we cannot tell."""
+    from jixiao.normalize.values import units_compatible
+
+    op, t, a = txt(row.get("target_op")), num(row.get("target_value")), num(row.get("actual_value"))
+    if op not in _MISSED or t is None or a is None:
+        return None
+    tu, au = txt(row.get("target_unit")), txt(row.get("actual_unit"))
+    if units_compatible(tu, au) is False:
+        return None
+    if tu and au and tu != au and units_compatible(tu, au) is not True:
+        return None
+    if (tu == "%") != (au == "%") and t != 0:
+        return None
+    return bool(_MISSED[op](a, t, score_slack(None, t, a, factor=tolerance)))
+
+
+@rule("TARGET_MISSED_FULL_SCORE")
+def missed_full(ctx: Context) -> Iterator[Finding]:
+    forms = forms_by_id(ctx)
+    for fid, rows in indicators_by_form(ctx):
+        form = forms.get(fid)
+        for group in level1_groups(rows):
+            for r in group:
+                score, w = num(r.get("score")), effective_weight(r, group)
+                if score is None or w is None or w <= 0 or score < w - score_slack(None, score, factor=ctx.tolerance):
+                    continue
+                if target_missed(r, ctx.tolerance):
+                    yield _finding(form, r, "TARGET_MISSED_FULL_SCORE", "warning",
+                                   f"实际值 {txt(r.get('actual_raw'))} 未达到目标 {txt(r.get('target_raw'))}，"
+                                   f"却得满分 {fmt(score)}", None, score)

@@ -1,0 +1,141 @@
+"""NA-safe helpers the rules share: numbers, text, records, locations, slack."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import pandas as pd
+
+from jixiao.validate.base import Context, rounding_slack
+
+
+def num(x: object) -> float | None:
+    """A finite float or None (pandas NA, NaN, '', text that is no number)."""
+    if x is None or x is pd.NA or isinstance(x, bool):
+        return None
+    try:
+        v = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def txt(x: object) -> str | None:
+    """Stripped text or None for NA/blank."""
+    if x is None or x is pd.NA:
+        return None
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    s = str(x).strip()
+    return s or None
+
+
+def pub(x: object) -> str | None:
+    """A number as it was most likely published (3.0 -> '3', 3.796 -> '3.796') for slack."""
+    v = num(x)
+    if v is None:
+        return None
+    if v.is_integer():
+        return str(int(v))
+    return repr(round(v, 6))
+
+
+def slack(*values: object, factor: float = 1.0) -> float:
+    """Rounding slack for figures read back as floats."""
+    return rounding_slack(*(pub(v) for v in values), factor=factor)
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with every NA turned into None."""
+    if df is None or df.empty:
+        return []
+    out = []
+    for row in df.to_dict("records"):
+        out.append({k: (None if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v)
+                    for k, v in row.items()})
+    return out
+
+
+def forms_by_id(ctx: Context) -> dict[str, dict]:
+    return {r["form_id"]: r for r in records(ctx.table("forms")) if r.get("form_id")}
+
+
+def indicators_by_form(ctx: Context) -> Iterator[tuple[str, list[dict]]]:
+    """(form_id, rows sorted by row_no) for every form with indicators."""
+    groups: dict[str, list[dict]] = {}
+    for r in records(ctx.table("indicators")):
+        if r.get("form_id"):
+            groups.setdefault(r["form_id"], []).append(r)
+    for fid, rows in groups.items():
+        rows.sort(key=lambda r: num(r.get("row_no")) or 0)
+        yield fid, rows
+
+
+def form_label(form: dict | None) -> str:
+    if not form:
+        return ""
+    return txt(form.get("subject")) or txt(form.get("title")) or str(form.get("form_id") or "")
+
+
+def where(form: dict | None, *parts: object) -> str:
+    """'subject > part > part' — what a person searches for."""
+    bits = [form_label(form)] + [str(p) for p in parts if txt(p)]
+    return " > ".join(b for b in bits if b)
+
+
+def page_of(row: dict | None) -> int | None:
+    if not row:
+        return None
+    for k in ("page", "page_start"):
+        v = num(row.get(k))
+        if v is not None:
+            return int(v)
+    return None
+
+
+def fmt(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{v:.4f}".rstrip("0").rstrip(".")
+
+
+def level1_groups(rows: list[dict]) -> list[list[dict]]:
+    """Consecutive rows sharing a level1 (headings group indicators in order)."""
+    groups: list[list[dict]] = []
+    key = object()
+    for r in rows:
+        k = (r.get("level1"), r.get("level1_raw"))
+        if k != key:
+            groups.append([])
+            key = k
+        groups[-1].append(r)
+    return groups
+
+
+def effective_weight(row: dict, group: list[dict]) -> float | None:
+    """The row's weight, or the heading's weight when the row is alone under its heading."""
+    w = num(row.get("weight"))
+    if w is not None:
+        return w
+    if len(group) == 1 and all(num(g.get("weight")) is None for g in group):
+        return num(row.get("level1_weight"))
+    return None
+
+
+def _half_unit(v: object) -> float:
+    p = pub(v)
+    if p is None or "." not in p:
+        return 0.0
+    return 0.5 * 10 ** -len(p.split(".", 1)[1])
+
+
+def score_slack(total: object, *parts: object, factor: float = 1.0) -> float:
+    """Slack for score arithmetic: whole-number scores and weights are assigned, not rounded, so only
+    figures written with decimals carry 0.5·10^-d; a whole total of fractional parts may be rounded."""
+    s = sum(_half_unit(p) for p in parts)
+    fractional = any(_half_unit(p) for p in parts)
+    if total is not None:
+        t = _half_unit(total)
+        s += t if t else (0.5 if fractional else 0.0)
+    return s * factor + 1e-9

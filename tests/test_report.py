@@ -1,0 +1,94 @@
+"""report.html renders without console errors; `jixiao validate` rewrites findings and sets the exit code."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from jixiao.cli import app
+from jixiao.output.writer import read_tables, write_tables
+from jixiao.report.html import render, write_report
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def console_errors(page: Path, tmp: Path) -> list[str]:
+    proc = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp / 'ud'}", "--enable-logging=stderr",
+         "--v=1", f"--screenshot={tmp / 'shot.png'}", "--window-size=1280,2000", page.resolve().as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    return [ln for ln in proc.stderr.splitlines()
+            if ("CONSOLE" in ln or "Uncaught" in ln) and page.name in ln]
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory, seed_results):
+    out = tmp_path_factory.mktemp("out")
+    tables: dict[str, list[dict]] = {}
+    for res in seed_results.values():
+        for name, rows in res.tables.items():
+            tables.setdefault(name, []).extend(rows)
+    write_tables(out, tables)
+    return out
+
+
+def test_report_renders_without_console_errors(converted, tmp_path):
+    assert Path(CHROMIUM).exists(), "headless Chromium is needed: apt-get install chromium (scripts/system-deps.sh)"
+    bad = tmp_path / "bad.html"
+    bad.write_text("<html><body><script>undefinedFunctionCall();</script></body></html>", encoding="utf-8")
+    assert console_errors(bad, tmp_path), "the check must see a deliberate JS error"
+    page = write_report(converted, read_tables(converted))
+    assert console_errors(page, tmp_path) == []
+    assert (tmp_path / "shot.png").stat().st_size > 10_000
+
+
+def test_report_content(converted):
+    html = render(read_tables(converted))
+    assert "SCORE_TOTAL_MISMATCH" in html and "干部信息系统建设经费" in html
+    assert "http://" not in html and "https://" not in html  # self-contained
+    assert html.count("<tr data-severity=") >= 2 * 20  # the all-findings table plus the per-form sections
+
+
+def test_report_empty_frames():
+    html = render({"documents": pd.DataFrame(), "forms": pd.DataFrame(), "findings": pd.DataFrame()})
+    assert "0 条问题" in html
+
+
+def test_validate_command_rewrites_and_fails_on(converted, tmp_path):
+    out = tmp_path / "copy"
+    shutil.copytree(converted, out)
+    # drop the findings: the command must recompute them from the tables alone
+    frames = read_tables(out)
+    tables = {k: v.astype(object).where(v.notna(), None).to_dict("records") for k, v in frames.items()}
+    tables["findings"] = []
+    write_tables(out, tables)
+    runner = CliRunner()
+    res = runner.invoke(app, ["validate", str(out), "--json"])
+    assert res.exit_code == 1, res.output
+    f = pd.read_csv(out / "findings.csv", encoding="utf-8-sig")
+    assert (f["rule"] == "SCORE_TOTAL_MISMATCH").sum() == 2
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert docs["n_findings"].sum() == len(f)
+    assert (out / "report.html").exists()
+    import duckdb
+
+    with duckdb.connect(str(out / "jixiao.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from findings").fetchone()[0] == len(f)
+    # only the clean document: nothing at error level
+    clean = tmp_path / "clean"
+    shutil.copytree(out, clean)
+    frames = read_tables(clean)
+    keep = frames["documents"][frames["documents"]["source_path"].str.startswith("004")]["doc_id"].iloc[0]
+    tables = {k: [r for r in v.astype(object).where(v.notna(), None).to_dict("records") if r.get("doc_id") == keep]
+              for k, v in frames.items()}
+    write_tables(clean, tables)
+    assert runner.invoke(app, ["validate", str(clean)]).exit_code == 0
+    assert runner.invoke(app, ["validate", str(clean), "--fail-on", "bogus"]).exit_code == 2
+    assert runner.invoke(app, ["validate", str(tmp_path / "nope")]).exit_code == 2
