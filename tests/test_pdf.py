@@ -9,7 +9,6 @@ import pytest
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
 from jixiao.extract.pdf import extract
-from jixiao.extract.pdf_garbage import bad_text_share
 from jixiao.model import Table
 from jixiao.pipeline import process_file
 
@@ -17,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 REAL = SHARED / "real"
 FIX = ROOT / "fixtures" / "pdf"
+FORM_FIELDS = ("form_type", "subject", "total_score", "budget_wan", "executed_wan")
 FIELDS = ["level1", "level2", "level3", "category", "target_op", "target_value", "target_unit",
           "actual_value", "actual_unit", "weight", "score"]
 
@@ -90,46 +90,44 @@ def test_prose_headings(court):
     assert not any(re.fullmatch(r"[-—\s]*\d+[-—\s]*", p.text) for p in court.paragraphs)
 
 
-@pytest.mark.parametrize("num", ["000", "001", "002", "003"])
-def test_seed_pdf_gives_the_same_indicators_as_the_text(num):
+@pytest.mark.parametrize("num", ["000", "001", "002", "003", "004"])
+def test_seed_pdf_gives_the_same_forms_and_indicators_as_the_text(num):
     seed = next((SHARED / "seeds").glob(f"{num}_*.txt"))
     want, got = process_file(seed), process_file(FIX / f"seed{num}.pdf")
-    assert got.document["status"] == "ok"
-    assert [f["form_type"] for f in got.tables["forms"]] == [f["form_type"] for f in want.tables["forms"]]
+    assert got.document["status"] == "ok" and got.document["source_format"] == "pdf"
+    assert [tuple(f[k] for k in FORM_FIELDS) for f in got.tables["forms"]] == \
+           [tuple(f[k] for k in FORM_FIELDS) for f in want.tables["forms"]]
     a, b = want.tables["indicators"], got.tables["indicators"]
     assert len(a) == len(b)
-    pairs = [(x.get(f), y.get(f), f) for x, y in zip(a, b, strict=True) for f in FIELDS]
-    diffs = [p for p in pairs if p[0] != p[1]]
-    agree = 1 - len(diffs) / len(pairs)
-    print(f"seed {num}: {agree:.1%} of {len(pairs)} indicator fields equal")
-    # seed 002: one 实际值 cell reads "≥90%⏎100%" in the PDF where Word's text has no break
-    assert agree >= (0.99 if num == "002" else 1.0), diffs[:5]
+    diffs = [(x.get(f), y.get(f), f) for x, y in zip(a, b, strict=True) for f in FIELDS if x.get(f) != y.get(f)]
+    print(f"seed {num}: {len(a) * len(FIELDS) - len(diffs)} of {len(a) * len(FIELDS)} indicator fields equal")
+    assert not diffs, diffs[:5]
 
 
 def test_seed000_form_runs_over_pages_and_is_one_table():
     doc = extract(FIX / "seed000.pdf", ExtractOptions())
     assert len(doc.tables) == 1
     t = doc.tables[0]
-    assert len(set(t.row_pages)) >= 3 and t.n_rows == 72
-
-
-def test_font_without_tounicode_is_detected_and_ocred():
-    doc = extract(FIX / "seed004_nounicode.pdf", ExtractOptions(max_pages=1))
-    assert any("undecodable" in w for w in doc.warnings)
-    assert doc.partial and any("only the first 1" in w for w in doc.warnings)
-    text = doc.text()
-    assert bad_text_share(text) == 0
-    assert "绩效" in text or "评价" in text
-
-
-def test_font_without_tounicode_and_ocr_off_fails_clearly():
-    with pytest.raises(ExtractionError, match="undecodable"):
-        extract(FIX / "seed004_nounicode.pdf", ExtractOptions(ocr=False, max_pages=1))
+    assert len(set(t.row_pages)) >= 3 and t.n_rows == 72  # as many rows as the Word table
+    assert len(t.row_pages) == t.n_rows and t.row_pages == sorted(t.row_pages)
+    assert all(c.page and c.bbox for c in t.cells)
 
 
 def test_scanned_pdf_with_ocr_off():
     with pytest.raises(ExtractionError, match="scanned PDF: OCR disabled"):
         extract(FIX / "seed002_scan.pdf", ExtractOptions(ocr=False))
+
+
+def test_font_without_tounicode_and_ocr_off_fails_clearly():
+    with pytest.raises(ExtractionError, match="undecodable"):
+        extract(FIX / "seed002_cid.pdf", ExtractOptions(ocr=False))
+
+
+def test_max_pages_reads_the_first_pages_and_marks_partial():
+    doc = extract(REAL / "省法院2018年度部门预算公开.pdf", ExtractOptions(max_pages=3))
+    assert doc.partial and doc.n_pages == 25
+    assert any("only the first 3 of 25 pages" in w for w in doc.warnings)
+    assert {p.page for p in doc.paragraphs} <= {1, 2, 3}
 
 
 def test_truncated_pdf(tmp_path):

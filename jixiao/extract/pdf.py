@@ -71,9 +71,11 @@ def _extract(pdf: pdfium.PdfDocument, path: Path, options: ExtractOptions) -> Do
         partial = True
     blocks: list[Block] = []
     n_ocr = n_scanned = 0
+    hows: list[str] = []
     for index in range(n_read):
         page = read_page(pdf, index)
         page_blocks, flush_start, how = _page_blocks(pdf, page, options)
+        hows.append(how)
         if how == "ocr":
             n_ocr += 1
             n_scanned += is_scanned(page)
@@ -86,8 +88,11 @@ def _extract(pdf: pdfium.PdfDocument, path: Path, options: ExtractOptions) -> Do
     if n_scanned:
         warnings.append(f"scanned pages: {n_scanned} of {n_read} read by OCR")
     if not any(b.text if isinstance(b, Paragraph) else b.cells for b in blocks):
-        if not options.ocr:
-            raise ExtractionError(f"{path.name} has no text layer (a scan) and OCR is switched off (--ocr)")
+        if "unreadable-scan-no-ocr" in hows:
+            raise ExtractionError(f"scanned PDF: OCR disabled; {path.name} has no text layer, convert it with OCR on")
+        if "unreadable-no-ocr" in hows:
+            raise ExtractionError(f"undecodable fonts (no ToUnicode map) in {path.name} and OCR is disabled; "
+                                  "convert it with OCR on")
         partial = True
         warnings.append("no text found on any page")
     return Document(blocks=join_tables(blocks), source_format=source_format, n_pages=n_pages,
@@ -97,8 +102,8 @@ def _extract(pdf: pdfium.PdfDocument, path: Path, options: ExtractOptions) -> Do
 def _describe(how: str) -> str:
     return {
         "guessed": "font without a ToUnicode map; text taken from pypdfium2's fallback mapping of the font",
-        "ocr": "text layer unreadable (fonts without ToUnicode: cid / private-use glyphs); page read by OCR",
-        "unreadable-no-ocr": "text layer unreadable (fonts without ToUnicode) and OCR is off; page text missing",
+        "ocr": "undecodable text layer (fonts without ToUnicode: cid / private-use glyphs); page read by OCR",
+        "unreadable-no-ocr": "undecodable text layer (fonts without ToUnicode) and OCR is off; page text missing",
         "unreadable-scan-no-ocr": "page is a scanned image and OCR is off; page text missing",
         "unreadable-ocr-failed": "page could not be OCR'd; page text missing",
     }.get(how, how)

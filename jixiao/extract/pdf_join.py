@@ -153,8 +153,6 @@ def _split_row(last: list[Cell], first: list[Cell]) -> bool:
     text_b = {c.col: squash(c.text) for c in first}
     if left_behind and len(filled_first) > 2:
         return False  # only the label columns empty and a full row: a vertically merged label
-    if not left_behind and len(filled_first) > 1 and any(len(text_a[col]) <= 6 for col in filled_first):
-        return False  # short labels across the row: a new row
     return all(not _CLOSED.search(text_a[col]) and not _VALUE.match(text_b[col]) and not _NUMBERED.match(text_b[col])
                for col in filled_first)
 
