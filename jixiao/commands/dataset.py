@@ -18,6 +18,9 @@ def build(
     """Merge converted folders (each document once, by doc_id) into PANEL/ with panel.duckdb,
     Parquet/CSV per table, unit_year and indicator_panel tables, codebook.md and datapackage.json.
 
+    The same report downloaded twice (same bytes, same doc_id) counts once: the first folder
+    in sorted order that holds it gives its rows.
+
     Example:  jixiao dataset build out-2019/ out-2020/ -o panel/
     """
     from jixiao.dataset.build import build_panel
@@ -27,7 +30,9 @@ def build(
         typer.echo(f"not a converted folder (no documents table): {', '.join(map(str, missing))}", err=True)
         raise typer.Exit(2)
     tables = build_panel(outs, panel, xlsx=xlsx)
-    typer.echo(f"{len(tables['documents'])} documents, {len(tables['unit_year'])} unit-years -> {panel}")
+    dropped = tables["documents"].attrs.get("duplicates_dropped", 0)
+    typer.echo(f"{len(tables['documents'])} documents ({dropped} duplicates dropped), "
+               f"{len(tables['forms'])} forms, {len(tables['unit_year'])} unit-years -> {panel}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,51 +1,93 @@
-"""`jixiao query`: quick SQL over a panel or a converted folder (DuckDB)."""
+"""`jixiao query`: quick SQL over a panel or a converted folder (DuckDB, read-only)."""
 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 
+import pandas as pd
 import typer
 
 
-def query(
-    source: Path = typer.Argument(..., help="Panel folder (panel.duckdb) or converted folder (jixiao.duckdb)."),
-    sql: str = typer.Argument(..., help="SQL over the tables: documents, forms, indicators, amounts, findings, …"),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
-) -> None:
-    """Run one SQL query read-only and print the result.
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
 
-    Example:  jixiao query panel/ "select rule, count(*) from findings group by rule"
-    """
+
+def open_source(source: Path):
+    """A read-only DuckDB connection: panel.duckdb or jixiao.duckdb in the folder, a .duckdb file,
+    or else views over the folder's Parquet files."""
     import duckdb
 
     db = next((p for p in (source / "panel.duckdb", source / "jixiao.duckdb", source) if p.is_file()), None)
-    if db is None:
-        typer.echo(f"no panel.duckdb or jixiao.duckdb in {source}", err=True)
-        raise typer.Exit(2)
-    con = duckdb.connect(str(db), read_only=True)
+    if db is not None:
+        return duckdb.connect(str(db), read_only=True)
+    parquet = sorted(source.glob("*.parquet")) if source.is_dir() else []
+    if not parquet:
+        return None
+    con = duckdb.connect()
+    for p in parquet:
+        path = str(p).replace("'", "''")
+        con.execute(f"create view \"{p.stem}\" as select * from read_parquet('{path}')")
+    return con
+
+
+def _text(v: object) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float):
+        return repr(round(v, 10)).removesuffix(".0")
+    return str(v)
+
+
+def run_query(source: Path, sql: str) -> pd.DataFrame:
+    """The result of one SQL statement over ``source`` (raises duckdb.Error on bad SQL)."""
+    con = open_source(source)
+    if con is None:
+        raise FileNotFoundError(f"no panel.duckdb, jixiao.duckdb or Parquet tables in {source}")
     try:
-        df = con.execute(sql).df()
+        return con.execute(sql).df()
+    finally:
+        con.close()
+
+
+def query(
+    source: Path = typer.Argument(..., help="Panel folder (panel.duckdb), converted folder (jixiao.duckdb) or a .duckdb file."),
+    sql: str = typer.Argument(..., help="SQL over the tables: documents, forms, indicators, amounts, findings, unit_year, …"),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, csv or json."),
+) -> None:
+    """Run one SQL query (read-only) and print the result.
+
+    Example:  jixiao query panel/ "select rule, count(*) n from findings group by rule order by n desc"
+    """
+    import duckdb
+
+    try:
+        df = run_query(source, sql)
+    except FileNotFoundError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2) from e
     except duckdb.Error as e:
         typer.echo(f"query failed: {e}", err=True)
         raise typer.Exit(2) from e
-    finally:
-        con.close()
-    if fmt == "csv":
+    if fmt is Format.csv:
         typer.echo(df.to_csv(index=False), nl=False)
-    elif fmt == "json":
-        typer.echo(json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=1))
-    elif fmt == "table":
+    elif fmt is Format.json:
+        records = json.loads(df.to_json(orient="records", force_ascii=False, date_format="iso"))
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
         from rich.console import Console
         from rich.table import Table
 
-        t = Table(*[str(c) for c in df.columns])
-        for row in df.itertuples(index=False):
-            t.add_row(*["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in row])
-        Console().print(t)
-    else:
-        typer.echo("--format must be table, csv or json", err=True)
-        raise typer.Exit(2)
+        console = Console()
+        if not console.is_terminal:  # piped: never cut cells to fit 80 columns
+            console = Console(width=100_000)
+        t = Table(*[str(c) for c in df.columns], caption=f"{len(df)} rows")
+        for row in df.itertuples(index=False, name=None):
+            t.add_row(*[_text(v) for v in row])
+        console.print(t)
 
 
 def register(app: typer.Typer) -> None:

@@ -70,12 +70,21 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace"), "utf-16", warnings
     try:
-        return data.decode("utf-8"), "utf-8", warnings
+        text = data.decode("utf-8")
+        if _mostly_chinese(text) or not _gb_reading(data):
+            return text, "utf-8", warnings
+        return _gb_reading(data), "gb18030", warnings  # valid UTF-8 by accident (一 = Cyrillic һ), Chinese in GBK
     except UnicodeDecodeError:
         pass
     if _looks_utf16(data):
         enc = "utf-16-le" if data[1:200:2].count(0) > data[0:200:2].count(0) else "utf-16-be"
         return data.decode(enc, errors="replace"), enc, warnings
+    try:  # the common case for Chinese files: GBK/GB18030, accepted when it reads as Chinese
+        text = data.decode("gb18030")
+        if _mostly_chinese(text):
+            return text, "gb18030", warnings
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:2_000_000]).best()
@@ -87,6 +96,25 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
     if bad:
         warnings.append(f"{bad} undecodable bytes replaced (read as {enc})")
     return text, enc, warnings
+
+
+def _gb_reading(data: bytes) -> str:
+    """The bytes read as GB18030 when that gives Chinese text, else ""."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    return text if _mostly_chinese(text) and any(ord(c) > 127 for c in text) else ""
+
+
+def _mostly_chinese(text: str) -> bool:
+    """Nine in ten non-ASCII characters are CJK ideographs, CJK punctuation or full-width forms."""
+    wide = [c for c in text if ord(c) > 127]
+    if not wide:
+        return True
+    cjk = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+              or c in "“”‘’…—·《》")
+    return cjk >= 0.9 * len(wide)
 
 
 def _looks_utf16(data: bytes) -> bool:

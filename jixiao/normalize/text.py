@@ -18,6 +18,8 @@ _LATEX = [
 _MATH = re.compile(r"\$([^$]{0,80})\$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+# PDF-to-text writes "教育, 形成"; Word and other PDF tools write "教育,形成": one spelling for both
+_CJK_COMMA = re.compile(r"(?<=[\u4e00-\u9fff”）])([,;:]) +(?=[\u4e00-\u9fff“（])")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 
 
@@ -42,14 +44,21 @@ def clean(text: str | None) -> str:
     if not text:
         return ""
     text = unmath(text)
-    lines = [_SPACES.sub(" ", ln).strip() for ln in text.replace("\r", "").split("\n")]
+    lines = [_CJK_COMMA.sub(r"\1", _SPACES.sub(" ", ln)).strip() for ln in text.replace("\r", "").split("\n")]
     return "\n".join(ln for ln in lines if ln).strip()
 
 
 def one_line(text: str | None) -> str:
-    """clean() and join lines with nothing between CJK and a space otherwise."""
+    """clean() and join wrapped lines: nothing between CJK, a space after ASCII words and , ; :
+
+    A cell wrapped at "教育, 形成" loses the space at the break; it is put back so the PDF
+    and the Word versions of a form give the same text.
+    """
     t = clean(text)
-    return re.sub(r"\n+", "", t) if t else ""
+    if not t:
+        return ""
+    t = re.sub(r"(?<=[A-Za-z0-9,;:])\n+(?=[^\s])", " ", t)
+    return re.sub(r"\n+", "", t)
 
 
 def squash(text: str | None) -> str:
