@@ -151,3 +151,28 @@ def test_encrypted_pdfs(tmp_path):
         else:
             with pytest.raises(ExtractionError, match="password-protected PDF"):
                 extract(out, ExtractOptions())
+
+
+def test_prose_paragraphs_in_reading_order():
+    doc = extract(REAL / "江苏省人大常委会2019年度部门预算公开.pdf", ExtractOptions())
+    assert not doc.tables and doc.n_pages == 19
+    texts = [p.text for p in doc.paragraphs]
+    # a numbered item wrapped over two lines is one paragraph, not a heading and a tail
+    item = next(t for t in texts if t.startswith("（一）在本省行政区域内"))
+    assert item.endswith("决议的遵守和执行；")
+    assert texts.index("一、主要职能") < texts.index(item)
+    assert next(p for p in doc.paragraphs if p.text == "一、主要职能").heading_level == 1
+    assert any("18330.37万元" in t for t in texts)  # 支出预算总计, page 10
+    assert all(p.page and p.bbox and p.bbox[0] < p.bbox[2] for p in doc.paragraphs)
+    assert [p.page for p in doc.paragraphs] == sorted(p.page for p in doc.paragraphs)
+
+
+def test_purchase_table_over_two_rotated_pages_is_one_table():
+    doc = extract(REAL / "江苏省委办公厅2018年度部门预算公开表.pdf", ExtractOptions())
+    t = table_titled(doc, "政府采购预算表")
+    rows = t.logical_rows()
+    assert rows[0] == ["采购品目大类", "专项名称", "经济科目", "采购物品名称", "采购组织形式", "总计"]
+    assert rows[1] == ["合计", "", "", "", "", "1,449.50"]
+    assert ["", "行政运转保障经费", "物业管理费", "", "", "210.00"] in rows  # printed on page 15
+    assert set(t.row_pages) == {14, 15} and t.row_pages[-1] == 15
+    assert sum(1 for r in rows if r[0] == "采购品目大类") == 1

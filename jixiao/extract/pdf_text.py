@@ -178,8 +178,8 @@ def paragraphs(lines: Sequence[Line], page: int, m: Margins | None = None) -> li
 
 
 def _starts_paragraph(prev: Line, ln: Line, m: Margins) -> bool:
-    if heading_level(ln.text) is not None or heading_level(prev.text) is not None:
-        return True
+    if heading_level(ln.text) is not None:  # a numbered line starts a paragraph; a numbered
+        return True  # line running to the margin is not a heading, its paragraph goes on
     if ln.top - prev.top > m.pitch + 0.6 * m.em:  # a blank line or a section gap
         return True
     if ln.x0 > m.left + 1.2 * m.em:  # first-line indent (or a centred title)
