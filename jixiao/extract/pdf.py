@@ -126,7 +126,7 @@ def _page_blocks(pdf: pdfium.PdfDocument, page: PageContent,
     if not page.chars:
         return [], False, "empty"
     grids = grids_from_edges(page.edges) if page.edges else []
-    page_blocks, flush_start = layout_page(page.chars, grids, page.number, page.height)
+    page_blocks, flush_start = layout_page(page.chars, grids, page.number, page.height, width=page.width)
     return page_blocks, flush_start, "guessed" if quality.guessed else "text"
 
 

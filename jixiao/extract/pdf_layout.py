@@ -63,7 +63,7 @@ def _row_height(table: Table, r: int) -> float:
 
 
 def layout_page(chars: Sequence[Char], grids: Sequence[Grid], page: int, height: float,
-                m: Margins | None = None) -> tuple[list[Block], bool]:
+                m: Margins | None = None, width: float | None = None) -> tuple[list[Block], bool]:
     """Tables from grids, everything else as paragraphs, ordered top to bottom.
 
     Also says whether the page's first block is prose starting flush left, unnumbered:
@@ -72,7 +72,7 @@ def layout_page(chars: Sequence[Char], grids: Sequence[Grid], page: int, height:
     tables = [drop_empty_rows(table_from_grid(g, chars, page)) for g in grids]
     free = [ch for ch in chars if not any(_inside(ch, g) for g in grids)]
     lines = drop_page_furniture(make_lines(free), height)
-    m = m or (margins(lines) if lines else None)
+    m = m or (margins(lines, width) if lines else None)
     blocks: list[tuple[float, Block]] = [(t.bbox[1], t) for t in tables if t.bbox]
     # prose between tables is paragraphed stretch by stretch so no paragraph straddles a table
     edges = sorted(t.bbox[1] for t in tables if t.bbox)

@@ -148,5 +148,5 @@ def ocr_page(pdf: pdfium.PdfDocument, page: PageContent) -> list[Block]:
     col_xs = sorted({x for g in grids for x in g.xs})
     boxes = split_at_rules(boxes, col_xs)
     height = gray.shape[0] / SCALE
-    blocks, _ = layout_page(boxes, grids, page.number, height)
+    blocks, _ = layout_page(boxes, grids, page.number, height, width=gray.shape[1] / SCALE)
     return blocks

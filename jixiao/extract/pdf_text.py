@@ -141,14 +141,20 @@ class Margins:
     pitch: float
 
 
-def margins(lines: Sequence[Line]) -> Margins:
+def margins(lines: Sequence[Line], page_width: float | None = None) -> Margins:
+    """Text column and line metrics of a page. The right edge is where full lines end; a page
+    with too few full lines to show it (a form's caption lines) mirrors the left margin."""
     heights = [ln.height for ln in lines] or [10.0]
     em = median(heights)
     lefts = sorted(ln.x0 for ln in lines)
     rights = sorted(ln.x1 for ln in lines)
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if 0 < b.top - a.top < 3 * em]
-    return Margins(lefts[len(lefts) // 10] if lefts else 0.0, rights[-1 - len(rights) // 10] if rights else 0.0,
-                   em, median(pitches) if pitches else 1.5 * em)
+    left = lefts[len(lefts) // 10] if lefts else 0.0
+    right = rights[-1 - len(rights) // 10] if rights else 0.0
+    full = sum(1 for r in rights if r >= right - em)
+    if page_width and full < 3 and page_width - left > right:
+        right = page_width - left
+    return Margins(left, right, em, median(pitches) if pitches else 1.5 * em)
 
 
 def paragraphs(lines: Sequence[Line], page: int, m: Margins | None = None) -> list[Paragraph]:
