@@ -73,7 +73,12 @@ def _extract(pdf: pdfium.PdfDocument, path: Path, options: ExtractOptions) -> Do
     n_ocr = n_scanned = 0
     hows: list[str] = []
     for index in range(n_read):
-        page = read_page(pdf, index)
+        try:
+            page = read_page(pdf, index)
+        except pdfium.PdfiumError as e:  # one damaged page: say so, keep the others
+            warnings.append(f"page {index + 1}: cannot be parsed ({e}); its text is missing")
+            partial = True
+            continue
         page_blocks, flush_start, how = _page_blocks(pdf, page, options)
         hows.append(how)
         if how == "ocr":
