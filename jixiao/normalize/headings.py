@@ -82,7 +82,7 @@ def _index(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
 _LEVEL1_INDEX = _index(_LEVEL1)
 _LEVEL2_INDEX = _index(_LEVEL2)
 
-_WEIGHT = re.compile(r"[(\[](?:权重|分值|满分)?(\d+(?:\.\d+)?)(?:分|%)?[)\]]$|(?<=[^\d\s])(\d+(?:\.\d+)?)分$")
+_WEIGHT = re.compile(r"[(\[](?:权重|分值|满分)?(\d+(?:\.\d+)?)[.,]?(?:分|%)?[)\]]$|(?<=[^\d\s])(\d+(?:\.\d+)?)分$")
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\d+[、.](?!\d)|\(\s*[一二三四五六七八九十\d]+\s*\))")
 _QUOTES = re.compile(r"[\"'“”‘’「」《》*:：]")
 

@@ -237,6 +237,8 @@ def parse_number(text: str | float | int | None) -> float | None:
     if _is_null(t):
         return None
     t = t.lstrip("+")
+    if re.fullmatch(r"\d+\.", t):  # `260.`: a stray full stop (OCR, hand-typed), not a decimal part
+        t = t[:-1]
     m = _AMOUNT.match(t)
     if m:
         return _finite(float(m.group(2)) * (-1 if m.group(1) else 1))
