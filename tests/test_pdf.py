@@ -176,3 +176,20 @@ def test_purchase_table_over_two_rotated_pages_is_one_table():
     assert ["", "行政运转保障经费", "物业管理费", "", "", "210.00"] in rows  # printed on page 15
     assert set(t.row_pages) == {14, 15} and t.row_pages[-1] == 15
     assert sum(1 for r in rows if r[0] == "采购品目大类") == 1
+
+
+def test_searchable_scan_uses_its_text_layer_and_the_rules_in_the_image():
+    # page image with every table rule, invisible text on top, no vector rules (fixtures/build_pdf.py)
+    doc = extract(FIX / "seed002_searchable.pdf", ExtractOptions())
+    assert doc.source_format == "pdf_scanned" and not doc.partial
+    assert any("rules were found on the page image" in w for w in doc.warnings)
+    (table,) = doc.tables
+    assert table.n_cols == 8 and table.title == "市级部门预算项目绩效自评表"
+    rows = table.logical_rows()
+    assert rows[0][:3] == ["一、基本情况", "项目名称", "干部信息系统建设经费"]
+    assert ["", "预算数:", "260", "到位数:", "260", "执行数:", "260", "100.00%"] in rows
+    want = [r for r in process_file(FIX / "seed002.pdf").tables["indicators"] if r["page"] == 1]
+    got = process_file(FIX / "seed002_searchable.pdf").tables["indicators"]
+    # page 1 holds the form's first three indicators, the third cut by the page foot
+    assert len(got) == 3 and got[2]["level3"] == "全年执行金额"
+    assert [[r[f] for f in FIELDS] for r in got[:2]] == [[r[f] for f in FIELDS] for r in want[:2]]

@@ -70,7 +70,7 @@ def _extract(pdf: pdfium.PdfDocument, path: Path, options: ExtractOptions) -> Do
         warnings.append(f"only the first {n_read} of {n_pages} pages were read (max_pages={options.max_pages})")
         partial = True
     blocks: list[Block] = []
-    n_ocr = n_scanned = 0
+    n_ocr = n_scanned = n_layered = 0
     hows: list[str] = []
     for index in range(n_read):
         try:
@@ -84,14 +84,19 @@ def _extract(pdf: pdfium.PdfDocument, path: Path, options: ExtractOptions) -> Do
         if how == "ocr":
             n_ocr += 1
             n_scanned += is_scanned(page)
+        elif how == "image-rules":
+            n_layered += 1
         elif how.startswith("unreadable"):
             partial = True
-        if how not in ("text", "ocr", "empty") or (how == "ocr" and page.chars):
+        if how not in ("text", "ocr", "empty", "image-rules") or (how == "ocr" and page.chars):
             warnings.append(f"page {page.number}: {_describe(how)}")
         _append_page(blocks, page_blocks, flush_start)
-    source_format = "pdf_scanned" if n_scanned and n_scanned * 2 >= n_read else "pdf"
+    source_format = "pdf_scanned" if (n_scanned + n_layered) * 2 >= n_read > 0 else "pdf"
     if n_scanned:
         warnings.append(f"scanned pages: {n_scanned} of {n_read} read by OCR")
+    if n_layered:
+        warnings.append(f"scanned pages with a text layer: {n_layered} of {n_read}; their text layer was used "
+                        "and table rules were found on the page image")
     if not any(b.text if isinstance(b, Paragraph) else b.cells for b in blocks):
         if "unreadable-scan-no-ocr" in hows:
             raise ExtractionError(f"scanned PDF: OCR disabled; {path.name} has no text layer, convert it with OCR on")
@@ -131,8 +136,22 @@ def _page_blocks(pdf: pdfium.PdfDocument, page: PageContent,
     if not page.chars:
         return [], False, "empty"
     grids = grids_from_edges(page.edges) if page.edges else []
+    how = "guessed" if quality.guessed else "text"
+    if not grids and page.image_area >= SCAN_COVER * page.width * page.height:
+        grids, how = _image_grids(pdf, page, how)
     page_blocks, flush_start = layout_page(page.chars, grids, page.number, page.height, width=page.width)
-    return page_blocks, flush_start, "guessed" if quality.guessed else "text"
+    return page_blocks, flush_start, how
+
+
+def _image_grids(pdf: pdfium.PdfDocument, page: PageContent, how: str) -> tuple[list, str]:
+    """A text layer over a scanned image: the table rules are only in the image."""
+    try:
+        from jixiao.extract.pdf_ocr import image_rule_edges
+
+        grids = grids_from_edges(image_rule_edges(pdf, page))
+    except Exception as e:  # OpenCV missing or failing: the text is still there
+        return [], f"image-rules-failed ({type(e).__name__}: {e})"
+    return grids, ("image-rules" if grids else how)
 
 
 def _append_page(blocks: list[Block], page_blocks: list[Block], flush_start: bool) -> None:

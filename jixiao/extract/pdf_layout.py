@@ -110,7 +110,7 @@ def _title_tables(blocks: list[Block]) -> None:
     """A table's title is the nearest title-like paragraph just above it."""
     for i, b in enumerate(blocks):
         if isinstance(b, Table):
-            for prev in reversed(blocks[max(0, i - 3):i]):
+            for prev in reversed(blocks[max(0, i - 6):i]):
                 if isinstance(prev, Table):
                     break
                 if isinstance(prev, Paragraph) and _names_table(prev.text):

@@ -150,3 +150,13 @@ def ocr_page(pdf: pdfium.PdfDocument, page: PageContent) -> list[Block]:
     height = gray.shape[0] / SCALE
     blocks, _ = layout_page(boxes, grids, page.number, height, width=gray.shape[1] / SCALE)
     return blocks
+
+
+def image_rule_edges(pdf: pdfium.PdfDocument, page: PageContent) -> list[Edge]:
+    """Rules drawn only in the page image (a scan with an OCR text layer, "searchable PDF").
+
+    Not straightened: the text layer was placed on the image as it is, so the rules must
+    stay where the image has them.
+    """
+    edges, _ = rule_edges(_binary(render(pdf, page.number - 1)))
+    return edges

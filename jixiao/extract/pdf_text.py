@@ -101,6 +101,17 @@ def make_lines(chars: Sequence[Char]) -> list[Line]:
     return result
 
 
+_WORD = re.compile(r"^[A-Za-z0-9.,%‰≥≤<>=＞＜+\-－~～/()（）:：]+")
+
+
+def _first_word_width(text: str, em: float) -> float:
+    """Room the next line's first unbreakable word needed (a Latin/number run like ≥90% wraps whole)."""
+    m = _WORD.match(text)
+    if not m:
+        return em
+    return sum(em if ord(ch) > 0x2000 else 0.55 * em for ch in m.group(0)) + 0.5 * em
+
+
 def cell_text(chars: Sequence[Char], box: tuple[float, float, float, float] | None = None) -> str:
     """A cell's lines joined: a line wrapped at the cell's edge continues without a break
     (Chinese needs no space), a line that stops short ends a paragraph ("\n", as Word writes
@@ -119,7 +130,7 @@ def cell_text(chars: Sequence[Char], box: tuple[float, float, float, float] | No
         gap = right - prev.x1 if right is not None and width else 0.0
         # line-breaking rules push one or two glyphs down (no line may start with ，。）), so only
         # a clearly short line ends a paragraph
-        if width and gap >= 2.2 * em and gap >= 0.25 * width:
+        if width and gap >= 2.2 * em and gap >= 0.25 * width and gap > _first_word_width(line.text, em):
             text += "\n"
         elif _needs_space(text, line.text):
             text += " "
