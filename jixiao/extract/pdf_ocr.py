@@ -1,197 +1,162 @@
-"""OCR of one PDF page: RapidOCR (PP-OCR Chinese models inside the wheel) plus ruling lines from OpenCV.
+"""Scanned pages: render, straighten, find the ruled grid on the image, OCR, fill the cells.
 
-The page is rendered with pypdfium2, deskewed by the angle of its long horizontal rules,
-and the rules are found by morphological opening with long thin kernels. They go through
-the same grid builder as born-digital rules (jixiao.extract.pdf_grid), so merged cells
-come out the same.
-
-Text is read cell by cell, never page-wide: a page-level text box happily runs across a
-ruling line into the next cell, and no later cut can tell where. Inside a cell the text
-lines are found from the ink profile (rules erased, dust dropped: jixiao.extract.pdf_ocr_ink)
-and each line goes to the recogniser alone, all lines of the page in one batch; text
-outside the tables is cut into lines (and into fields at wide gaps) the same way. No text
-detector runs at all, which keeps a page near 3 s on one core. Every line becomes a
-positioned Word, so the shared layout code (jixiao.extract.pdf_layout) joins wrapped
-lines and builds paragraphs exactly as it does for born-digital pages.
+The page is rendered by pdfium at 200 dpi. Table rules are found with OpenCV the usual
+way (morphological opening with long thin kernels keeps only long horizontal / vertical
+strokes); their angle straightens a skewed scan first. The rules become the same Edge
+objects a born-digital page yields, so pdf_grid builds cells and spans from them
+exactly as for vector PDFs. Text comes from RapidOCR (PP-OCRv4 Chinese models shipped
+inside the wheel, ONNX runtime, no network); each recognised box is treated like a
+glyph run and assigned to the cell holding its centre, and boxes that straddle a column
+rule are split at it.
 """
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
-from pathlib import Path
 
-from jixiao.extract.pdf_grid import Grid, Seg, find_grids
-from jixiao.extract.pdf_layout import page_blocks
-from jixiao.extract.pdf_ocr_ink import ink_lines, line_height, text_ink
-from jixiao.extract.pdf_text import Word
+import numpy as np
+import pypdfium2 as pdfium
+
+from jixiao.extract.pdf_grid import grids_from_edges
+from jixiao.extract.pdf_layout import layout_page
+from jixiao.extract.pdf_page import Char, Edge, PageContent
 from jixiao.model import Block
 
 DPI = 200
-TOL = 4.0  # points: rules closer than this are one line
-THREADS = 1  # one core per page: batch runs parallelise over files, not inside the model
+SCALE = DPI / 72
 
 
 @lru_cache(maxsize=1)
 def _engine():
-    from rapidocr_onnxruntime import RapidOCR
-
-    return RapidOCR(intra_op_num_threads=THREADS)
-
-
-def render(path: Path, index: int, dpi: int = DPI):
-    """The page as a greyscale numpy image (display orientation, /Rotate applied)."""
-    import numpy as np
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(str(path), password="")
     try:
-        img = doc[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError as e:  # pragma: no cover - depends on the installation
+        raise RuntimeError("OCR needs rapidocr-onnxruntime (pip install rapidocr-onnxruntime)") from e
+    return RapidOCR()
+
+
+def render(pdf: pdfium.PdfDocument, index: int) -> np.ndarray:
+    """The page as a grey image in display orientation (pdfium applies /Rotate)."""
+    page = pdf[index]
+    try:
+        return np.asarray(page.render(scale=SCALE, grayscale=True).to_pil().convert("L"))
     finally:
-        doc.close()
-    return np.asarray(img)
+        page.close()
 
 
-def _binary(gray):
+def _binary(gray: np.ndarray) -> np.ndarray:
     import cv2
 
-    return cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
+    blur = cv2.GaussianBlur(gray, (3, 3), 0)
+    return cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
 
 
-def _masks(binary):
-    """Pixels of long horizontal and long vertical rules."""
+def _line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     import cv2
 
     h, w = binary.shape
-    horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 40), 1)))
-    vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 60))))
-    return horiz, _attached(vert, horiz)
+    horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 35), 1)))
+    vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(40, h // 50))))
+    return horiz, vert
 
 
-def _attached(vert, horiz, reach: int = 6):
-    """Only the vertical runs that end on a horizontal rule at both ends.
-
-    A short vertical kernel is needed for one-line rows, but it also keeps the long
-    strokes of characters like 中 or 标, which in a tight row can touch both rules; those
-    are thinner than the rules, and a stroke that floats inside a cell meets no rule.
-    """
+def skew_angle(binary: np.ndarray) -> float:
+    """Median angle (degrees) of the long horizontal rules; 0 when there are none."""
     import cv2
-    import numpy as np
 
-    near = cv2.dilate(horiz, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
-    hn, _, hstats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
-    # a rule is as thick as the table's other rules; a pen stroke of a character is thinner
-    thick = max(2.0, 0.5 * float(np.median(hstats[1:, cv2.CC_STAT_HEIGHT]))) if hn > 1 else 2.0
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
-    keep = np.zeros(n, dtype=bool)
-    for i in range(1, n):
-        x, y, w, h, _ = stats[i]
-        if w < thick and h < 150:
-            continue
-        cx = x + w // 2
-        ends = int(near[y, cx]) + int(near[y + h - 1, cx])
-        keep[i] = ends == 2 or (ends == 1 and h > 150)  # a table continued without its top rule
-    return np.where(keep[labels], vert, 0).astype(np.uint8)
-
-
-def skew_angle(gray) -> float:
-    """Degrees the page is turned, from its long horizontal rules (0 when it has none)."""
-    import cv2
-    import numpy as np
-
-    horiz, _ = _masks(_binary(gray))
-    contours, _ = cv2.findContours(horiz, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    angles = []
-    for c in contours:
-        _, _, w, _ = cv2.boundingRect(c)
-        if w > gray.shape[1] * 0.3:
-            vx, vy, _, _ = cv2.fitLine(c, cv2.DIST_L2, 0, 0.01, 0.01).flatten()
-            angles.append(float(np.degrees(np.arctan2(vy, vx))))
+    horiz, _ = _line_masks(binary)
+    w = binary.shape[1]
+    lines = cv2.HoughLinesP(horiz, 1, math.pi / 1800, threshold=100, minLineLength=w // 6, maxLineGap=8)
+    if lines is None:
+        return 0.0
+    angles = [math.degrees(math.atan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in np.asarray(lines).reshape(-1, 4)]
+    angles = [a for a in angles if abs(a) < 5]
     return float(np.median(angles)) if angles else 0.0
 
 
-def deskew(gray):
-    """The page turned straight (small angles only: a scan is never off by more than a few degrees)."""
+def straighten(gray: np.ndarray) -> np.ndarray:
     import cv2
 
-    angle = skew_angle(gray)
-    if abs(angle) < 0.05 or abs(angle) > 5:
+    angle = skew_angle(_binary(gray))
+    if abs(angle) < 0.05:
         return gray
     h, w = gray.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
-def rule_segments(horiz, vert, scale: float) -> tuple[list[Seg], list[Seg]]:
-    """Horizontal and vertical rules found on the image, in points."""
+def rule_edges(binary: np.ndarray) -> tuple[list[Edge], np.ndarray]:
+    """Ruling lines found on the image, in points, and the mask of their pixels."""
     import cv2
 
-    hs: list[Seg] = []
-    vs: list[Seg] = []
-    for mask, out, is_h in ((horiz, hs, True), (vert, vs, False)):
+    horiz, vert = _line_masks(binary)
+    edges: list[Edge] = []
+    for mask, horizontal in ((horiz, True), (vert, False)):
+        mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for i in range(1, n):
-            x, y, w, h, _ = stats[i]
-            if is_h:
-                out.append(Seg((y + h / 2) * scale, x * scale, (x + w) * scale))
-            else:
-                out.append(Seg((x + w / 2) * scale, y * scale, (y + h) * scale))
-    return hs, vs
+        for x, y, w, h, _area in stats[1:n]:
+            if horizontal and h < 12:
+                edges.append(Edge(True, float(y + h / 2) / SCALE, float(x) / SCALE, float(x + w) / SCALE))
+            elif not horizontal and w < 12:
+                edges.append(Edge(False, float(x + w / 2) / SCALE, float(y) / SCALE, float(y + h) / SCALE))
+    return edges, cv2.bitwise_or(horiz, vert)
 
 
-def _crop(gray, box: tuple[int, int, int, int], margin: int = 4):
-    """A line's pixels on a white border, as the 3-channel image the recogniser wants."""
-    import cv2
-
-    x0, y0, x1, y1 = box
-    h, w = gray.shape
-    pad = 3
-    part = gray[max(0, y0 - pad): min(h, y1 + pad), max(0, x0 - pad): min(w, x1 + pad)]
-    part = cv2.copyMakeBorder(part, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
-    return cv2.cvtColor(part, cv2.COLOR_GRAY2BGR)
-
-
-def recognise(images: list) -> list[str]:
-    """Texts of single-line images, in one batched call of the recogniser (no detection)."""
-    if not images:
-        return []
-    rec = _engine().text_rec
-    rec.rec_image_shape = [3, 48, 48]  # no padding of short crops to 320 px: half the time, same text
-    results, _ = rec(images)
-    return [text.strip() for text, _score in results]
+def ocr_boxes(gray: np.ndarray) -> list[Char]:
+    """Recognised text boxes as glyph runs in points."""
+    result, _ = _engine()(gray, use_cls=False)  # pages are upright once straightened
+    out: list[Char] = []
+    for points, text, score in result or []:
+        text = (text or "").strip()
+        if not text or float(score) < 0.3:
+            continue
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        out.append(Char(text, min(xs) / SCALE, min(ys) / SCALE, max(xs) / SCALE, max(ys) / SCALE))
+    return out
 
 
-def cell_words(clean, ink, grids: list[Grid], scale: float) -> list[Word]:
-    """Every text line inside the tables' cells, recognised line by line, in points."""
-    cells = [tuple(round(v / scale) for v in gc.bbox) for grid in grids for gc in grid.cells]
-    line_h = line_height(ink, [(x0 + 4, top + 4, x1 - 4, bottom - 4) for x0, top, x1, bottom in cells])
-    boxes = [line for cell in cells for line in ink_lines(ink, cell, line_h=line_h)]
-    texts = recognise([_crop(clean, b) for b in boxes])
-    return [Word(t, b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale)
-            for t, b in zip(texts, boxes, strict=True) if t]
+def split_at_rules(boxes: list[Char], xs: list[float]) -> list[Char]:
+    """Cut boxes that run across a column rule, sharing the text by width."""
+    out: list[Char] = []
+    for b in boxes:
+        cuts = [x for x in xs if b.x0 + 2 < x < b.x1 - 2]
+        if not cuts or len(b.text) < 2:
+            out.append(b)
+            continue
+        bounds = [b.x0, *cuts, b.x1]
+        width = b.x1 - b.x0
+        start = 0
+        for i in range(len(bounds) - 1):
+            end = len(b.text) if i == len(bounds) - 2 else round(len(b.text) * (bounds[i + 1] - b.x0) / width)
+            if end > start:
+                out.append(Char(b.text[start:end], bounds[i], b.top, bounds[i + 1], b.bottom))
+            start = max(start, end)
+    return out
 
 
-def free_words(clean, ink, grids: list[Grid], scale: float) -> list[Word]:
-    """Text outside the tables (titles, prose, signatures), one Word per run of text on a line."""
-    free = ink.copy()
-    for grid in grids:
-        x0, top, x1, bottom = (round(v / scale) for v in grid.bbox)
-        free[max(0, top - 3): bottom + 4, max(0, x0 - 3): x1 + 4] = 0
-    h, w = free.shape
-    boxes = ink_lines(free, (0, 0, w, h), inset=0, split=True)
-    texts = recognise([_crop(clean, b) for b in boxes])
-    return [Word(t, b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale)
-            for t, b in zip(texts, boxes, strict=True) if t]
-
-
-def ocr_page(path: Path, index: int, width: float, height: float) -> list[Block]:
-    """One page read from its pixels: tables from its rules, OCR text in cells and paragraphs."""
-    gray = deskew(render(path, index))
-    scale = width / gray.shape[1]
+def ocr_page(pdf: pdfium.PdfDocument, page: PageContent) -> list[Block]:
+    """Tables and paragraphs of a page read from its image."""
+    gray = straighten(render(pdf, page.number - 1))
     binary = _binary(gray)
-    horiz, vert = _masks(binary)
-    hs, vs = rule_segments(horiz, vert, scale)
-    grids = [g for g in find_grids(hs, vs, tol=TOL)
-             if not (g.bbox[2] - g.bbox[0] > 0.97 * width and g.bbox[3] - g.bbox[1] > 0.97 * height)]
-    clean, ink = text_ink(gray, binary, horiz, vert)
-    words = cell_words(clean, ink, grids, scale) + free_words(clean, ink, grids, scale)
-    return page_blocks(words, hs, vs, index + 1, width, height, tol=TOL)
+    edges, rules = rule_edges(binary)
+    grids = grids_from_edges(edges)
+    clean = gray.copy()
+    clean[rules > 0] = 255  # rules removed: the text detector no longer joins boxes across them
+    boxes = ocr_boxes(clean)
+    col_xs = sorted({x for g in grids for x in g.xs})
+    boxes = split_at_rules(boxes, col_xs)
+    height = gray.shape[0] / SCALE
+    blocks, _ = layout_page(boxes, grids, page.number, height, width=gray.shape[1] / SCALE)
+    return blocks
+
+
+def image_rule_edges(pdf: pdfium.PdfDocument, page: PageContent) -> list[Edge]:
+    """Rules drawn only in the page image (a scan with an OCR text layer, "searchable PDF").
+
+    Not straightened: the text layer was placed on the image as it is, so the rules must
+    stay where the image has them.
+    """
+    edges, _ = rule_edges(_binary(render(pdf, page.number - 1)))
+    return edges
