@@ -43,6 +43,9 @@ def test_column_group_sum():
     edge = [cell("value", "支出合计", 717.05), cell("value", "基本支出", 555.60, "支出合计", "sum"),
             cell("value", "项目支出", 161.46, "支出合计", "sum")]
     assert findings(edge, "SUM_MISMATCH") == []  # seed 003: off by 0.01, two 2-decimal addends
+    edge[0]["value"] = 717.04  # 0.02 off: beyond two half-cents
+    (f,) = findings(edge, "SUM_MISMATCH")
+    assert (round(f["expected"], 2), f["observed"]) == (717.06, 717.04)
 
 
 def test_execution_over_budget_per_row():
