@@ -168,3 +168,9 @@ def test_003_rounding_edges_stay_silent(seed_results):
     for f in res.tables["findings"]:
         for figure in (717.05, 717.06, 161.46, 161.45):
             assert f["observed"] != pytest.approx(figure) and f["expected"] != pytest.approx(figure), f
+
+
+def test_002_form2_execution_progress_blank(seed_results):
+    blank = [f for f in findings(seed_results, "002", "MISSING_VALUE", 2) if "执行率" in f["location"]]
+    assert [(f["severity"], f["expected"]) for f in blank] == [("info", 100)]
+    assert not [f for f in findings(seed_results, "002", "MISSING_VALUE", 1) if "执行率" in f["location"]]
