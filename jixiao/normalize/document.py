@@ -112,7 +112,11 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
             F.read_dept_fields(rows, open_dept)
             for seg in split_segments(rows):
                 if F.find_indicator_header(seg.rows) is not None:
+                    before = len(open_dept.indicator_tables)
                     F.read_indicators(seg.rows, open_dept)
+                    for t in open_dept.indicator_tables[before:]:  # pages of the segment's rows
+                        for r in t.rows:
+                            r["page"] = row_pages[seg.indices[r["row_index"]]]
                 elif amounts is not None:
                     kind_a = amounts.classify_table(seg.title, seg.rows)
                     if kind_a:

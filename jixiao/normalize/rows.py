@@ -59,7 +59,7 @@ def indicator_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
                 "actual_value": actual.value, "actual_unit": actual.unit,
                 "weight": _num(r["weight_raw"]), "score": _num(r["score_raw"]),
                 "note": r["note"] or None,
-                "page": row_pages[i] if 0 <= i < len(row_pages) else None,
+                "page": r["page"] if "page" in r else (row_pages[i] if 0 <= i < len(row_pages) else None),
                 "level2_weight": l2.weight, "rule_text": r["rule_text"] or None,
                 "description": r["description"] or None, "basis": r["basis"] or None,
             })
