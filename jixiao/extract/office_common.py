@@ -7,6 +7,7 @@ but an OLE container. Each case becomes an ExtractionError a person can act on.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -53,3 +54,35 @@ def read_xml(z: zipfile.ZipFile, name: str, kind: str) -> etree._Element | None:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
         raise ExtractionError(f"corrupt {kind} file: {name} is not well-formed XML ({e})") from e
+
+
+_DECIMALS = re.compile(r"0\.(0+)")
+
+
+def format_number(value: float | int, number_format: str | None = None) -> str:
+    """A spreadsheet number as the reader sees it: 95% not 0.95, 3546.3 not 3546.3000000000002.
+
+    Only the number formats publishers use are honoured (General, 0, 0.00, #,##0.00,
+    0%, 0.00%); anything else is shown like General, with Excel's 15 significant digits.
+    """
+    fmt = (number_format or "General").split(";")[0]
+    fmt = re.sub(r'\[[^]]*\]|"[^"]*"|\\.|_.', "", fmt).strip()  # colours, literals, padding
+    if fmt.lower() in ("general", "@", ""):
+        return general_number(value)
+    m = _DECIMALS.search(fmt)
+    places = len(m.group(1)) if m else 0
+    if "%" in fmt:
+        return f"{value * 100:.{places}f}%"
+    if re.fullmatch(r"[#,]*0(\.0+)?", fmt):
+        return f"{value:,.{places}f}" if "," in fmt else f"{value:.{places}f}"
+    return general_number(value)
+
+
+def general_number(value: float | int) -> str:
+    """Excel's General display: integers without .0, at most 15 significant digits."""
+    if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = f"{value:.15g}"
+    if "e" in text:
+        text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text
