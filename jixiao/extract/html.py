@@ -46,18 +46,34 @@ def html_text(data: bytes) -> str:
     return decode_bytes(data)[0]
 
 
+_SPACE = re.compile(r"[ \t\r\n\f]+")
+
+
 def _text(el: etree._Element) -> str:
-    parts = []
-    for node in el.iter():
-        if node.tag == "br":
+    """Rendered text: source white space collapses to one space (as a browser shows it),
+    <br> and block boundaries (p, div, li) are line breaks."""
+    parts: list[str] = []
+
+    def add(text: str | None, pre: bool) -> None:
+        if text:
+            parts.append(text if pre else _SPACE.sub(" ", text))
+
+    def walk(node: etree._Element, pre: bool) -> None:
+        if not isinstance(node.tag, str) or node.tag in ("script", "style"):
+            return
+        pre = pre or node.tag == "pre"
+        block = node is not el and node.tag in ("p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6")
+        if node.tag == "br" or (block and parts and not parts[-1].endswith("\n")):
             parts.append("\n")
-        if node is not el and node.tag in ("p", "div", "li") and parts and not parts[-1].endswith("\n"):
+        add(node.text, pre)
+        for child in node:
+            walk(child, pre)
+            add(child.tail, pre)
+        if block:
             parts.append("\n")
-        if node.text and node.tag not in ("script", "style"):
-            parts.append(node.text)
-        if node is not el and node.tail:
-            parts.append(node.tail)
-    return clean("".join(parts))
+
+    walk(el, False)
+    return clean("\n".join(line.strip() for line in "".join(parts).split("\n")))
 
 
 def _table(tbl: etree._Element) -> Table:

@@ -46,6 +46,9 @@ def grid_to_blocks(grid: list[list[str]], merges: list[Merge]) -> list:
     blocks: list = []
     for top, bottom in _bands(grid, merges):
         blocks.extend(_band_blocks(grid, merges, top, bottom, width))
+    for before, block in zip(blocks, blocks[1:], strict=False):
+        if isinstance(block, Table) and isinstance(before, Paragraph) and len(before.text) <= 80:
+            block.title = before.text
     return blocks
 
 
@@ -83,8 +86,7 @@ def _band_blocks(grid: list[list[str]], merges: list[Merge], top: int, bottom: i
         first = last = bottom  # no row with two cells: prose only
     blocks: list = [_prose(grid[r][0] or next(c for c in grid[r] if c)) for r in range(top, first)]
     if first < last:
-        title = blocks[-1].text if blocks and len(blocks[-1].text) <= 80 else ""
-        blocks.append(_table(grid, spans, first, last, width, title))
+        blocks.append(_table(grid, spans, first, last, width))
     blocks.extend(_prose(" ".join(c for c in grid[r] if c)) for r in range(max(last, first), bottom) if any(grid[r]))
     return blocks
 
@@ -93,13 +95,17 @@ def _prose(text: str) -> Paragraph:
     return Paragraph(text=text, heading_level=heading_level(text))
 
 
-def _table(grid: list[list[str]], spans: dict, first: int, last: int, width: int, title: str) -> Table:
+def _table(grid: list[list[str]], spans: dict, first: int, last: int, width: int) -> Table:
     covered = set()
     for (r0, c0), (rs, cs) in spans.items():
         for rr in range(r0, r0 + rs):
             for cc in range(c0, c0 + cs):
                 if (rr, cc) != (r0, c0):
                     covered.add((rr, cc))
+    # a table stacked under a wider one ends at its own last used column
+    used = [c + spans.get((r, c), (1, 1))[1] for r in range(first, last) for c in range(width)
+            if grid[r][c] or (r, c) in spans]
+    width = max(used, default=width)
     cells = []
     for r in range(first, last):
         for c in range(width):
@@ -107,7 +113,7 @@ def _table(grid: list[list[str]], spans: dict, first: int, last: int, width: int
                 continue
             rs, cs = spans.get((r, c), (1, 1))
             cells.append(Cell(row=r - first, col=c, text=grid[r][c], rowspan=min(rs, last - r), colspan=min(cs, width - c)))
-    return Table(cells=cells, n_rows=last - first, n_cols=width, title=title)
+    return Table(cells=cells, n_rows=last - first, n_cols=width)
 
 
 def extract(path: Path, options: ExtractOptions) -> Document:
