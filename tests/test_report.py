@@ -92,3 +92,24 @@ def test_validate_command_rewrites_and_fails_on(converted, tmp_path):
     assert runner.invoke(app, ["validate", str(clean)]).exit_code == 0
     assert runner.invoke(app, ["validate", str(clean), "--fail-on", "bogus"]).exit_code == 2
     assert runner.invoke(app, ["validate", str(tmp_path / "nope")]).exit_code == 2
+
+
+def test_report_shows_the_rows_a_finding_concerns(converted):
+    html = render(read_tables(converted))
+    # 000's 预算调整率: its written rule and the published actual beside the finding
+    assert "得分=（5%-|实际值|）/5%*权重" in html and "87.33%" in html
+    # 000's 离退休干部春节慰问金 row, both 其中：财政拨款 columns kept apart (11.7 budget side, 11.7 executed side)
+    from jixiao.report.rows import RowIndex
+
+    frames = read_tables(converted)
+    index = RowIndex(frames)
+    f = frames["findings"]
+    part = f[(f["rule"] == "PART_EXCEEDS_WHOLE") & f["location"].str.contains("春节慰问金")].iloc[0].to_dict()
+    header, rows = index.concerned(part)
+    assert header[0] == "项目 item" and len(header) == 5  # item + 预算数, 其中, 执行数, 其中
+    assert rows == [["离退休干部春节慰问金", "11.7", "11.7", "11.6", "11.7"]]
+    total = f[(f["rule"] == "SCORE_TOTAL_MISMATCH") & f["location"].str.contains("干部信息系统建设经费")].iloc[0].to_dict()
+    header, rows = index.concerned(total)
+    assert "得分" in header and sum(r[header.index("得分")] for r in rows) == 93  # the scores that add to 93
+    prose = f[f["form_id"].isna()].iloc[0].to_dict()
+    assert index.concerned(prose) == ([], [])  # the sentence itself is the location

@@ -7,10 +7,10 @@ import pandas as pd
 from jixiao.validate.base import run_rules
 
 
-def cell(measure, raw, value, parent=None, relation=None, row=1, item="项目A"):
+def cell(measure, raw, value, parent=None, relation=None, row=1, item="项目A", text=None):
     return {"doc_id": "d", "form_id": "d-1", "table_kind": "projects", "item": item, "measure": measure,
             "measure_raw": raw, "value": value, "unit": "万元", "is_total": False, "table_no": 1, "row_no": row,
-            "side": 1, "measure_parent": parent, "relation": relation, "col_no": 1}
+            "side": 1, "value_raw": text or str(value), "measure_parent": parent, "relation": relation, "col_no": 1}
 
 
 def findings(rows, code):
@@ -40,9 +40,13 @@ def test_column_group_sum():
            cell("value", "公用支出", 160.31, "基本支出", "sum")]
     (f,) = findings(bad, "SUM_MISMATCH")
     assert (round(f["expected"], 2), f["observed"]) == (555.7, 555.6)
-    edge = [cell("value", "支出合计", 717.05), cell("value", "基本支出", 555.60, "支出合计", "sum"),
+    # seed 003 lines 137-144: 717.05 | 555.60 | … | 161.46; 555.60 read back as a float has lost a decimal
+    edge = [cell("value", "支出合计", 717.05), cell("value", "基本支出", 555.60, "支出合计", "sum", text="555.60"),
             cell("value", "项目支出", 161.46, "支出合计", "sum")]
     assert findings(edge, "SUM_MISMATCH") == []  # seed 003: off by 0.01, two 2-decimal addends
+    edge[0]["value"] = edge[0]["value_raw"] = 717.04  # 0.02 off: beyond the half-cents
+    (f,) = findings(edge, "SUM_MISMATCH")
+    assert (round(f["expected"], 2), f["observed"]) == (717.06, 717.04)
 
 
 def test_execution_over_budget_per_row():

@@ -133,3 +133,44 @@ def test_000_projects_table_total_does_not_add_up(seed_results):
     sums = [f for f in findings(seed_results, "000", "SUM_MISMATCH") if f["row_label"] == "金额合计"]
     assert any(f["observed"] == pytest.approx(1770.35) and f["expected"] == pytest.approx(1818.34541) for f in sums)
     assert any(f["observed"] == pytest.approx(1862.35) for f in sums)
+
+
+def test_000_new_year_gift_funds_part_above_executed(seed_results):
+    # 离退休干部春节慰问金: 执行数 11.6, 其中：财政拨款 11.7
+    parts = [f for f in findings(seed_results, "000", "PART_EXCEEDS_WHOLE") if "春节慰问金" in f["location"]]
+    assert [(f["expected"], f["observed"], f["severity"]) for f in parts] == [(11.6, 11.7, "error")]
+
+
+def test_000_retiree_medical_costs_over_budget(seed_results):
+    over = [f for f in findings(seed_results, "000", "EXECUTION_OVER_BUDGET") if "离休干部医疗费" in f["location"]]
+    assert over and over[0]["expected"] == 216 and over[0]["observed"] == pytest.approx(348.58)
+
+
+def test_001_form1_goal_item_written_twice(seed_results):
+    (f,) = findings(seed_results, "001", "DUPLICATE_ENTRY", 1)
+    assert "年度预期目标" in f["location"] and f["severity"] == "warning"
+
+
+def test_001_form20_indicator_name_1620_vs_target_810(seed_results):
+    (f,) = findings(seed_results, "001", "TEXT_MISMATCH", 20)
+    assert (f["observed"], f["expected"]) == (1620, 810)
+
+
+def test_001_provincial_and_central_shares_of_one_subsidy_may_share_a_goal(seed_results):
+    assert not findings(seed_results, "001", "DUPLICATE_ENTRY", 8)
+
+
+def test_003_rounding_edges_stay_silent(seed_results):
+    """717.05 vs 555.60+161.46 = 717.06 and prose 717.06 vs table 717.05: one cent apart, two
+    addends of two decimals each may be 0.005 off (SCHEMA.md), so neither is a finding;
+    专项 161.46 vs 50.77+110.68 = 161.45 likewise."""
+    res = seed_results["003"]
+    for f in res.tables["findings"]:
+        for figure in (717.05, 717.06, 161.46, 161.45):
+            assert f["observed"] != pytest.approx(figure) and f["expected"] != pytest.approx(figure), f
+
+
+def test_002_form2_execution_progress_blank(seed_results):
+    blank = [f for f in findings(seed_results, "002", "MISSING_VALUE", 2) if "执行率" in f["location"]]
+    assert [(f["severity"], f["expected"]) for f in blank] == [("info", 100)]
+    assert not [f for f in findings(seed_results, "002", "MISSING_VALUE", 1) if "执行率" in f["location"]]

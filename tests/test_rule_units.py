@@ -213,3 +213,12 @@ def test_tolerance_widens():
     f = [form(budget_wan=300, executed_wan=100, execution_rate=33.4)]
     assert rules("RATE_MISMATCH", f)
     assert not run_rules({"forms": f}, tolerance=20, only=["RATE_MISMATCH"])
+
+
+def test_blank_execution_rate_is_info_with_the_implied_rate():
+    # seed 002 form 2 (lines 30-31): 预算数 66.61, 执行数 66.61, 预算执行进度 blank
+    (f,) = [x for x in rules("MISSING_VALUE", [form(budget_wan=66.61, executed_wan=66.61, total_score=100)])
+            if "执行率" in x["location"]]
+    assert (f["severity"], f["expected"], f["observed"]) == ("info", 100, None)
+    assert not rules("MISSING_VALUE", [form(budget_wan=66.61, executed_wan=66.61, execution_rate=100, total_score=100)])
+    assert not rules("MISSING_VALUE", [form(executed_wan=5, budget_wan=None, total_score=100, form_type="target_table")])

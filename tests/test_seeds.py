@@ -252,3 +252,14 @@ def test_narrative_sections(seed_results):
     p = next(n for n in nar if n["text"].startswith("年末总资产"))
     assert p["section"] == "一、部门基本情况 > （一）部门概况 > 3. 资产情况"
     assert [n["seq"] for n in nar] == list(range(1, len(nar) + 1))
+
+
+def test_project_goal_texts_002(seed_results):
+    forms = forms_of(seed_results["002"])
+    # line 19: 年度预期目标 and 具体完成情况 sit in the row below their headers
+    assert forms[0]["goal_text"] == "本项资金用于用于干部信息管理系统运营维护"
+    assert forms[0]["actual_text"] == "本项资金用于用于干部信息管理系统运营维护"
+    # lines 320 and 348: form 12 (业务培训费) carries form 11's goal word for word
+    assert forms[11]["goal_text"] == forms[10]["goal_text"]
+    found = [f for f in seed_results["002"].tables["findings"] if f["rule"] == "TEXT_MISMATCH" and "业务培训费" in f["location"]]
+    assert len(found) == 1 and "年度预期目标" in found[0]["location"]

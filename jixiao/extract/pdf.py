@@ -1,194 +1,163 @@
-"""PDF, born-digital or scanned, into the document model.
+"""PDF extractor: born-digital pages from the text layer and vector rules, scans by OCR.
 
-Per page: pdfplumber gives words and ruling lines (with /Rotate applied), the ruled
-grid gives tables with their merged cells (jixiao.extract.pdf_grid). A page whose text
-layer is undecodable ((cid:N), private-use or U+FFFD characters from a font without a
-usable ToUnicode map) is read again with pypdfium2, and OCR'd if that is no better; a
-page without text is OCR'd (jixiao.extract.pdf_ocr). Tables that run over a page break
-are joined afterwards (jixiao.extract.pdf_join). Every fallback is said in
-Document.warnings.
+Each page is parsed once by pdfium (pdf_page): characters, ruling edges and images.
+Ruled tables come from the edges (pdf_grid), prose from the remaining characters
+(pdf_text), tables continued over page breaks are joined (pdf_join). A page without a
+text layer, or with one that cannot be decoded (fonts without ToUnicode, pdf_garbage),
+is rendered and OCR'd (pdf_ocr). What was done to which page goes to
+Document.warnings; a page whose text could not be recovered makes the document partial.
+
+Pages beyond options.max_pages are not read: the document is marked partial with a
+warning saying how many pages were skipped (the first pages still give usable rows).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pypdfium2 as pdfium
+
 from jixiao.extract.base import ExtractionError, ExtractOptions
-from jixiao.extract.pdf_grid import Seg
-from jixiao.extract.pdf_join import join_across_pages
-from jixiao.extract.pdf_layout import page_blocks
-from jixiao.extract.pdf_text import Word, is_bad_text
-from jixiao.model import Block, Document
+from jixiao.extract.pdf_garbage import assess
+from jixiao.extract.pdf_grid import grids_from_edges
+from jixiao.extract.pdf_join import join_tables
+from jixiao.extract.pdf_layout import layout_page
+from jixiao.extract.pdf_page import PageContent, read_page
+from jixiao.extract.pdf_text import open_ending
+from jixiao.model import Block, Document, Paragraph
 
-PASSWORD_MESSAGE = "password-protected PDF: ask the publisher for an unprotected copy"
+MIN_TEXT_CHARS = 5  # fewer characters than this on an image-covered page: a scan
+SCAN_COVER = 0.5  # share of the page area covered by images
 
 
-def open_pdf(path: Path):
-    """Open with the empty user password (owner-only protection is no obstacle to reading)."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """Open with an empty password (owner-password-only files open); a user password is an error."""
     try:
-        pdf = pdfplumber.open(path, password="")
-        _ = pdf.pages  # parse the page tree now so a broken file fails here
-    except PDFPasswordIncorrect as e:
-        raise ExtractionError(PASSWORD_MESSAGE) from e
-    except Exception as e:  # pdfminer raises many unrelated types for damaged files
-        chain = [e, e.__cause__, e.__context__, *[a for a in e.args if isinstance(a, BaseException)]]
-        if any(isinstance(x, PDFPasswordIncorrect) or "password" in str(x).lower() for x in chain if x):
-            raise ExtractionError(PASSWORD_MESSAGE) from e
-        raise ExtractionError(f"damaged PDF, cannot be read ({type(e).__name__}): re-download or re-export it") from e
-    if not pdf.pages:
-        pdf.close()
-        raise ExtractionError("PDF has no pages (truncated or empty file)")
-    return pdf
+        return pdfium.PdfDocument(str(path), password=None)
+    except pdfium.PdfiumError as e:
+        msg = str(e).lower()
+        if "password" in msg:
+            raise ExtractionError(
+                f"password-protected PDF: {path.name} needs a password to open; ask the publisher for an "
+                "unprotected copy") from e
+        if "format" in msg or "not found" in msg or "header" in msg:
+            raise ExtractionError(f"damaged PDF: {path.name} cannot be parsed ({e}); download it again") from e
+        raise ExtractionError(f"cannot open PDF {path.name}: {e}") from e
 
 
-def plumber_words(page) -> list[Word]:
-    """pdfplumber words in rotated page space."""
-    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
-    return [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in raw]
-
-
-def _is_white(color) -> bool:
-    if color is None:
-        return False
-    vals = color if isinstance(color, (list, tuple)) else (color,)
-    try:
-        nums = [float(v) for v in vals]
-    except (TypeError, ValueError):
-        return False
-    if len(nums) == 4:  # CMYK: white is no ink
-        return all(v <= 0.05 for v in nums)
-    return bool(nums) and all(v >= 0.95 for v in nums)
-
-
-def ruling_segments(page) -> tuple[list[Seg], list[Seg]]:
-    """Horizontal and vertical ruling lines: stroked lines and rects, thin dark filled rects.
-
-    Word paints cell backgrounds and padding as white filled rectangles and Excel paints
-    borders as thin filled ones; only ink that looks like a rule counts.
-    """
+def is_scanned(page: PageContent) -> bool:
     area = page.width * page.height
-    hs: list[Seg] = []
-    vs: list[Seg] = []
-    for ln in page.lines:
-        if _is_white(ln.get("stroking_color")):
-            continue
-        x0, x1, top, bottom = ln["x0"], ln["x1"], ln["top"], ln["bottom"]
-        if bottom - top <= 1.5:
-            hs.append(Seg((top + bottom) / 2, x0, x1))
-        elif x1 - x0 <= 1.5:
-            vs.append(Seg((x0 + x1) / 2, top, bottom))
-    for r in page.rects:
-        x0, x1, top, bottom = r["x0"], r["x1"], r["top"], r["bottom"]
-        w, h = x1 - x0, bottom - top
-        if w * h > 0.8 * area:
-            continue  # page background or frame
-        if r.get("fill") and not _is_white(r.get("non_stroking_color")) and min(w, h) <= 2.5:
-            if h <= w:
-                hs.append(Seg((top + bottom) / 2, x0, x1))
-            else:
-                vs.append(Seg((x0 + x1) / 2, top, bottom))
-        elif r.get("stroke") and not _is_white(r.get("stroking_color")):
-            hs += [Seg(top, x0, x1), Seg(bottom, x0, x1)]
-            vs += [Seg(x0, top, bottom), Seg(x1, top, bottom)]
-    return hs, vs
-
-
-def pdfium_words(path: Path, index: int, width: float, height: float) -> list[Word]:
-    """pypdfium2's text boxes for one page, the second opinion when pdfminer decodes garbage."""
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(str(path), password="")
-    try:
-        page = doc[index]
-        textpage = page.get_textpage()
-        ph = page.get_height()
-        words = []
-        for i in range(textpage.count_rects()):
-            left, bottom, right, top = textpage.get_rect(i)
-            text = textpage.get_text_bounded(left, bottom, right, top).strip()
-            if text:
-                words.append(Word(text, left, ph - top, right, ph - bottom))
-        return words
-    finally:
-        doc.close()
-
-
-def _page_text(words: list[Word]) -> str:
-    return "".join(w.text for w in words)
+    return len(page.chars) < MIN_TEXT_CHARS and page.n_images > 0 and page.image_area >= SCAN_COVER * area
 
 
 def extract(path: Path, options: ExtractOptions) -> Document:
-    """Read a PDF; scanned or undecodable pages are OCR'd when options.ocr allows."""
+    """Read a PDF into the document model (see the module docstring)."""
     pdf = open_pdf(path)
-    warnings: list[str] = []
-    blocks: list[Block] = []
-    ocr_pages: list[int] = []
-    partial = False
     try:
-        n_pages = len(pdf.pages)
-        pages = pdf.pages
-        if n_pages > options.max_pages:
-            pages = pages[: options.max_pages]
-            partial = True
-            warnings.append(f"PDF has {n_pages} pages; only the first {options.max_pages} were read (max_pages)")
-        for index, page in enumerate(pages):
-            number = index + 1
-            try:
-                page_out, used_ocr, note = _read_page(path, page, index, options)
-            except ExtractionError:
-                raise
-            except Exception as e:  # one damaged page must not lose the rest
-                warnings.append(f"page {number}: unreadable ({type(e).__name__}), skipped")
-                partial = True
-                continue
-            finally:
-                page.flush_cache()
-            if note:
-                warnings.append(f"page {number}: {note}")
-            if used_ocr:
-                ocr_pages.append(number)
-            blocks.extend(page_out)
+        return _extract(pdf, path, options)
     finally:
         pdf.close()
-    text_pages = len(pages) - len(ocr_pages)
-    if ocr_pages and text_pages == 0 and not any("text layer" in w for w in warnings):
-        fmt = "pdf_scanned"
-    elif ocr_pages and len(ocr_pages) * 2 > len(pages):
-        fmt = "pdf_scanned"
-    else:
-        fmt = "pdf"
-    return Document(blocks=join_across_pages(blocks), source_format=fmt, n_pages=n_pages,
+
+
+def _extract(pdf: pdfium.PdfDocument, path: Path, options: ExtractOptions) -> Document:
+    n_pages = len(pdf)
+    if n_pages == 0:
+        raise ExtractionError(f"the PDF {path.name} has no pages")
+    warnings: list[str] = []
+    partial = False
+    n_read = min(n_pages, options.max_pages)
+    if n_read < n_pages:
+        warnings.append(f"only the first {n_read} of {n_pages} pages were read (max_pages={options.max_pages})")
+        partial = True
+    blocks: list[Block] = []
+    n_ocr = n_scanned = n_layered = 0
+    hows: list[str] = []
+    for index in range(n_read):
+        try:
+            page = read_page(pdf, index)
+        except pdfium.PdfiumError as e:  # one damaged page: say so, keep the others
+            warnings.append(f"page {index + 1}: cannot be parsed ({e}); its text is missing")
+            partial = True
+            continue
+        page_blocks, flush_start, how = _page_blocks(pdf, page, options)
+        hows.append(how)
+        if how == "ocr":
+            n_ocr += 1
+            n_scanned += is_scanned(page)
+        elif how == "image-rules":
+            n_layered += 1
+        elif how.startswith("unreadable"):
+            partial = True
+        if how not in ("text", "ocr", "empty", "image-rules") or (how == "ocr" and page.chars):
+            warnings.append(f"page {page.number}: {_describe(how)}")
+        _append_page(blocks, page_blocks, flush_start)
+    source_format = "pdf_scanned" if (n_scanned + n_layered) * 2 >= n_read > 0 else "pdf"
+    if n_scanned:
+        warnings.append(f"scanned pages: {n_scanned} of {n_read} read by OCR")
+    if n_layered:
+        warnings.append(f"scanned pages with a text layer: {n_layered} of {n_read}; their text layer was used "
+                        "and table rules were found on the page image")
+    if not any(b.text if isinstance(b, Paragraph) else b.cells for b in blocks):
+        if "unreadable-scan-no-ocr" in hows:
+            raise ExtractionError(f"scanned PDF: OCR disabled; {path.name} has no text layer, convert it with OCR on")
+        if "unreadable-no-ocr" in hows:
+            raise ExtractionError(f"undecodable fonts (no ToUnicode map) in {path.name} and OCR is disabled; "
+                                  "convert it with OCR on")
+        partial = True
+        warnings.append("no text found on any page")
+    return Document(blocks=join_tables(blocks), source_format=source_format, n_pages=n_pages,
                     warnings=warnings, partial=partial)
 
 
-def _read_page(path: Path, page, index: int, options: ExtractOptions) -> tuple[list[Block], bool, str]:
-    """One page's blocks, whether OCR was used, and what fallback happened (or "")."""
-    number = index + 1
-    words = plumber_words(page)
-    hs, vs = ruling_segments(page)
-    text = _page_text(words)
-    if text.strip() and not is_bad_text(text):
-        return page_blocks(words, hs, vs, number, page.width, page.height), False, ""
-    if text.strip():
-        # the font's ToUnicode map is missing or wrong: ask the other engine
-        if (page.rotation or 0) % 360 == 0:
-            alt = pdfium_words(path, index, page.width, page.height)
-            if _page_text(alt).strip() and not is_bad_text(_page_text(alt)):
-                note = "text layer undecodable by pdfminer ((cid:…)/private-use characters); read with pypdfium2"
-                return page_blocks(alt, hs, vs, number, page.width, page.height), False, note
+def _describe(how: str) -> str:
+    return {
+        "guessed": "font without a ToUnicode map; text taken from pypdfium2's fallback mapping of the font",
+        "ocr": "undecodable text layer (fonts without ToUnicode: cid / private-use glyphs); page read by OCR",
+        "unreadable-no-ocr": "undecodable text layer (fonts without ToUnicode) and OCR is off; page text missing",
+        "unreadable-scan-no-ocr": "page is a scanned image and OCR is off; page text missing",
+        "unreadable-ocr-failed": "page could not be OCR'd; page text missing",
+    }.get(how, how)
+
+
+def _page_blocks(pdf: pdfium.PdfDocument, page: PageContent,
+                 options: ExtractOptions) -> tuple[list[Block], bool, str]:
+    """Blocks of one page and how they were obtained: text, guessed, ocr, empty or unreadable-…"""
+    quality = assess(page.chars, page.n_map_errors)
+    scanned = is_scanned(page)
+    if scanned or quality.unreadable:
         if not options.ocr:
-            raise ExtractionError(f"page {number}: text layer undecodable and OCR disabled")
+            return [], False, "unreadable-scan-no-ocr" if scanned else "unreadable-no-ocr"
         from jixiao.extract.pdf_ocr import ocr_page
 
-        return ocr_page(path, index, page.width, page.height), True, \
-            "text layer undecodable ((cid:…)/private-use characters, no ToUnicode map); page OCR'd"
-    if not page.images and not page.curves and not page.rects:
-        return [], False, ""  # a blank page
-    if not options.ocr:
-        raise ExtractionError("scanned PDF: OCR disabled")
-    from jixiao.extract.pdf_ocr import ocr_page
+        try:
+            return ocr_page(pdf, page), False, "ocr"
+        except Exception as e:  # OCR runtime missing or failing: keep the rest of the document
+            return [], False, f"unreadable-ocr-failed ({type(e).__name__}: {e})"
+    if not page.chars:
+        return [], False, "empty"
+    grids = grids_from_edges(page.edges) if page.edges else []
+    how = "guessed" if quality.guessed else "text"
+    if not grids and page.image_area >= SCAN_COVER * page.width * page.height:
+        grids, how = _image_grids(pdf, page, how)
+    page_blocks, flush_start = layout_page(page.chars, grids, page.number, page.height, width=page.width)
+    return page_blocks, flush_start, how
 
-    return ocr_page(path, index, page.width, page.height), True, ""
+
+def _image_grids(pdf: pdfium.PdfDocument, page: PageContent, how: str) -> tuple[list, str]:
+    """A text layer over a scanned image: the table rules are only in the image."""
+    try:
+        from jixiao.extract.pdf_ocr import image_rule_edges
+
+        grids = grids_from_edges(image_rule_edges(pdf, page))
+    except Exception as e:  # OpenCV missing or failing: the text is still there
+        return [], f"image-rules-failed ({type(e).__name__}: {e})"
+    return grids, ("image-rules" if grids else how)
+
+
+def _append_page(blocks: list[Block], page_blocks: list[Block], flush_start: bool) -> None:
+    """Add a page's blocks, gluing a paragraph cut by the page break back together."""
+    if (flush_start and blocks and page_blocks and isinstance(blocks[-1], Paragraph)
+            and isinstance(page_blocks[0], Paragraph) and open_ending(blocks[-1])):
+        blocks[-1].text += page_blocks[0].text
+        page_blocks = page_blocks[1:]
+    blocks.extend(page_blocks)

@@ -1,93 +1,92 @@
-"""Table grids from ruling lines (camelot lattice's idea, engine-free).
+"""Ruled tables from ruling edges: a cell grid with true row and column spans.
 
-Input is a set of horizontal and vertical segments in top-left-origin coordinates (PDF
-points from pdfplumber, or pixels from OpenCV on a scan). Segments that touch form one
-table; the distinct x of its vertical lines and y of its horizontal lines make the grid,
-and a grid cell spans into its neighbour wherever the ruling line between them is
-missing. Both the born-digital and the scanned path use this, so merged cells behave
-the same whatever the source.
+The lattice idea (camelot, Tabula): every distinct x of a vertical rule and y of a
+horizontal rule is a grid line; two neighbouring grid cells belong to one merged cell
+when the rule between them is missing. The same code serves born-digital pages (edges
+from vector paths) and scans (edges found on the image with OpenCV).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from jixiao.model import BBox
+from jixiao.extract.pdf_page import Edge
 
-
-@dataclass
-class Seg:
-    """A ruling line: horizontal (y fixed, a..b along x) or vertical (x fixed, a..b along y)."""
-
-    pos: float
-    a: float
-    b: float
+SNAP = 2.5  # rules closer than this (points) are one rule (double lines, thick borders)
+JOIN = 3.0  # collinear pieces with a gap smaller than this are one rule
+COVER = 0.6  # a boundary exists when rules cover this share of it
 
 
 @dataclass
 class GridCell:
-    """A cell of a ruled grid, before text is assigned."""
-
     row: int
     col: int
     rowspan: int
     colspan: int
-    bbox: BBox
+    bbox: tuple[float, float, float, float]
 
 
 @dataclass
 class Grid:
-    """One ruled table: grid coordinates and its (possibly spanning) cells."""
-
     xs: list[float]
     ys: list[float]
-    cells: list[GridCell] = field(default_factory=list)
+    cells: list[GridCell]
 
     @property
-    def bbox(self) -> BBox:
-        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+    def bbox(self) -> tuple[float, float, float, float]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+    def locate(self, x: float, y: float) -> GridCell | None:
+        """The cell holding a point (character centres are assigned this way)."""
+        from bisect import bisect_right
+
+        if not (self.xs[0] <= x <= self.xs[-1] and self.ys[0] <= y <= self.ys[-1]):
+            return None
+        c = min(bisect_right(self.xs, x) - 1, len(self.xs) - 2)
+        r = min(bisect_right(self.ys, y) - 1, len(self.ys) - 2)
+        return self._owner.get((r, c))
+
+    def __post_init__(self) -> None:
+        self._owner = {}
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.rowspan):
+                for c in range(cell.col, cell.col + cell.colspan):
+                    self._owner.setdefault((r, c), cell)
 
 
-def cluster(values: list[float], tol: float) -> list[float]:
-    """Distinct positions: values closer than ``tol`` collapse to their mean."""
-    out: list[list[float]] = []
-    for v in sorted(values):
-        if out and v - out[-1][-1] <= tol:
-            out[-1].append(v)
+def _cluster(values: Sequence[float], snap: float) -> list[list[int]]:
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    groups: list[list[int]] = []
+    for i in order:
+        if groups and values[i] - values[groups[-1][-1]] <= snap:
+            groups[-1].append(i)
         else:
-            out.append([v])
-    return [sum(g) / len(g) for g in out]
+            groups.append([i])
+    return groups
 
 
-def merge_segments(segs: list[Seg], tol: float) -> list[Seg]:
-    """Join collinear segments that overlap or nearly touch (dashes, cell-by-cell borders)."""
-    rows: dict[float, list[Seg]] = {}
-    for pos in cluster([s.pos for s in segs], tol):
-        rows[pos] = []
-    keys = sorted(rows)
-    for s in segs:
-        k = min(keys, key=lambda p: abs(p - s.pos))
-        rows[k].append(Seg(k, min(s.a, s.b), max(s.a, s.b)))
-    out: list[Seg] = []
-    for pos, group in rows.items():
-        group.sort(key=lambda s: s.a)
-        cur = group[0]
-        for s in group[1:]:
-            if s.a <= cur.b + tol:
-                cur = Seg(pos, cur.a, max(cur.b, s.b))
-            else:
-                out.append(cur)
-                cur = s
-        out.append(cur)
+def merge_edges(edges: Sequence[Edge]) -> list[Edge]:
+    """Snap near-equal positions together and join collinear overlapping pieces."""
+    out: list[Edge] = []
+    for horizontal in (True, False):
+        same = [e for e in edges if e.horizontal == horizontal]
+        for group in _cluster([e.pos for e in same], SNAP):
+            pos = sum(same[i].pos for i in group) / len(group)
+            spans = sorted((same[i].lo, same[i].hi) for i in group)
+            lo, hi = spans[0]
+            for a, b in spans[1:]:
+                if a <= hi + JOIN:
+                    hi = max(hi, b)
+                else:
+                    out.append(Edge(horizontal, pos, lo, hi))
+                    lo, hi = a, b
+            out.append(Edge(horizontal, pos, lo, hi))
     return out
 
 
-def _touch(h: Seg, v: Seg, tol: float) -> bool:
-    return h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol
-
-
-def _components(hs: list[Seg], vs: list[Seg], tol: float) -> list[tuple[list[Seg], list[Seg]]]:
-    """Groups of segments connected through crossings: one group per table."""
+def _components(hs: list[Edge], vs: list[Edge], tol: float = SNAP) -> list[tuple[list[Edge], list[Edge]]]:
+    """Groups of rules that touch each other: one group per table on the page."""
     parent = list(range(len(hs) + len(vs)))
 
     def find(i: int) -> int:
@@ -98,9 +97,9 @@ def _components(hs: list[Seg], vs: list[Seg], tol: float) -> list[tuple[list[Seg
 
     for i, h in enumerate(hs):
         for j, v in enumerate(vs):
-            if _touch(h, v, tol):
+            if h.lo - tol <= v.pos <= h.hi + tol and v.lo - tol <= h.pos <= v.hi + tol:
                 parent[find(i)] = find(len(hs) + j)
-    groups: dict[int, tuple[list[Seg], list[Seg]]] = {}
+    groups: dict[int, tuple[list[Edge], list[Edge]]] = {}
     for i, h in enumerate(hs):
         groups.setdefault(find(i), ([], []))[0].append(h)
     for j, v in enumerate(vs):
@@ -108,85 +107,76 @@ def _components(hs: list[Seg], vs: list[Seg], tol: float) -> list[tuple[list[Seg
     return list(groups.values())
 
 
-def _covered(segs: list[Seg], pos: float, a: float, b: float, tol: float) -> bool:
-    """Is the stretch a..b at ``pos`` drawn (mostly) by some segment?"""
-    need = (b - a) * 0.6
+def _positions(rules: list[Edge], cross: list[Edge]) -> list[float]:
+    """Grid lines: rule positions, plus the far ends of crossing rules for open-sided tables."""
+    pos = sorted({round(e.pos, 2) for e in rules})
+    merged: list[float] = []
+    for p in pos:
+        if merged and p - merged[-1] <= SNAP:
+            continue
+        merged.append(p)
+    lo, hi = min(e.lo for e in cross), max(e.hi for e in cross)
+    if merged and lo < merged[0] - 3 * SNAP:
+        merged.insert(0, lo)
+    if merged and hi > merged[-1] + 3 * SNAP:
+        merged.append(hi)
+    return merged
+
+
+def _covered(rules: list[Edge], pos: float, lo: float, hi: float) -> bool:
+    """Whether rules at ``pos`` cover most of the interval [lo, hi]."""
+    need = (hi - lo) * COVER
     got = 0.0
-    for s in segs:
-        if abs(s.pos - pos) <= tol:
-            got += max(0.0, min(b, s.b) - max(a, s.a))
+    for e in rules:
+        if abs(e.pos - pos) <= SNAP:
+            got += max(0.0, min(hi, e.hi) - max(lo, e.lo))
     return got >= need
 
 
-def find_grids(h_segs: list[Seg], v_segs: list[Seg], tol: float = 3.0, min_size: float = 4.0) -> list[Grid]:
-    """Every ruled table among the segments, top to bottom."""
-    hs = merge_segments([s for s in h_segs if s.b - s.a >= min_size], tol) if h_segs else []
-    vs = merge_segments([s for s in v_segs if s.b - s.a >= min_size], tol) if v_segs else []
+def grids_from_edges(edges: Sequence[Edge], min_cells: int = 2) -> list[Grid]:
+    """Every ruled table on a page, top to bottom."""
+    merged = merge_edges(edges)
+    hs = [e for e in merged if e.horizontal]
+    vs = [e for e in merged if not e.horizontal]
     grids: list[Grid] = []
-    for ghs, gvs in _components(hs, vs, tol):
+    for ghs, gvs in _components(hs, vs):
         if len(ghs) < 2 or len(gvs) < 2:
             continue
-        grid = _build_grid(ghs, gvs, tol)
-        if grid is not None:
+        xs, ys = _positions(gvs, ghs), _positions(ghs, gvs)
+        if len(xs) < 2 or len(ys) < 2:
+            continue
+        grid = _build(xs, ys, ghs, gvs)
+        if len(grid.cells) >= min_cells:
             grids.append(grid)
     grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
     return grids
 
 
-def _build_grid(hs: list[Seg], vs: list[Seg], tol: float) -> Grid | None:
-    # the frame reaches as far as the rules do: Word leaves the top rule off a table's
-    # continuation on a new page, but its vertical rules still start there
-    x0 = min(min(v.pos for v in vs), min(h.a for h in hs))
-    x1 = max(max(v.pos for v in vs), max(h.b for h in hs))
-    y0 = min(min(h.pos for h in hs), min(v.a for v in vs))
-    y1 = max(max(h.pos for h in hs), max(v.b for v in vs))
-    if x1 - x0 < 4 * tol or y1 - y0 < 2 * tol:
-        return None
-    # inner lines only count inside the frame; the frame itself is always there
-    xs = cluster([v.pos for v in vs] + [x0, x1], tol)
-    ys = cluster([h.pos for h in hs] + [y0, y1], tol)
-    nr, nc = len(ys) - 1, len(xs) - 1
-    if nr < 1 or nc < 1:
-        return None
-    # right[r][c]: a line between (r,c) and (r,c+1); below[r][c]: between (r,c) and (r+1,c)
-    right = [[_covered(vs, xs[c + 1], ys[r], ys[r + 1], tol) for c in range(nc - 1)] for r in range(nr)]
-    below = [[_covered(hs, ys[r + 1], xs[c], xs[c + 1], tol) for c in range(nc)] for r in range(nr - 1)]
-    owner: dict[tuple[int, int], int] = {}
-    grid = Grid(xs=xs, ys=ys)
-    for r in range(nr):
-        for c in range(nc):
-            if (r, c) in owner:
-                continue
-            # grow right while no line, then down while the whole width has no line
-            cs = 1
-            while c + cs < nc and not right[r][c + cs - 1] and (r, c + cs) not in owner:
-                cs += 1
-            rs = 1
-            while r + rs < nr and all(not below[r + rs - 1][k] for k in range(c, c + cs)) \
-                    and all((r + rs, k) not in owner for k in range(c, c + cs)):
-                rs += 1
-            idx = len(grid.cells)
-            for rr in range(r, r + rs):
-                for cc in range(c, c + cs):
-                    owner[(rr, cc)] = idx
-            grid.cells.append(GridCell(r, c, rs, cs, (xs[c], ys[r], xs[c + cs], ys[r + rs])))
-    return _drop_empty_lines(grid)
+def _build(xs: list[float], ys: list[float], hs: list[Edge], vs: list[Edge]) -> Grid:
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
 
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
 
-def _drop_empty_lines(grid: Grid) -> Grid:
-    """Remove grid columns/rows that no cell starts in (a stray tick makes a phantom line)."""
-    col_used = sorted({c.col for c in grid.cells})
-    row_used = sorted({c.row for c in grid.cells})
-    if len(col_used) == len(grid.xs) - 1 and len(row_used) == len(grid.ys) - 1:
-        return grid
-    cmap = {c: i for i, c in enumerate(col_used)}
-    rmap = {r: i for i, r in enumerate(row_used)}
-
-    def span(start: int, n: int, used: list[int]) -> int:
-        return sum(1 for u in used if start <= u < start + n)
-
-    cells = [GridCell(rmap[c.row], cmap[c.col], span(c.row, c.rowspan, row_used),
-                      span(c.col, c.colspan, col_used), c.bbox) for c in grid.cells]
-    xs = [grid.xs[c] for c in col_used] + [grid.xs[-1]]
-    ys = [grid.ys[r] for r in row_used] + [grid.ys[-1]]
-    return Grid(xs=xs, ys=ys, cells=cells)
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols and not _covered(vs, xs[c + 1], ys[r], ys[r + 1]):
+                parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
+            if r + 1 < n_rows and not _covered(hs, ys[r + 1], xs[c], xs[c + 1]):
+                parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
+    spans: dict[int, list[int]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            root = find(r * n_cols + c)
+            box = spans.setdefault(root, [r, c, r, c])
+            box[0], box[1] = min(box[0], r), min(box[1], c)
+            box[2], box[3] = max(box[2], r), max(box[3], c)
+    cells = [
+        GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+        for r0, c0, r1, c1 in sorted(spans.values())
+    ]
+    return Grid(xs, ys, cells)

@@ -1,124 +1,118 @@
-"""One page's words and ruling lines into Tables and Paragraphs in reading order.
-
-Engine-free: the born-digital path passes pdfplumber words and edges in points, the
-scanned path passes OCR boxes and OpenCV line segments in pixels (with ``scale`` to turn
-them back into points).
-"""
+"""One page's characters and ruled grids -> Tables and Paragraphs in reading order."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Sequence
 
-from jixiao.extract.pdf_grid import Grid, Seg, find_grids
-from jixiao.extract.pdf_text import Line, Word, cell_text, group_lines, is_page_number, paragraphs, words_in
-from jixiao.extract.txt import heading_level
+from jixiao.extract.pdf_grid import Grid
+from jixiao.extract.pdf_page import Char
+from jixiao.extract.pdf_text import (
+    Line,
+    Margins,
+    cell_text,
+    continues_line,
+    drop_page_furniture,
+    make_lines,
+    margins,
+    paragraphs,
+)
+from jixiao.extract.txt import is_title
 from jixiao.model import Block, Cell, Paragraph, Table
 
 
-def grid_table(grid: Grid, words: list[Word], page: int) -> Table:
-    """Fill a ruled grid with the words whose centres fall in each cell."""
-    cells = []
-    for gc in grid.cells:
-        inside = words_in(words, gc.bbox)
-        cells.append(Cell(row=gc.row, col=gc.col, text=cell_text(inside, gc.bbox[2]) if inside else "",
-                          rowspan=gc.rowspan, colspan=gc.colspan, bbox=gc.bbox, page=page))
-    n_rows = len(grid.ys) - 1
-    return Table(cells=cells, n_rows=n_rows, n_cols=len(grid.xs) - 1, page=page, bbox=grid.bbox,
+def table_from_grid(grid: Grid, chars: Sequence[Char], page: int) -> Table:
+    """A Table whose cells hold the characters whose centres fall inside them."""
+    owned: dict[tuple[int, int], list[Char]] = {}
+    for ch in chars:
+        cell = grid.locate((ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2)
+        if cell is not None:
+            owned.setdefault((cell.row, cell.col), []).append(ch)
+    cells = [
+        Cell(row=g.row, col=g.col, text=cell_text(owned.get((g.row, g.col), []), g.bbox), rowspan=g.rowspan,
+             colspan=g.colspan, bbox=g.bbox, page=page)
+        for g in grid.cells
+    ]
+    n_rows, n_cols = len(grid.ys) - 1, len(grid.xs) - 1
+    return Table(cells=cells, n_rows=n_rows, n_cols=n_cols, page=page, bbox=grid.bbox,
                  row_pages=[page] * n_rows)
 
 
-def _is_table(table: Table) -> bool:
-    """A ruled box around prose (one column, or a single cell) is not a table."""
-    return table.n_cols >= 2 and len(table.cells) >= 2 and any(c.text for c in table.cells)
+def drop_empty_rows(table: Table) -> Table:
+    """Rows with no text and no cell starting in them (hairline gaps between double rules)."""
+    keep = [r for r in range(table.n_rows)
+            if any(c.text for c in table.cells if c.row <= r < c.row + c.rowspan)
+            or (table.bbox and _row_height(table, r) > 4.0)]
+    if len(keep) == table.n_rows:
+        return table
+    index = {r: i for i, r in enumerate(keep)}
+    cells = []
+    for c in table.cells:
+        rows = [index[r] for r in range(c.row, c.row + c.rowspan) if r in index]
+        if rows:
+            c.row, c.rowspan = rows[0], len(rows)
+            cells.append(c)
+    table.cells, table.n_rows = cells, len(keep)
+    table.row_pages = [table.row_pages[r] for r in keep]
+    return table
 
 
-def page_blocks(words: list[Word], h_segs: list[Seg], v_segs: list[Seg], page: int,
-                width: float, height: float, tol: float = 3.0) -> list[Block]:
-    """Tables from the ruling lines, everything else as paragraphs, top to bottom."""
-    tables: list[Table] = []
-    for grid in find_grids(h_segs, v_segs, tol=tol):
-        if grid.bbox[2] - grid.bbox[0] > 0.97 * width and grid.bbox[3] - grid.bbox[1] > 0.97 * height:
-            continue  # a page frame, not a table
-        table = grid_table(grid, words, page)
-        if _is_table(table):
-            tables.append(table)
-    free = [w for w in words if not any(words_in([w], t.bbox) for t in tables if t.bbox)]
-    lines = [ln for ln in group_lines(free) if not is_page_number(ln, height)]
-    right = max((ln.x1 for ln in lines), default=width)
-    blocks: list[tuple[float, Block]] = []
-    # prose between tables: split lines at each table so paragraphs never straddle one
-    bounds = [t.bbox[1] for t in tables if t.bbox] + [float("inf")]
-    start = 0.0
-    for stop in bounds:
-        chunk = [ln for ln in lines if start <= (ln.top + ln.bottom) / 2 < stop]
-        for p in paragraphs(chunk, page, right):
-            blocks.append((p.bbox[1] if p.bbox else 0.0, p))
-        start = stop
-    for t in tables:
-        t.title = _title_above(t, lines)
-        top = t.bbox[1] if t.bbox else 0.0
-        for i, text in enumerate(peel_caption_rows(t)):
-            if _is_caption(text) and not t.title:
-                t.title = text
-            blocks.append((top - 1 + i * 0.01, Paragraph(text=text, page=page, heading_level=heading_level(text))))
-        blocks.append((top, t))
-    blocks.sort(key=lambda b: b[0])
-    return [b for _, b in blocks]
+def _row_height(table: Table, r: int) -> float:
+    heights = [(c.bbox[3] - c.bbox[1]) / c.rowspan for c in table.cells if c.row == r and c.bbox]
+    return min(heights) if heights else 0.0
 
 
-def _title_above(table: Table, lines: list[Line]) -> str:
-    """The nearest short line just above the table (its caption), or ""."""
-    if table.bbox is None:
-        return ""
-    above = [ln for ln in lines if ln.bottom <= table.bbox[1] + 1]
-    if not above:
-        return ""
-    ln = max(above, key=lambda ln: ln.bottom)
-    if table.bbox[1] - ln.bottom > 4 * ln.height:
-        return ""
-    text = ln.text.strip()
-    if len(text) > 60:
-        return ""
-    # a unit line such as "单位：万元" sits between title and table: look one line further up
-    if text.startswith(("单位", "金额单位", "编制单位")) or text.endswith(("万元", "元")) and len(text) < 20:
-        higher = [o for o in above if o.bottom <= ln.top + 1]
-        if higher:
-            up = max(higher, key=lambda o: o.bottom)
-            if ln.top - up.bottom < 4 * up.height and len(up.text.strip()) <= 60:
-                return up.text.strip()
-    return text
+def layout_page(chars: Sequence[Char], grids: Sequence[Grid], page: int, height: float,
+                m: Margins | None = None, width: float | None = None) -> tuple[list[Block], bool]:
+    """Tables from grids, everything else as paragraphs, ordered top to bottom.
 
-
-
-_SHEET_LABEL = re.compile(r"^\s*(公开|附)?\s*\d{1,3}\s*表\s*$|^公开\s*\d+\s*表")
-
-
-def _is_caption(text: str) -> bool:
-    return len(text) <= 60 and "表" in text and not _SHEET_LABEL.match(text) \
-        and not text.startswith(("单位", "部门", "金额单位", "编制单位"))
-
-
-def peel_caption_rows(table: Table) -> list[str]:
-    """Take the caption rows Excel prints inside a table's frame out of the table.
-
-    A top row with a single filled cell spanning (nearly) the whole width, or holding only
-    a sheet label like `公开12表`, is a caption. Returns its lines; the table is shortened.
+    Also says whether the page's first block is prose starting flush left, unnumbered:
+    the tail of a paragraph the previous page cut.
     """
-    lines: list[str] = []
-    while table.n_rows > 2:
-        row = [c for c in table.cells if c.row == 0]
-        filled = [c for c in row if c.text]
-        if len(filled) != 1 or any(c.rowspan > 1 for c in row):
-            break
-        cell = filled[0]
-        if not (cell.colspan >= table.n_cols - 1 or _SHEET_LABEL.match(cell.text)):
-            break
-        lines.extend(t.strip() for t in cell.text.split("\n") if t.strip())
-        table.cells = [replace(c, row=c.row - 1) for c in table.cells if c.row > 0]
-        table.n_rows -= 1
-        table.row_pages = table.row_pages[1:]
-        top = min(c.bbox[1] for c in table.cells if c.bbox)
-        if table.bbox:
-            table.bbox = (table.bbox[0], top, table.bbox[2], table.bbox[3])
-    return lines
+    tables = [drop_empty_rows(table_from_grid(g, chars, page)) for g in grids]
+    free = [ch for ch in chars if not any(_inside(ch, g) for g in grids)]
+    lines = drop_page_furniture(make_lines(free), height)
+    m = m or (margins(lines, width) if lines else None)
+    blocks: list[tuple[float, Block]] = [(t.bbox[1], t) for t in tables if t.bbox]
+    # prose between tables is paragraphed stretch by stretch so no paragraph straddles a table
+    edges = sorted(t.bbox[1] for t in tables if t.bbox)
+    stretches: list[list[Line]] = [[] for _ in range(len(edges) + 1)]
+    for ln in lines:
+        stretches[sum(1 for e in edges if ln.top >= e)].append(ln)
+    for stretch in stretches:
+        for p in paragraphs(stretch, page, m):
+            blocks.append((p.bbox[1] if p.bbox else 0.0, p))
+    blocks.sort(key=lambda x: x[0])
+    ordered = [b for _, b in blocks]
+    _title_tables(ordered)
+    flush_start = bool(lines and m and ordered and isinstance(ordered[0], Paragraph)
+                       and lines[0].top <= (ordered[0].bbox or (0, 0))[1] + 0.5
+                       and continues_line(lines[0], m))
+    return ordered, flush_start
+
+
+def _inside(ch: Char, g: Grid) -> bool:
+    x, y = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+    x0, y0, x1, y1 = g.bbox
+    return x0 <= x <= x1 and y0 <= y <= y1
+
+
+_TABLE_NAME = re.compile(r"表\s*([（(][^（）()]{1,12}[)）])?\s*$")
+_FORM_NUMBER = re.compile(r"^\s*公开\s*\d+\s*表\s*$|^\s*附表\s*\d*\s*$")
+
+
+def _names_table(text: str) -> bool:
+    """`收支预算总表`, `…支出预算表（功能科目）`; not the sheet number `公开05表`."""
+    return (is_title(text) or bool(_TABLE_NAME.search(text)) and len(text) <= 60) and not _FORM_NUMBER.match(text)
+
+
+def _title_tables(blocks: list[Block]) -> None:
+    """A table's title is the nearest title-like paragraph just above it."""
+    for i, b in enumerate(blocks):
+        if isinstance(b, Table):
+            for prev in reversed(blocks[max(0, i - 6):i]):
+                if isinstance(prev, Table):
+                    break
+                if isinstance(prev, Paragraph) and _names_table(prev.text):
+                    b.title = prev.text
+                    break

@@ -1,151 +1,162 @@
-"""OCR of one PDF page: RapidOCR (PP-OCR Chinese models inside the wheel) plus ruling lines from OpenCV.
+"""Scanned pages: render, straighten, find the ruled grid on the image, OCR, fill the cells.
 
-The page is rendered with pypdfium2, deskewed by the angle of its long horizontal
-rules, and the rules themselves are found by morphological opening with long thin
-kernels; they then go through the same grid builder as born-digital rules
-(jixiao.extract.pdf_grid), so merged cells come out the same. An OCR text box that
-runs across a vertical rule is cut there, in proportion to its characters.
+The page is rendered by pdfium at 200 dpi. Table rules are found with OpenCV the usual
+way (morphological opening with long thin kernels keeps only long horizontal / vertical
+strokes); their angle straightens a skewed scan first. The rules become the same Edge
+objects a born-digital page yields, so pdf_grid builds cells and spans from them
+exactly as for vector PDFs. Text comes from RapidOCR (PP-OCRv4 Chinese models shipped
+inside the wheel, ONNX runtime, no network); each recognised box is treated like a
+glyph run and assigned to the cell holding its centre, and boxes that straddle a column
+rule are split at it.
 """
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
-from pathlib import Path
 
-from jixiao.extract.pdf_grid import Seg
-from jixiao.extract.pdf_layout import page_blocks
-from jixiao.extract.pdf_text import Word
+import numpy as np
+import pypdfium2 as pdfium
+
+from jixiao.extract.pdf_grid import grids_from_edges
+from jixiao.extract.pdf_layout import layout_page
+from jixiao.extract.pdf_page import Char, Edge, PageContent
 from jixiao.model import Block
 
 DPI = 200
+SCALE = DPI / 72
 
 
 @lru_cache(maxsize=1)
 def _engine():
-    from rapidocr_onnxruntime import RapidOCR
-
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError as e:  # pragma: no cover - depends on the installation
+        raise RuntimeError("OCR needs rapidocr-onnxruntime (pip install rapidocr-onnxruntime)") from e
     return RapidOCR()
 
 
-def render(path: Path, index: int, dpi: int = DPI):
-    """The page as a greyscale numpy image (display orientation, /Rotate applied)."""
-    import numpy as np
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(str(path), password="")
+def render(pdf: pdfium.PdfDocument, index: int) -> np.ndarray:
+    """The page as a grey image in display orientation (pdfium applies /Rotate)."""
+    page = pdf[index]
     try:
-        img = doc[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        return np.asarray(page.render(scale=SCALE, grayscale=True).to_pil().convert("L"))
     finally:
-        doc.close()
-    return np.asarray(img)
+        page.close()
 
 
-def _masks(gray):
+def _binary(gray: np.ndarray) -> np.ndarray:
     import cv2
 
-    binary = cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
+    blur = cv2.GaussianBlur(gray, (3, 3), 0)
+    return cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+
+
+def _line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    import cv2
+
     h, w = binary.shape
-    horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 40), 1)))
-    vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 60))))
+    horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 35), 1)))
+    vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(40, h // 50))))
     return horiz, vert
 
 
-def skew_angle(gray) -> float:
-    """Degrees the page is turned, from its long horizontal rules (0 when it has none)."""
+def skew_angle(binary: np.ndarray) -> float:
+    """Median angle (degrees) of the long horizontal rules; 0 when there are none."""
     import cv2
-    import numpy as np
 
-    horiz, _ = _masks(gray)
-    contours, _ = cv2.findContours(horiz, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    angles = []
-    for c in contours:
-        x, y, w, h = cv2.boundingRect(c)
-        if w > gray.shape[1] * 0.3:
-            vx, vy, _, _ = cv2.fitLine(c, cv2.DIST_L2, 0, 0.01, 0.01).flatten()
-            angles.append(float(np.degrees(np.arctan2(vy, vx))))
+    horiz, _ = _line_masks(binary)
+    w = binary.shape[1]
+    lines = cv2.HoughLinesP(horiz, 1, math.pi / 1800, threshold=100, minLineLength=w // 6, maxLineGap=8)
+    if lines is None:
+        return 0.0
+    angles = [math.degrees(math.atan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in np.asarray(lines).reshape(-1, 4)]
+    angles = [a for a in angles if abs(a) < 5]
     return float(np.median(angles)) if angles else 0.0
 
 
-def deskew(gray):
+def straighten(gray: np.ndarray) -> np.ndarray:
     import cv2
 
-    angle = skew_angle(gray)
-    if abs(angle) < 0.05 or abs(angle) > 5:
+    angle = skew_angle(_binary(gray))
+    if abs(angle) < 0.05:
         return gray
     h, w = gray.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
-def rule_segments(gray, scale: float) -> tuple[list[Seg], list[Seg]]:
-    """Horizontal and vertical rules found on the image, in points."""
+def rule_edges(binary: np.ndarray) -> tuple[list[Edge], np.ndarray]:
+    """Ruling lines found on the image, in points, and the mask of their pixels."""
     import cv2
 
-    horiz, vert = _masks(gray)
-    hs: list[Seg] = []
-    vs: list[Seg] = []
-    for mask, out, is_h in ((horiz, hs, True), (vert, vs, False)):
+    horiz, vert = _line_masks(binary)
+    edges: list[Edge] = []
+    for mask, horizontal in ((horiz, True), (vert, False)):
+        mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for i in range(1, n):
-            x, y, w, h, _ = stats[i]
-            if is_h:
-                out.append(Seg((y + h / 2) * scale, x * scale, (x + w) * scale))
-            else:
-                out.append(Seg((x + w / 2) * scale, y * scale, (y + h) * scale))
-    vs = [v for v in vs if _anchored(v, hs)]
-    return hs, [v for v in vs if _spans_rows(v, hs) or _aligned(v, vs)]
+        for x, y, w, h, _area in stats[1:n]:
+            if horizontal and h < 12:
+                edges.append(Edge(True, float(y + h / 2) / SCALE, float(x) / SCALE, float(x + w) / SCALE))
+            elif not horizontal and w < 12:
+                edges.append(Edge(False, float(x + w / 2) / SCALE, float(y) / SCALE, float(y + h) / SCALE))
+    return edges, cv2.bitwise_or(horiz, vert)
 
 
-def _spans_rows(v: Seg, hs: list[Seg]) -> bool:
-    """More than one row tall: some horizontal rule crosses the segment's inside."""
-    return any(v.a + 2 < h.pos < v.b - 2 and h.a - 2 <= v.pos <= h.b + 2 for h in hs)
-
-
-def _aligned(v: Seg, vs: list[Seg], tol: float = 2.0) -> bool:
-    """Another rule stands in the same column line: a column boundary, not a character's stroke."""
-    return any(o is not v and abs(o.pos - v.pos) <= tol for o in vs)
-
-
-def _anchored(v: Seg, hs: list[Seg], tol: float = 1.5) -> bool:
-    """A vertical rule starts and ends on horizontal rules; a character's stroke does not."""
-    def touches(y: float) -> bool:
-        return any(abs(h.pos - y) <= tol and h.a - tol <= v.pos <= h.b + tol for h in hs)
-
-    return touches(v.a) and touches(v.b)
-
-
-def ocr_words(gray, scale: float, vs: list[Seg]) -> list[Word]:
-    """RapidOCR text boxes in points, cut where a vertical rule runs through them."""
-    result, _ = _engine()(gray)
-    words: list[Word] = []
-    for box, text, _score in result or []:
-        xs = [p[0] for p in box]
-        ys = [p[1] for p in box]
-        w = Word(text.strip(), min(xs) * scale, min(ys) * scale, max(xs) * scale, max(ys) * scale)
-        if w.text:
-            words.extend(_cut_at_rules(w, vs))
-    return words
-
-
-def _cut_at_rules(w: Word, vs: list[Seg]) -> list[Word]:
-    cuts = sorted(v.pos for v in vs if w.x0 + 3 < v.pos < w.x1 - 3 and v.a <= w.cy <= v.b)
-    if not cuts:
-        return [w]
-    out = []
-    n = len(w.text)
-    edges = [w.x0, *cuts, w.x1]
-    for a, b in zip(edges, edges[1:], strict=False):
-        i = round((a - w.x0) / (w.x1 - w.x0) * n)
-        j = round((b - w.x0) / (w.x1 - w.x0) * n)
-        if w.text[i:j].strip():
-            out.append(Word(w.text[i:j].strip(), a, w.top, b, w.bottom))
+def ocr_boxes(gray: np.ndarray) -> list[Char]:
+    """Recognised text boxes as glyph runs in points."""
+    result, _ = _engine()(gray, use_cls=False)  # pages are upright once straightened
+    out: list[Char] = []
+    for points, text, score in result or []:
+        text = (text or "").strip()
+        if not text or float(score) < 0.3:
+            continue
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        out.append(Char(text, min(xs) / SCALE, min(ys) / SCALE, max(xs) / SCALE, max(ys) / SCALE))
     return out
 
 
-def ocr_page(path: Path, index: int, width: float, height: float) -> list[Block]:
-    """One page read from its pixels: tables from its rules, OCR text in cells and paragraphs."""
-    gray = deskew(render(path, index))
-    scale = width / gray.shape[1]
-    hs, vs = rule_segments(gray, scale)
-    words = ocr_words(gray, scale, vs)
-    return page_blocks(words, hs, vs, index + 1, width, height, tol=4.0)
+def split_at_rules(boxes: list[Char], xs: list[float]) -> list[Char]:
+    """Cut boxes that run across a column rule, sharing the text by width."""
+    out: list[Char] = []
+    for b in boxes:
+        cuts = [x for x in xs if b.x0 + 2 < x < b.x1 - 2]
+        if not cuts or len(b.text) < 2:
+            out.append(b)
+            continue
+        bounds = [b.x0, *cuts, b.x1]
+        width = b.x1 - b.x0
+        start = 0
+        for i in range(len(bounds) - 1):
+            end = len(b.text) if i == len(bounds) - 2 else round(len(b.text) * (bounds[i + 1] - b.x0) / width)
+            if end > start:
+                out.append(Char(b.text[start:end], bounds[i], b.top, bounds[i + 1], b.bottom))
+            start = max(start, end)
+    return out
+
+
+def ocr_page(pdf: pdfium.PdfDocument, page: PageContent) -> list[Block]:
+    """Tables and paragraphs of a page read from its image."""
+    gray = straighten(render(pdf, page.number - 1))
+    binary = _binary(gray)
+    edges, rules = rule_edges(binary)
+    grids = grids_from_edges(edges)
+    clean = gray.copy()
+    clean[rules > 0] = 255  # rules removed: the text detector no longer joins boxes across them
+    boxes = ocr_boxes(clean)
+    col_xs = sorted({x for g in grids for x in g.xs})
+    boxes = split_at_rules(boxes, col_xs)
+    height = gray.shape[0] / SCALE
+    blocks, _ = layout_page(boxes, grids, page.number, height, width=gray.shape[1] / SCALE)
+    return blocks
+
+
+def image_rule_edges(pdf: pdfium.PdfDocument, page: PageContent) -> list[Edge]:
+    """Rules drawn only in the page image (a scan with an OCR text layer, "searchable PDF").
+
+    Not straightened: the text layer was placed on the image as it is, so the rules must
+    stay where the image has them.
+    """
+    edges, _ = rule_edges(_binary(render(pdf, page.number - 1)))
+    return edges

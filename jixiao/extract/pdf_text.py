@@ -1,25 +1,29 @@
-"""Positioned words into lines, cell texts and paragraphs; bad text layer detection.
+"""Characters -> lines -> paragraphs in reading order, and the text of one table cell.
 
-Shared by the born-digital path (words from pdfplumber or pypdfium2) and the scanned
-path (OCR boxes), so both give the same Paragraphs and cell texts.
+Chinese has no spaces between words, so a space is only written where the gap between
+two glyphs is wide, and wrapped lines are joined without one (except between Latin
+words or numbers). Paragraph breaks come from what typesetters do: a first-line
+indent, a short last line, a larger gap, or a numbered heading (一、 （一） 1.).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import median
 
+from jixiao.extract.pdf_page import Char
 from jixiao.extract.txt import heading_level
-from jixiao.model import BBox, Paragraph
-from jixiao.normalize.text import clean
+from jixiao.model import Paragraph
 
-_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+SPACE_GAP = 0.45  # a gap wider than this share of the glyph height is a space
+PAGE_NUMBER = re.compile(r"^[-－—─–\s]*(第\s*)?\d{1,4}(\s*页)?[-－—─–\s]*$|^\d{1,4}\s*/\s*\d{1,4}$")
+SENTENCE_END = re.compile(r"[。！？；：:!?;」”）)]$")
 
 
 @dataclass
-class Word:
-    """A run of text with its box (top-left origin)."""
-
+class Line:
     text: str
     x0: float
     top: float
@@ -27,162 +31,186 @@ class Word:
     bottom: float
 
     @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
     def height(self) -> float:
-        return max(1.0, self.bottom - self.top)
+        return self.bottom - self.top
 
 
-@dataclass
-class Line:
-    """Words on one visual line, left to right."""
+def group_lines(chars: Sequence[Char]) -> list[list[Char]]:
+    """Characters on one baseline, each line left to right, lines top to bottom.
 
-    words: list[Word]
-
-    @property
-    def text(self) -> str:
-        out = ""
-        prev: Word | None = None
-        for w in self.words:
-            cjk = _CJK.search(prev.text[-1:]) or _CJK.search(w.text[:1]) if prev is not None else True
-            if prev is not None and not cjk and w.x0 - prev.x1 > 0.5 * w.height and not out.endswith(" "):
-                out += " "
-            out += w.text
-            prev = w
-        return out
-
-    @property
-    def x0(self) -> float:
-        return min(w.x0 for w in self.words)
-
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def height(self) -> float:
-        return max(1.0, sorted(w.height for w in self.words)[len(self.words) // 2])
-
-
-def group_lines(words: list[Word]) -> list[Line]:
-    """Words whose vertical centres are within half a line height share a line."""
-    lines: list[Line] = []
-    for w in sorted(words, key=lambda w: (w.cy, w.x0)):
-        for line in reversed(lines[-3:]):
-            overlap = min(w.bottom, line.bottom) - max(w.top, line.top)
-            if overlap >= 0.5 * min(w.height, line.height):
-                line.words.append(w)
-                break
+    The baseline (pdfium's glyph origin) is shared by every glyph of a line whatever its
+    font, where box centres are not (a fallback font's 、 sits higher or lower).
+    Glyphs without an origin (OCR boxes) use their box bottom.
+    """
+    if not chars:
+        return []
+    heights = sorted(c.bottom - c.top for c in chars)
+    tol = max(heights[len(heights) // 2], 1.0) * 0.3
+    lines: list[list[Char]] = []
+    last = None
+    for ch in sorted(chars, key=_baseline):
+        b = _baseline(ch)
+        if last is not None and b - last <= tol:
+            lines[-1].append(ch)
         else:
-            lines.append(Line([w]))
+            lines.append([ch])
+        last = b
     for line in lines:
-        line.words.sort(key=lambda w: w.x0)
-    lines.sort(key=lambda ln: (ln.top, ln.x0))
+        line.sort(key=lambda c: c.x0)
     return lines
 
 
-def _first_token_width(text: str, size: float) -> float:
-    """Estimated width of what a line breaker could not split off the start of ``text``."""
-    m = re.match(r"[^\u4e00-\u9fff]+[\u4e00-\u9fff]?|.", text)
-    token = m.group(0) if m else ""
-    return sum(size if _CJK.match(ch) else 0.55 * size for ch in token) + 0.3 * size
+def _baseline(ch: Char) -> float:
+    return ch.base if ch.base is not None else ch.bottom
 
 
-def cell_text(words: list[Word], right_edge: float) -> str:
-    """A cell's text: lines wrapped at the cell's right edge are joined, real breaks kept as newline."""
-    lines = group_lines(words)
-    out = ""
-    for i, line in enumerate(lines):
-        t = line.text.strip()
-        if i == 0:
-            out = t
+def _needs_space(a: str, b: str) -> bool:
+    """Wrapped Latin words get their space back; numbers cut by a narrow column do not."""
+    return bool(re.match(r"[A-Za-z,;:]", a[-1:]) and re.match(r"[A-Za-z]", b[:1]))
+
+
+def line_text(chars: Sequence[Char]) -> str:
+    """One line's text; wide gaps become a single space."""
+    out: list[str] = []
+    prev: Char | None = None
+    pending = False
+    for ch in chars:
+        if ch.text == " ":
+            pending = prev is not None
             continue
-        prev = lines[i - 1]
-        room = right_edge - prev.x1
-        wrapped = (room < 2.6 * prev.height or room < _first_token_width(t, prev.height)) and not out.endswith("。")
-        if wrapped:
-            joiner = "" if (_CJK.search(out[-1:] or "") or _CJK.search(t[:1])) else " "
-            if out.endswith("-") or out.endswith(("/", "%")):
-                joiner = ""
-            out += joiner + t
-        else:
-            out += "\n" + t
-    return clean(out)
+        if prev is not None:
+            h = max(prev.bottom - prev.top, ch.bottom - ch.top, 1.0)
+            if pending or ch.x0 - prev.x1 > SPACE_GAP * h:
+                out.append(" ")
+            elif ch.x0 < prev.x0 + 0.2 * (prev.x1 - prev.x0) and ch.text == prev.text:
+                continue  # the same glyph drawn twice (fake bold)
+        out.append(ch.text)
+        prev = ch
+        pending = False
+    return "".join(out)
 
 
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d+)?[-—–\s]*$|^[-—–]\s*\d+\s*[-—–]$")
+def make_lines(chars: Sequence[Char]) -> list[Line]:
+    result = []
+    for group in group_lines(chars):
+        text = line_text(group).strip()
+        group = [c for c in group if c.text != " "]
+        if text:
+            result.append(Line(text, min(c.x0 for c in group), min(c.top for c in group),
+                               max(c.x1 for c in group), max(c.bottom for c in group)))
+    return result
 
 
-def is_page_number(line: Line, page_height: float) -> bool:
-    """A bare page number in the top or bottom margin."""
-    margin = line.top > page_height * 0.88 or line.bottom < page_height * 0.08
-    return margin and bool(_PAGE_NUMBER.match(line.text.strip()))
+_WORD = re.compile(r"^[A-Za-z0-9.,%‰≥≤<>=＞＜+\-－~～/()（）:：]+")
 
 
-def paragraphs(lines: list[Line], page: int, right_margin: float) -> list[Paragraph]:
-    """Lines into paragraphs: a new one after a vertical gap, a heading, or a short line."""
+def _first_word_width(text: str, em: float) -> float:
+    """Room the next line's first unbreakable word needed (a Latin/number run like ≥90% wraps whole)."""
+    m = _WORD.match(text)
+    if not m:
+        return em
+    return sum(em if ord(ch) > 0x2000 else 0.55 * em for ch in m.group(0)) + 0.5 * em
+
+
+def cell_text(chars: Sequence[Char], box: tuple[float, float, float, float] | None = None) -> str:
+    """A cell's lines joined: a line wrapped at the cell's edge continues without a break
+    (Chinese needs no space), a line that stops short ends a paragraph ("\n", as Word writes
+    a cell's paragraphs)."""
+    lines = make_lines(chars)
+    if not lines:
+        return ""
+    right = width = None
+    if box is not None:
+        left = min(ln.x0 for ln in lines)
+        right = box[2] - max(0.0, left - box[0])
+        width = right - left
+    text = lines[0].text
+    for prev, line in zip(lines, lines[1:], strict=False):
+        em = max(prev.height, 1.0)
+        gap = right - prev.x1 if right is not None and width else 0.0
+        # line-breaking rules push one or two glyphs down (no line may start with ，。）), so only
+        # a clearly short line ends a paragraph
+        if width and gap >= 2.2 * em and gap >= 0.25 * width and gap > _first_word_width(line.text, em):
+            text += "\n"
+        elif _needs_space(text, line.text):
+            text += " "
+        text += line.text
+    return text
+
+
+def drop_page_furniture(lines: list[Line], page_height: float) -> list[Line]:
+    """Page numbers at the top or bottom margin are not content."""
+    return [ln for ln in lines if not (PAGE_NUMBER.match(ln.text) and
+                                       (ln.top > page_height * 0.85 or ln.bottom < page_height * 0.12))]
+
+
+@dataclass
+class Margins:
+    left: float
+    right: float
+    em: float
+    pitch: float
+
+
+def margins(lines: Sequence[Line], page_width: float | None = None) -> Margins:
+    """Text column and line metrics of a page. The right edge is where full lines end; a page
+    with too few full lines to show it (a form's caption lines) mirrors the left margin."""
+    heights = [ln.height for ln in lines] or [10.0]
+    em = median(heights)
+    lefts = sorted(ln.x0 for ln in lines)
+    rights = sorted(ln.x1 for ln in lines)
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if 0 < b.top - a.top < 3 * em]
+    left = lefts[len(lefts) // 10] if lefts else 0.0
+    right = rights[-1 - len(rights) // 10] if rights else 0.0
+    full = sum(1 for r in rights if r >= right - em)
+    if page_width and full < 3 and page_width - left > right:
+        right = page_width - left
+    return Margins(left, right, em, median(pitches) if pitches else 1.5 * em)
+
+
+def paragraphs(lines: Sequence[Line], page: int, m: Margins | None = None) -> list[Paragraph]:
+    """Lines of one stretch of prose grouped into paragraphs with heading levels."""
+    if not lines:
+        return []
+    m = m or margins(lines)
     out: list[Paragraph] = []
     cur: list[Line] = []
 
     def flush() -> None:
-        if not cur:
-            return
-        text = ""
-        for ln in cur:
-            t = ln.text.strip()
-            joiner = "" if (not text or _CJK.search(text[-1]) or _CJK.search(t[:1])) else " "
-            text += joiner + t
-        text = clean(text)
-        if text:
-            bbox = (min(ln.x0 for ln in cur), cur[0].top, max(ln.x1 for ln in cur), cur[-1].bottom)
-            out.append(Paragraph(text=text, page=page, bbox=bbox, heading_level=heading_level(text)))
-        cur.clear()
+        if cur:
+            text = ""
+            for ln in cur:
+                text += (" " if text and _needs_space(text, ln.text) else "") + ln.text
+            box = (min(ln.x0 for ln in cur), min(ln.top for ln in cur),
+                   max(ln.x1 for ln in cur), max(ln.bottom for ln in cur))
+            out.append(Paragraph(text=text, page=page, bbox=box, heading_level=heading_level(text)))
+            cur.clear()
 
     for ln in lines:
-        if cur:
-            prev = cur[-1]
-            gap = ln.top - prev.bottom
-            ended = right_margin - prev.x1 > 3 * prev.height  # the previous line stopped short
-            indented = ln.x0 - min(c.x0 for c in cur) > 1.2 * ln.height
-            if gap > 0.9 * prev.height or ended or indented or heading_level(prev.text) is not None \
-                    or heading_level(ln.text) is not None:
-                flush()
+        if cur and _starts_paragraph(cur[-1], ln, m):
+            flush()
         cur.append(ln)
     flush()
     return out
 
 
-def bad_text_share(text: str) -> float:
-    """Share of characters that a broken font encoding produces: (cid:N), private use, U+FFFD."""
-    body = re.sub(r"\s", "", text)
-    if not body:
-        return 0.0
-    cids = re.findall(r"\(cid:\d+\)", body)
-    rest = re.sub(r"\(cid:\d+\)", "", body)
-    bad = len(cids) + sum(1 for ch in rest if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd" or ord(ch) < 32)
-    return bad / (len(cids) + len(rest))
+def _starts_paragraph(prev: Line, ln: Line, m: Margins) -> bool:
+    if heading_level(ln.text) is not None:  # a numbered line starts a paragraph; a numbered
+        return True  # line running to the margin is not a heading, its paragraph goes on
+    if ln.top - prev.top > m.pitch + 0.6 * m.em:  # a blank line or a section gap
+        return True
+    if ln.x0 > m.left + 1.2 * m.em:  # first-line indent (or a centred title)
+        return True
+    if prev.x1 < m.right - 2.0 * m.em:  # the previous line stopped short
+        return True
+    return False
 
 
-def is_bad_text(text: str) -> bool:
-    """Too much of the page is undecodable to trust it."""
-    return bad_text_share(text) > 0.1
+def continues_line(first_line: Line, m: Margins) -> bool:
+    """A line that may carry on a paragraph from the previous page: flush left, not numbered."""
+    return first_line.x0 <= m.left + 0.8 * m.em and heading_level(first_line.text) is None
 
 
-def words_in(words: list[Word], bbox: BBox) -> list[Word]:
-    """Words whose centre lies inside the box."""
-    x0, top, x1, bottom = bbox
-    return [w for w in words if x0 <= w.cx <= x1 and top <= w.cy <= bottom]
+def open_ending(prev: Paragraph) -> bool:
+    """A paragraph whose last sentence is unfinished (no closing punctuation)."""
+    return prev.heading_level is None and not SENTENCE_END.search(prev.text)

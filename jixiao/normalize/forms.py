@@ -126,6 +126,8 @@ def read_project_block(rows: list[list[str]], form: FormDraft) -> None:
     form.fields["fiscal_raw"] = block.get("fiscal", {}).get("budget") or None
     form.fields["budget_block"] = block
     goal = value_after(rows, re.compile(r"^年度预期目标$|^预期目标$"))
+    if goal is not None and re.match(r"^(具体|实际)?完成情况$|^实际完成|^总体完成率$", squash(goal)):
+        goal = None  # the next header cell of the same row: the texts sit in the row below
     if goal is None:
         for i, row in enumerate(rows):
             if any(squash(c) in ("年度预期目标", "预期目标") for c in row) and i + 1 < len(rows):

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from jixiao.report.rows import RowIndex
+
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
 h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}h3{font-size:15px;margin:16px 0 4px}
@@ -27,6 +29,8 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .sev-warning{color:#222;background:#f5c542;border-radius:3px;padding:0 5px}
 .sev-info{color:#fff;background:#6b7280;border-radius:3px;padding:0 5px}
 .controls{margin:8px 0;display:flex;gap:8px;flex-wrap:wrap}.controls input,.controls select{padding:4px;font-size:13px}
+details.rows summary{cursor:pointer;color:#2563eb;font-size:12px;margin-top:4px}
+table.rows{font-size:12px;margin:4px 0;background:#fafafa}table.rows th{cursor:default;background:#eef2f7}
 .muted{color:#6b7280}.summary td{min-width:40px}.doc{margin-left:4px}
 """
 
@@ -97,7 +101,21 @@ def _sev(s: object) -> str:
     return f'<span class="sev-{_e(s)}">{_e(s)}</span>'
 
 
-def _finding_rows(findings: list[dict], with_doc: bool) -> str:
+def _concerned(f: dict, index: RowIndex | None) -> str:
+    """The data rows a finding is about, as a small table inside a <details>."""
+    if index is None:
+        return ""
+    header, rows = index.concerned(f)
+    if not rows:
+        return ""
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{_e(_n(v) if isinstance(v, float) else v)}</td>" for v in r) + "</tr>"
+                   for r in rows)
+    return (f"<details class='rows'><summary>相关行 rows ({len(rows)})</summary>"
+            f"<table class='rows'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>")
+
+
+def _finding_rows(findings: list[dict], with_doc: bool, index: RowIndex | None = None) -> str:
     out = []
     for f in findings:
         cells = []
@@ -112,7 +130,7 @@ def _finding_rows(findings: list[dict], with_doc: bool) -> str:
             f'<td class="num">{_e(f.get("page"))}</td>',
             f'<td class="num">{_n(f.get("observed"))}</td>',
             f'<td class="num">{_n(f.get("expected"))}</td>',
-            f"<td>{_e(f.get('message'))}</td>",
+            f"<td>{_e(f.get('message'))}{_concerned(f, index)}</td>",
         ]
         out.append(f'<tr data-severity="{_e(f.get("severity"))}" data-rule="{_e(f.get("rule"))}">{"".join(cells)}</tr>')
     return "\n".join(out)
@@ -130,6 +148,7 @@ def render(frames: dict[str, pd.DataFrame]) -> str:
     docs = _records(frames.get("documents"))
     forms = _records(frames.get("forms"))
     findings = _records(frames.get("findings"))
+    index = RowIndex(frames)
     names = {d.get("doc_id"): str(d.get("source_path") or d.get("doc_id")) for d in docs}
     form_names = {f.get("form_id"): str(f.get("subject") or f.get("title") or f.get("form_id")) for f in forms}
     for f in findings:
@@ -163,7 +182,7 @@ def render(frames: dict[str, pd.DataFrame]) -> str:
         "<select id='rule' aria-label='rule'><option value=''>all rules</option>"
         + "".join(f"<option>{_e(r)}</option>" for r in rules) + "</select>",
         "<span class='muted'>shown: <b id='shown'></b></span></div>",
-        f"<table id='all'>{_head(True)}<tbody>{_finding_rows(findings, True)}</tbody></table>",
+        f"<table id='all'>{_head(True)}<tbody>{_finding_rows(findings, True, index)}</tbody></table>",
         "<h2>按文件和表 · by document and form</h2>",
     ]
     by_doc: dict[str, list[dict]] = {}
@@ -183,7 +202,7 @@ def render(frames: dict[str, pd.DataFrame]) -> str:
             groups.setdefault(str(f.get("form_id") or ""), []).append(f)
         for fid, group in groups.items():
             title = f"表 form: {form_names.get(fid, fid)}" if fid else "正文 prose"
-            parts.append(f"<h3>{_e(title)}</h3><table>{_head(False)}<tbody>{_finding_rows(group, False)}</tbody></table>")
+            parts.append(f"<h3>{_e(title)}</h3><table>{_head(False)}<tbody>{_finding_rows(group, False, index)}</tbody></table>")
     parts.append(f"<script>{_JS}</script></body></html>")
     return "\n".join(parts)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 
 import pandas as pd
@@ -31,14 +32,34 @@ def txt(x: object) -> str | None:
     return s or None
 
 
+_NUMBER_TEXT = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
 def pub(x: object) -> str | None:
-    """A number as it was most likely published (3.0 -> '3', 3.796 -> '3.796') for slack."""
+    """A number as it was most likely published (3.0 -> '3', 3.796 -> '3.796') for slack.
+
+    A number text ('555.60') is kept as written: its trailing zero is a published decimal."""
+    if isinstance(x, str) and _NUMBER_TEXT.fullmatch(x.strip().replace(",", "")):
+        return x.strip().replace(",", "")
     v = num(x)
     if v is None:
         return None
     if v.is_integer():
         return str(int(v))
     return repr(round(v, 6))
+
+
+def figure(row: dict) -> object:
+    """A table cell's figure as published: its raw text when that is the same number, else the value.
+
+    555.60 read back as a float is 555.6 and would claim one decimal; value_raw keeps the two."""
+    value = num(row.get("value"))
+    raw = txt(row.get("value_raw"))
+    m = re.search(r"[-+]?\d[\d,]*(?:\.\d+)?", raw or "")
+    if value is None or not m:
+        return row.get("value")
+    text = m.group().replace(",", "")
+    return text if abs(float(text) - value) <= 1e-9 * max(1.0, abs(value)) else row.get("value")
 
 
 def slack(*values: object, factor: float = 1.0) -> float:

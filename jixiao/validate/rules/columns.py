@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.rules.money import _amount_finding
-from jixiao.validate.util import fmt, forms_by_id, num, records, slack, txt
+from jixiao.validate.util import figure, fmt, forms_by_id, num, records, slack, txt
 
 BUDGET = ("budget_adjusted", "budget")
 EXECUTED = ("executed", "final")
@@ -50,7 +50,7 @@ def column_sums(ctx: Context) -> Iterator[Finding]:
                 continue
             total, values = num(whole.get("value")), [num(p.get("value")) for p in parts]
             s = sum(values)  # type: ignore[arg-type]
-            if abs(s - total) > slack(total, *values, factor=ctx.tolerance):  # type: ignore[operator]
+            if abs(s - total) > slack(figure(whole), *map(figure, parts), factor=ctx.tolerance):  # type: ignore[operator]
                 names = "、".join(txt(p.get("measure_raw")) for p in parts)
                 yield _amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
                                       f"“{txt(whole.get('measure_raw'))}”{fmt(total)} 与 {names} 之和 {fmt(s)} 不符",
@@ -68,7 +68,7 @@ def column_parts(ctx: Context) -> Iterator[Finding]:
                 v = num(p.get("value"))
                 # each figure may be off by half a unit of its last digit; the part is beyond its whole only
                 # when the gap exceeds the larger of the two half-units (11.7 vs 11.6: yes; 11.64 vs 11.6: no)
-                gap = max(slack(v, factor=ctx.tolerance), slack(total, factor=ctx.tolerance))
+                gap = max(slack(figure(p), factor=ctx.tolerance), slack(figure(whole), factor=ctx.tolerance))
                 if v is not None and total is not None and v > total + gap:
                     yield _amount_finding(forms.get(p.get("form_id")), p, "PART_EXCEEDS_WHOLE", "error",
                                           f"“{txt(p.get('item'))}”的{txt(p.get('measure_raw'))} {fmt(v)} 大于"

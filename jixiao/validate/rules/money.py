@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.util import (
+    figure,
     fmt,
     forms_by_id,
     indicators_by_form,
@@ -107,7 +108,7 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
             continue
         total, values = num(whole.get("value")), [num(k.get("value")) for k in kids]
         s = sum(v for v in values if v is not None)
-        if abs(s - total) > slack(total, *values, factor=ctx.tolerance):
+        if abs(s - total) > slack(figure(whole), *map(figure, kids), factor=ctx.tolerance):
             yield _amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
                                   f"“{parent}”{fmt(total)} 与各分项之和 {fmt(s)} 不符", s, total)
     for rows in tables.values():
@@ -128,7 +129,7 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
                     continue
                 values = [num(c.get("value")) for c in parts]
                 s = sum(values)  # type: ignore[arg-type]
-                if abs(s - total) > slack(total, *values, factor=ctx.tolerance):
+                if abs(s - total) > slack(figure(r), *map(figure, parts), factor=ctx.tolerance):
                     yield _amount_finding(forms.get(r.get("form_id")), r, "SUM_MISMATCH", "error",
                                           f"“{txt(r.get('item'))}”{fmt(total)} 与上方各行之和 {fmt(s)} 不符", s, total)
 
@@ -145,7 +146,7 @@ def part_whole(ctx: Context) -> Iterator[Finding]:
         total = num(whole.get("value"))
         for k in kids:
             v = num(k.get("value"))
-            if v is not None and total is not None and v > total + slack(total, v, factor=ctx.tolerance):
+            if v is not None and total is not None and v > total + slack(figure(whole), figure(k), factor=ctx.tolerance):
                 yield _amount_finding(forms.get(k.get("form_id")), k, "PART_EXCEEDS_WHOLE", "error",
                                       f"其中项“{txt(k.get('item'))}”{fmt(v)} 大于总额“{parent}”{fmt(total)}",
                                       total, v)

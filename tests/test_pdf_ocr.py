@@ -1,0 +1,71 @@
+"""Scanned pages and fonts without ToUnicode, read by OCR (fixtures/build_pdf.py makes both).
+
+OCR is slow (seconds a page), so the fixtures are small: the scan holds seed 002's first
+form (page 1 and the top of page 2, skewed and noisy), the broken-font file the top half
+of one page. The scan is converted once, through the whole pipeline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from jixiao.extract.base import ExtractOptions
+from jixiao.extract.pdf import extract
+from jixiao.extract.pdf_garbage import bad_text_share
+from jixiao.pipeline import process_file
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+FIX = ROOT / "fixtures" / "pdf"
+FIELDS = ("level1", "level2", "level3", "category", "target_op", "target_value", "target_unit",
+          "actual_value", "actual_unit", "weight", "score")
+
+
+@pytest.fixture(scope="module")
+def scanned():
+    return process_file(FIX / "seed002_scan.pdf", FIX)
+
+
+def test_scan_fixture_is_image_only():
+    with pdfplumber.open(FIX / "seed002_scan.pdf") as pdf:
+        assert all(not p.chars and p.images for p in pdf.pages)
+
+
+def test_scanned_seed_form_reads_like_the_text_seed(scanned):
+    """≥95 % of the indicator fields of the scanned form equal the .txt seed's."""
+    assert scanned.document["status"] == "ok", scanned.document["error"]
+    assert scanned.document["source_format"] == "pdf_scanned"
+    text = process_file(next(SEEDS.glob("002_*.txt")), SEEDS)
+    form = scanned.tables["forms"][0]
+    ref_form = next(f for f in text.tables["forms"] if f["subject"] == form["subject"])
+    want = [r for r in text.tables["indicators"] if r["form_id"] == ref_form["form_id"]]
+    got = scanned.tables["indicators"]
+    assert want, "the reference form has indicators"
+    total = len(want) * len(FIELDS)
+    equal = sum(1 for x, y in zip(want, got, strict=False) for f in FIELDS if x[f] == y[f])
+    share = equal / total
+    print(f"scanned seed 002, form {form['subject']}: {equal}/{total} indicator fields equal ({share:.1%})")
+    assert share >= 0.95
+    assert (form["budget_wan"], form["executed_wan"]) == (ref_form["budget_wan"], ref_form["executed_wan"])
+
+
+def test_scanned_form_over_the_page_break_is_one_form(scanned):
+    (form,) = scanned.tables["forms"]
+    assert (form["page_start"], form["page_end"]) == (1, 2)
+    assert form["subject"] == "干部信息系统建设经费" and form["implementing_unit"] == "中共石家庄市委组织部"
+    assert [r["page"] for r in scanned.tables["indicators"]] == [1, 1, 1, 2, 2]
+
+
+def test_font_without_tounicode_is_detected_and_recovered():
+    with pdfplumber.open(FIX / "seed002_cid.pdf") as pdf:  # the fixture really is broken
+        assert "(cid:" in pdf.pages[0].extract_text()
+    doc = extract(FIX / "seed002_cid.pdf", ExtractOptions())
+    assert any("undecodable" in w and "OCR" in w for w in doc.warnings)
+    assert doc.source_format == "pdf" and not doc.partial
+    text = doc.text()
+    assert bad_text_share(text) == 0
+    assert "中共石家庄市委组织部" in text and "干部信息系统建设经费" in text
+    assert doc.tables and doc.tables[0].n_cols == 8
