@@ -21,8 +21,8 @@ W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 
 
-def docx_with_body(path: Path, body: str) -> Path:
-    """A real .docx (python-docx's package) whose document body is the given WordprocessingML."""
+def docx_with_body(path: Path, body: str, numbering: str | None = None) -> Path:
+    """A real .docx (python-docx's package) whose document body (and list definitions) are given."""
     buf = io.BytesIO()
     WordDocument().save(buf)
     with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -30,6 +30,8 @@ def docx_with_body(path: Path, body: str) -> Path:
             data = src.read(item.filename)
             if item.filename == "word/document.xml":
                 data = f'<?xml version="1.0" encoding="UTF-8"?><w:document {W} {R}><w:body>{body}</w:body></w:document>'.encode()
+            elif item.filename == "word/numbering.xml" and numbering is not None:
+                data = f'<?xml version="1.0" encoding="UTF-8"?><w:numbering {W}>{numbering}</w:numbering>'.encode()
             dst.writestr(item, data)
     return path
 
@@ -157,6 +159,38 @@ def test_headings_from_styles_and_numbering(tmp_path):
     assert isinstance(blocks[-1], Table)
 
 
+CHINESE_OUTLINE = (
+    '<w:abstractNum w:abstractNumId="7">'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/><w:suff w:val="nothing"/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/><w:suff w:val="nothing"/></w:lvl>'
+    '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+    '<w:lvl w:ilvl="3"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="（%4）"/><w:suff w:val="nothing"/></w:lvl>'
+    '<w:lvl w:ilvl="4"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl>'
+    '</w:abstractNum>'
+    '<w:num w:numId="3"><w:abstractNumId w:val="7"/></w:num>'
+    '<w:num w:numId="4"><w:abstractNumId w:val="7"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="9"/></w:lvlOverride></w:num>')
+
+
+def numbered(text: str, level: int, num_id: int = 3) -> str:
+    return (f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr></w:pPr>'
+            f'<w:r><w:t>{text}</w:t></w:r></w:p>')
+
+
+def test_list_numbering_is_rendered_and_read_as_heading_levels(tmp_path):
+    """Auto-numbered headings keep only their words in the runs; the labels come from numbering.xml."""
+    body = "".join([
+        numbered("基本情况", 0), numbered("部门职责", 1), numbered("主要任务", 2), numbered("人员", 3),
+        numbered("资产", 3), numbered("工作内容", 2), numbered("要点", 4), numbered("", 1), numbered("预算", 1),
+        numbered("绩效情况", 0), numbered("另一清单", 0, num_id=4),
+        tbl(f"<w:tr><w:tc>{numbered('指标', 2)}</w:tc>{tc('x')}</w:tr>", n_cols=2),
+    ])
+    blocks = read(docx_with_body(tmp_path / "n.docx", body, CHINESE_OUTLINE))
+    assert [(b.text, b.heading_level) for b in blocks if isinstance(b, Paragraph)] == [
+        ("一、基本情况", 1), ("（一）部门职责", 2), ("1. 主要任务", 3), ("（1）人员", 4), ("（2）资产", 4),
+        ("2. 工作内容", 3), ("要点", None), ("（三）预算", 2), ("二、绩效情况", 1), ("九、另一清单", 1)]
+    assert blocks[-1].logical_rows() == [["1. 指标", "x"]]
+
+
 def test_too_many_parts_or_too_many_bytes_is_refused(tmp_path):
     path = docx_with_body(tmp_path / "z.docx", p("正文"))
     n_parts = len(zipfile.ZipFile(path).infolist())
@@ -193,3 +227,11 @@ def test_password_protected_docx_fails_with_what_to_do(tmp_path):
     result = process_file(locked)
     assert result.document["status"] == "failed"
     assert result.document["error"].startswith("password-protected Word file: remove the password")
+
+
+def test_counters_in_word_list_formats():
+    from jixiao.extract.docx_numbering import format_counter
+
+    assert [format_counter(n, "chineseCounting") for n in (1, 10, 12, 20, 21, 99)] == ["一", "十", "十二", "二十", "二十一", "九十九"]
+    assert [format_counter(n, f) for n, f in ((3, "ideographTraditional"), (2, "decimalEnclosedCircle"), (4, "upperRoman"),
+                                                 (28, "lowerLetter"), (7, "decimalFullWidth"))] == ["丙", "②", "IV", "bb", "７"]
