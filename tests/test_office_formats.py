@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import olefile
 import openpyxl
 import pandas as pd
 from conftest import FIXTURES, seed_path
@@ -164,6 +165,12 @@ def test_bad_office_files_fail_clearly_and_the_batch_goes_on(tmp_path):
     (inputs / "truncated.docx").write_bytes((OFFICE / "seed003.docx").read_bytes()[:20000])
     (inputs / "corrupt.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "Workbook".encode("utf-16-le") + b"\x00" * 600)
     (inputs / "empty.mht.doc").write_bytes(b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"B\"\r\n\r\n--B--\r\n")
+    locked = inputs / "locked.doc"  # seed 003 as .doc with the FIB's fEncrypted flag set, as Word writes it
+    locked.write_bytes((OFFICE / "seed003.doc").read_bytes())
+    with olefile.OleFileIO(str(locked), write_mode=True) as ole:
+        fib = bytearray(ole.openstream("WordDocument").read())
+        fib[0x0B] |= 0x01
+        ole.write_stream("WordDocument", bytes(fib))
     (inputs / "good.docx").write_bytes((OFFICE / "seed003.docx").read_bytes())
     (inputs / "good.txt").write_bytes(seed_path("004").read_bytes())
     out = tmp_path / "out"
@@ -176,6 +183,7 @@ def test_bad_office_files_fail_clearly_and_the_batch_goes_on(tmp_path):
     assert status["corrupt.xlsx"] == ("failed", status["corrupt.xlsx"][1]) and "corrupt Excel file" in status["corrupt.xlsx"][1]
     assert status["truncated.docx"][0] == "failed" and "corrupt Word file" in status["truncated.docx"][1]
     assert status["corrupt.xls"][0] == "failed" and "corrupt or unreadable Excel file" in status["corrupt.xls"][1]
+    assert status["locked.doc"][0] == "failed" and status["locked.doc"][1].startswith("password-protected Word file")
     assert status["empty.mht.doc"][0] == "failed" and "HTML part" in status["empty.mht.doc"][1]
     indicators = pd.read_csv(out / "indicators.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     good_id = docs.set_index("source_path").loc["good.docx", "doc_id"]

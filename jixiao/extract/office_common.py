@@ -16,6 +16,27 @@ from lxml import etree
 from jixiao.extract.base import OLE_MAGIC, ExtractionError, ExtractOptions
 
 
+def encrypted_ole(path: Path) -> bool:
+    """Whether an OLE (old Office) file is password-protected.
+
+    An encrypted .docx/.xlsx is an OLE file with an EncryptedPackage stream; an encrypted
+    binary .doc sets fEncrypted (bit 8 of the flags at 0x0A) in its WordDocument stream's
+    FIB. (Encrypted .xls is told by xlrd.)
+    """
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            if ole.exists("EncryptedPackage"):
+                return True
+            if ole.exists("WordDocument"):
+                fib = ole.openstream("WordDocument").read(12)
+                return len(fib) >= 12 and fib[:2] == b"\xec\xa5" and bool(int.from_bytes(fib[10:12], "little") & 0x0100)
+    except (OSError, ValueError, IndexError):  # olefile raises these on damaged containers
+        return False
+    return False
+
+
 def open_office_zip(path: Path, options: ExtractOptions, kind: str) -> zipfile.ZipFile:
     """Open a .docx/.xlsx zip after checking it is one, not encrypted, and not a bomb."""
     with open(path, "rb") as fh:
