@@ -119,11 +119,14 @@ def test_text_of_hyperlinks_fields_content_controls_and_tracked_changes(tmp_path
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>2021年</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
         '<w:sdt><w:sdtContent><w:r><w:t>单位名称</w:t></w:r></w:sdtContent></w:sdt>'
         '<w:del><w:r><w:delText>删去</w:delText></w:r></w:del><w:ins><w:r><w:t>补入</w:t></w:r></w:ins>'
-        '<w:r><w:tab/><w:t>尾</w:t><w:br/><w:t>次行</w:t></w:r></w:p>')
+        '<w:r><w:tab/><w:t>尾</w:t><w:br/><w:t>次行</w:t></w:r>'
+        '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        '<mc:Choice Requires="wps"><w:r><w:t>框</w:t></w:r></mc:Choice>'
+        '<mc:Fallback><w:r><w:t>框</w:t></w:r></mc:Fallback></mc:AlternateContent></w:p>')
     block_sdt = f"<w:sdt><w:sdtContent>{p('控件里的段落')}</w:sdtContent></w:sdt>"
     cell_sdt = tbl(f"<w:tr><w:sdt><w:sdtContent>{tc('控件单元格')}</w:sdtContent></w:sdt>{tc('x')}</w:tr>", n_cols=2)
     blocks = read(docx_with_body(tmp_path / "t.docx", para + block_sdt + cell_sdt))
-    assert blocks[0].text == "见附件32021年单位名称补入 尾\n次行"
+    assert blocks[0].text == "见附件32021年单位名称补入 尾\n次行框"  # the text box once, not its fallback copy
     assert blocks[1].text == "控件里的段落"
     assert blocks[2].logical_rows() == [["控件单元格", "x"]]
 

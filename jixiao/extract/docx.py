@@ -36,16 +36,32 @@ def _val(el: etree._Element | None, default: str | None = None) -> str | None:
     return el.get(_q("val"), default)
 
 
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+SKIP = {_q("delText"), _q("instrText"), MC_FALLBACK}  # deleted text, field codes, duplicate fallbacks
+
+
 def paragraph_text(p: etree._Element) -> str:
-    """Text of a w:p: every w:t, tabs as spaces, breaks as new lines."""
+    """Text of a w:p: every w:t, tabs as spaces, breaks as new lines.
+
+    A text box is stored twice (mc:Choice and its VML mc:Fallback); only the first counts.
+    """
     parts: list[str] = []
-    for el in p.iter(_q("t"), _q("tab"), _q("br"), _q("cr"), _q("tbl")):
-        if el.tag == _q("t"):
-            parts.append(el.text or "")
-        elif el.tag in (_q("tab"),):
-            parts.append(" ")
-        elif el.tag in (_q("br"), _q("cr")):
-            parts.append("\n")
+
+    def walk(el: etree._Element) -> None:
+        for child in el:
+            tag = child.tag
+            if tag in SKIP:
+                continue
+            if tag == _q("t"):
+                parts.append(child.text or "")
+            elif tag == _q("tab"):
+                parts.append(" ")
+            elif tag in (_q("br"), _q("cr")):
+                parts.append("\n")
+            else:
+                walk(child)
+
+    walk(p)
     return "".join(parts)
 
 
