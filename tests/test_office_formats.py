@@ -226,3 +226,14 @@ def test_rtf_saved_as_doc_is_read_through_libreoffice(tmp_path):
     assert doc.blocks[0].text == "一、基本情况" and doc.blocks[0].heading_level == 1
     (table,) = doc.tables
     assert table.logical_rows() == [["项目名称", "干部信息系统建设经费"], ["预算数", "260", "100%"]]
+
+
+def test_html_nested_table_follows_its_parent(tmp_path):
+    p = tmp_path / "nested.htm"
+    p.write_text("<html><body><p>表1</p><table><tr><td>项目</td><td>明细<table><tr><td>子项</td><td>3</td></tr>"
+                 "<tr><td>子项二</td><td>4</td></tr></table></td></tr><tr><td>合计</td><td>7</td></tr></table>"
+                 "<p>其后</p></body></html>", encoding="utf-8")
+    blocks = extract_html(p, ExtractOptions()).blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Table", "Table", "Paragraph"]
+    assert blocks[1].logical_rows() == [["项目", "明细\n子项 3\n子项二 4"], ["合计", "7"]]
+    assert blocks[2].logical_rows() == [["子项", "3"], ["子项二", "4"]]

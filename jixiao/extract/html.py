@@ -65,6 +65,8 @@ def _text(el: etree._Element) -> str:
         block = node is not el and node.tag in ("p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6")
         if node.tag == "br" or (block and parts and not parts[-1].endswith("\n")):
             parts.append("\n")
+        elif node is not el and node.tag in ("td", "th") and parts and not parts[-1].endswith(("\n", " ")):
+            parts.append(" ")  # cells of a nested table's row, as the .docx reader joins them
         add(node.text, pre)
         for child in node:
             walk(child, pre)
@@ -128,6 +130,8 @@ def extract(path: Path, options: ExtractOptions) -> Document:
                 if blocks and isinstance(blocks[-1], Paragraph) and len(blocks[-1].text) <= 80:
                     t.title = blocks[-1].text
                 blocks.append(t)
+            # nested tables follow the table holding them (their text also stays in its cell)
+            blocks.extend(n for n in (_table(inner) for inner in el.iter("table") if inner is not el) if n.cells)
         elif el.tag in BLOCK_TAGS - {"td", "th"} and not any(a.tag in ("table", "p", "li") for a in el.iterancestors()):
             if el.tag == "div" and any(ch.tag in ("p", "div", "table", "li") for ch in el):
                 continue
