@@ -12,5 +12,5 @@ set +e
 .venv/bin/jixiao convert "${inputs[@]}" -o out
 code=$?
 set -e
-echo "output: out/ (documents.csv, forms.csv, indicators.csv, amounts.csv, narrative.csv, facts.csv, findings.csv, jixiao.duckdb)"
+echo "output: out/ (report.html, documents.csv, forms.csv, indicators.csv, amounts.csv, narrative.csv, facts.csv, findings.csv, jixiao.duckdb)"
 exit $code
