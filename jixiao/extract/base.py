@@ -57,6 +57,8 @@ def sniff_format(path: Path, head: bytes | None = None) -> str:
         return _sniff_zip(path)
     if head[:8] == OLE_MAGIC:
         return _sniff_ole(path, head)
+    if head.lstrip()[:5] == b"{\\rtf":  # RTF saved under a .doc name: a Word format LibreOffice reads
+        return "doc"
     low = _decode_head(head).lower()
     if "mime-version:" in low[:2000] or "<html" in low or "<!doctype html" in low or "<table" in low:
         return "html"

@@ -1,12 +1,15 @@
-"""Old binary Word .doc: converted to .docx by LibreOffice headless, then read as .docx.
+"""Old binary Word .doc (and RTF saved as .doc): LibreOffice headless makes a .docx, read as .docx.
 
 LibreOffice runs with a private, throw-away profile (parallel conversions would otherwise
-fight over one) and a time limit, so a file that hangs it fails alone.
+fight over one) and a time limit, so a file that hangs it fails alone. The import filter
+is named: left to guess, LibreOffice imports a damaged .doc as plain text and "succeeds".
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -19,25 +22,40 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_with_libreoffice(path: Path, target: str, out_dir: Path, timeout: float) -> Path:
+def word_filters(path: Path) -> list[str]:
+    """LibreOffice import filters to try for a Word file, from its first bytes."""
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if head.lstrip()[:5] == b"{\\rtf":
+        return ["Rich Text Format"]
+    return ["MS Word 97", "MS Word 95"]
+
+
+def convert_with_libreoffice(path: Path, target: str, out_dir: Path, timeout: float,
+                             infilter: str | None = None) -> Path:
     """Convert ``path`` to format ``target`` (docx, xlsx) in out_dir; return the new file."""
     soffice = soffice_path()
     if soffice is None:
         raise ExtractionError(f"reading .{path.suffix.lstrip('.') or 'doc'} files needs LibreOffice: "
                               "apt-get install libreoffice-writer libreoffice-calc")
     with tempfile.TemporaryDirectory(prefix="jixiao-lo-") as profile:
-        src = out_dir / ("input" + (path.suffix.lower() or ".doc"))
+        (out_dir / "in").mkdir(exist_ok=True)
+        src = out_dir / "in" / ("input" + (path.suffix.lower() or ".doc"))
         shutil.copyfile(path, src)  # odd names (leading dash, spaces) never reach the command line
+        cmd = [soffice, "--headless", "--norestore", "--nologo", f"-env:UserInstallation=file://{profile}",
+               *([f"--infilter={infilter}"] if infilter else []),
+               "--convert-to", target, "--outdir", str(out_dir), str(src)]
+        # its own process group: on a time-out the whole LibreOffice tree goes, not only the wrapper
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         try:
-            proc = subprocess.run(
-                [soffice, "--headless", "--norestore", "--nologo", f"-env:UserInstallation=file://{profile}",
-                 "--convert-to", target, "--outdir", str(out_dir), str(src)],
-                capture_output=True, timeout=timeout, check=False)
+            stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as e:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
             raise ExtractionError(f"LibreOffice did not finish converting this file within {timeout:.0f} s") from e
     out = out_dir / f"input.{target}"
     if not out.exists():
-        msg = (proc.stderr or proc.stdout or b"").decode(errors="replace").strip().splitlines()
+        msg = (stderr or stdout or b"").decode(errors="replace").strip().splitlines()
         raise ExtractionError("LibreOffice could not read this file (corrupt or not a Word/Excel file)"
                               + (f": {msg[-1]}" if msg else ""))
     return out
@@ -46,9 +64,19 @@ def convert_with_libreoffice(path: Path, target: str, out_dir: Path, timeout: fl
 def extract(path: Path, options: ExtractOptions) -> Document:
     """Read a .doc via LibreOffice and the .docx extractor."""
     from jixiao.extract import docx
+    from jixiao.extract.office_common import encrypted_ole
 
+    if encrypted_ole(path):
+        raise ExtractionError("password-protected Word file: remove the password (save a copy without it) and convert again")
+    filters = word_filters(path)
     with tempfile.TemporaryDirectory(prefix="jixiao-doc-") as tmp:
-        converted = convert_with_libreoffice(path, "docx", Path(tmp), options.timeout)
+        for i, infilter in enumerate(filters):
+            try:
+                converted = convert_with_libreoffice(path, "docx", Path(tmp), options.timeout, infilter)
+                break
+            except ExtractionError as e:
+                if i == len(filters) - 1 or "LibreOffice could not read" not in str(e):
+                    raise
         document = docx.extract(converted, options)
     document.source_format = "doc"
     return document

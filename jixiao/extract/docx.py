@@ -3,8 +3,9 @@
 The XML is read directly (python-docx hides vMerge and gridBefore): w:gridSpan gives
 column spans, w:vMerge restart/continue gives row spans, w:gridBefore/w:gridAfter leave
 grid columns without a cell. Text comes from every w:t in a paragraph, so runs inside
-hyperlinks, fields (w:fldSimple) and content controls (w:sdt) are all kept. Nested
-tables are emitted as their own Table right after the table holding them.
+hyperlinks, fields (w:fldSimple) and content controls (w:sdt) are all kept; list labels
+Word draws from numbering.xml (一、 1.) are put back in front. Nested tables are emitted
+as their own Table right after the table holding them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from jixiao.extract.base import ExtractOptions
+from jixiao.extract.docx_numbering import Numbering
 from jixiao.extract.office_common import open_office_zip, read_xml
 from jixiao.extract.txt import heading_level
 from jixiao.model import Cell, Document, Paragraph, Table
@@ -34,22 +36,37 @@ def _val(el: etree._Element | None, default: str | None = None) -> str | None:
     return el.get(_q("val"), default)
 
 
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+SKIP = {_q("delText"), _q("instrText"), MC_FALLBACK}  # deleted text, field codes, duplicate fallbacks
+
+
 def paragraph_text(p: etree._Element) -> str:
-    """Text of a w:p: every w:t, tabs as spaces, breaks as new lines."""
+    """Text of a w:p: every w:t, tabs as spaces, breaks as new lines.
+
+    A text box is stored twice (mc:Choice and its VML mc:Fallback); only the first counts.
+    """
     parts: list[str] = []
-    for el in p.iter(_q("t"), _q("tab"), _q("br"), _q("cr"), _q("tbl")):
-        if el.tag == _q("t"):
-            parts.append(el.text or "")
-        elif el.tag in (_q("tab"),):
-            parts.append(" ")
-        elif el.tag in (_q("br"), _q("cr")):
-            parts.append("\n")
+
+    def walk(el: etree._Element) -> None:
+        for child in el:
+            tag = child.tag
+            if tag in SKIP:
+                continue
+            if tag == _q("t"):
+                parts.append(child.text or "")
+            elif tag == _q("tab"):
+                parts.append(" ")
+            elif tag in (_q("br"), _q("cr")):
+                parts.append("\n")
+            else:
+                walk(child)
+
+    walk(p)
     return "".join(parts)
 
 
-def _style_levels(z) -> dict[str, int]:
+def _style_levels(root: etree._Element | None) -> dict[str, int]:
     """styleId -> heading level from styles.xml (Heading 1 / 标题 1 / outline level)."""
-    root = read_xml(z, "word/styles.xml", "Word")
     levels: dict[str, int] = {}
     if root is None:
         return levels
@@ -66,9 +83,16 @@ def _style_levels(z) -> dict[str, int]:
 
 
 class _Reader:
-    def __init__(self, levels: dict[str, int]):
+    def __init__(self, levels: dict[str, int], numbering: Numbering):
         self.levels = levels
+        self.numbering = numbering
         self.blocks: list = []
+
+    def text(self, p: etree._Element) -> str:
+        """A paragraph's text with its list label (一、 1. ...) in front, as Word shows it."""
+        label = self.numbering.label(p)  # Word counts an empty numbered paragraph too
+        body = paragraph_text(p)
+        return label + body if body.strip() else body
 
     def body(self, parent: etree._Element) -> None:
         for child in parent:
@@ -82,7 +106,7 @@ class _Reader:
                     self.body(content)
 
     def paragraph(self, p: etree._Element) -> None:
-        text = clean(paragraph_text(p))
+        text = clean(self.text(p))
         if not text:
             return
         style = _val(p.find("w:pPr/w:pStyle", NS))
@@ -127,7 +151,7 @@ class _Reader:
         lines: list[str] = []
         for child in _flatten_sdt(tc):
             if child.tag == _q("p"):
-                lines.append(paragraph_text(child))
+                lines.append(self.text(child))
             elif child.tag == _q("tbl"):
                 nested.append(child)
                 for tr in child.iter(_q("tr")):
@@ -173,7 +197,8 @@ def extract(path: Path, options: ExtractOptions) -> Document:
             from jixiao.extract.base import ExtractionError
 
             raise ExtractionError("not a Word document: the zip has no word/document.xml")
-        reader = _Reader(_style_levels(z))
+        styles = read_xml(z, "word/styles.xml", "Word")
+        reader = _Reader(_style_levels(styles), Numbering.read(read_xml(z, "word/numbering.xml", "Word"), styles))
         body = root.find("w:body", NS)
         if body is not None:
             reader.body(body)

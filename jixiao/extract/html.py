@@ -46,18 +46,36 @@ def html_text(data: bytes) -> str:
     return decode_bytes(data)[0]
 
 
+_SPACE = re.compile(r"[ \t\r\n\f]+")
+
+
 def _text(el: etree._Element) -> str:
-    parts = []
-    for node in el.iter():
-        if node.tag == "br":
+    """Rendered text: source white space collapses to one space (as a browser shows it),
+    <br> and block boundaries (p, div, li) are line breaks."""
+    parts: list[str] = []
+
+    def add(text: str | None, pre: bool) -> None:
+        if text:
+            parts.append(text if pre else _SPACE.sub(" ", text))
+
+    def walk(node: etree._Element, pre: bool) -> None:
+        if not isinstance(node.tag, str) or node.tag in ("script", "style"):
+            return
+        pre = pre or node.tag == "pre"
+        block = node is not el and node.tag in ("p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6")
+        if node.tag == "br" or (block and parts and not parts[-1].endswith("\n")):
             parts.append("\n")
-        if node is not el and node.tag in ("p", "div", "li") and parts and not parts[-1].endswith("\n"):
+        elif node is not el and node.tag in ("td", "th") and parts and not parts[-1].endswith(("\n", " ")):
+            parts.append(" ")  # cells of a nested table's row, as the .docx reader joins them
+        add(node.text, pre)
+        for child in node:
+            walk(child, pre)
+            add(child.tail, pre)
+        if block:
             parts.append("\n")
-        if node.text and node.tag not in ("script", "style"):
-            parts.append(node.text)
-        if node is not el and node.tail:
-            parts.append(node.tail)
-    return clean("".join(parts))
+
+    walk(el, False)
+    return clean("\n".join(line.strip() for line in "".join(parts).split("\n")))
 
 
 def _table(tbl: etree._Element) -> Table:
@@ -112,6 +130,8 @@ def extract(path: Path, options: ExtractOptions) -> Document:
                 if blocks and isinstance(blocks[-1], Paragraph) and len(blocks[-1].text) <= 80:
                     t.title = blocks[-1].text
                 blocks.append(t)
+            # nested tables follow the table holding them (their text also stays in its cell)
+            blocks.extend(n for n in (_table(inner) for inner in el.iter("table") if inner is not el) if n.cells)
         elif el.tag in BLOCK_TAGS - {"td", "th"} and not any(a.tag in ("table", "p", "li") for a in el.iterancestors()):
             if el.tag == "div" and any(ch.tag in ("p", "div", "table", "li") for ch in el):
                 continue

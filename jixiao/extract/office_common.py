@@ -7,12 +7,34 @@ but an OLE container. Each case becomes an ExtractionError a person can act on.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 from lxml import etree
 
 from jixiao.extract.base import OLE_MAGIC, ExtractionError, ExtractOptions
+
+
+def encrypted_ole(path: Path) -> bool:
+    """Whether an OLE (old Office) file is password-protected.
+
+    An encrypted .docx/.xlsx is an OLE file with an EncryptedPackage stream; an encrypted
+    binary .doc sets fEncrypted (bit 8 of the flags at 0x0A) in its WordDocument stream's
+    FIB. (Encrypted .xls is told by xlrd.)
+    """
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            if ole.exists("EncryptedPackage"):
+                return True
+            if ole.exists("WordDocument"):
+                fib = ole.openstream("WordDocument").read(12)
+                return len(fib) >= 12 and fib[:2] == b"\xec\xa5" and bool(int.from_bytes(fib[10:12], "little") & 0x0100)
+    except (OSError, ValueError, IndexError):  # olefile raises these on damaged containers
+        return False
+    return False
 
 
 def open_office_zip(path: Path, options: ExtractOptions, kind: str) -> zipfile.ZipFile:
@@ -53,3 +75,35 @@ def read_xml(z: zipfile.ZipFile, name: str, kind: str) -> etree._Element | None:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
         raise ExtractionError(f"corrupt {kind} file: {name} is not well-formed XML ({e})") from e
+
+
+_DECIMALS = re.compile(r"0\.(0+)")
+
+
+def format_number(value: float | int, number_format: str | None = None) -> str:
+    """A spreadsheet number as the reader sees it: 95% not 0.95, 3546.3 not 3546.3000000000002.
+
+    Only the number formats publishers use are honoured (General, 0, 0.00, #,##0.00,
+    0%, 0.00%); anything else is shown like General, with Excel's 15 significant digits.
+    """
+    fmt = (number_format or "General").split(";")[0]
+    fmt = re.sub(r'\[[^]]*\]|"[^"]*"|\\.|_.', "", fmt).strip()  # colours, literals, padding
+    if fmt.lower() in ("general", "@", ""):
+        return general_number(value)
+    m = _DECIMALS.search(fmt)
+    places = len(m.group(1)) if m else 0
+    if "%" in fmt:
+        return f"{value * 100:.{places}f}%"
+    if re.fullmatch(r"[#,]*0(\.0+)?", fmt):
+        return f"{value:,.{places}f}" if "," in fmt else f"{value:.{places}f}"
+    return general_number(value)
+
+
+def general_number(value: float | int) -> str:
+    """Excel's General display: integers without .0, at most 15 significant digits."""
+    if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = f"{value:.15g}"
+    if "e" in text:
+        text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text

@@ -1,45 +1,89 @@
-"""Old binary Excel .xls, read with python-calamine (merged ranges where it reports them).
+"""Old binary Excel .xls: xlrd for values, merged ranges, hidden sheets and number formats.
 
-A workbook calamine cannot open is handed to LibreOffice (→ .xlsx) before giving up.
+xlrd (formatting_info) is the one reader that gives a BIFF cell's display format, so a
+rate stored as 0.2773 with format 0.00% reads 27.73% as published. Workbooks xlrd
+rejects go to python-calamine (values and merges, formats unknown: a warning says so).
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
 from jixiao.extract.xlsx import cell_text, grid_to_blocks
 from jixiao.model import Document
 
+CALAMINE_WARNING = "read without number formats (xlrd could not open the workbook): percentages may show as fractions"
+
 
 def extract(path: Path, options: ExtractOptions) -> Document:
-    """Read an .xls into the document model."""
+    """Read an .xls into the document model (one table per visible sheet)."""
     try:
-        from python_calamine import CalamineWorkbook
-
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as first:  # calamine raises its own error types
-        from jixiao.extract import doc, xlsx
-
+        return _with_xlrd(path)
+    except ExtractionError:
+        raise
+    except Exception as first:  # xlrd raises XLRDError, CompDocError, struct/index errors on odd files
         try:
-            with tempfile.TemporaryDirectory(prefix="jixiao-xls-") as tmp:
-                converted = doc.convert_with_libreoffice(path, "xlsx", Path(tmp), options.timeout)
-                document = xlsx.extract(converted, options)
-        except ExtractionError as second:
-            raise ExtractionError(f"corrupt or unreadable Excel file ({first}); {second}") from first
-        document.source_format = "xls"
+            document = _with_calamine(path)
+        except Exception as second:
+            raise ExtractionError(f"corrupt or unreadable Excel file ({type(first).__name__}: {first}; "
+                                  f"{type(second).__name__}: {second}); open and save it again") from first
+        document.warnings.append(CALAMINE_WARNING)
         return document
+
+
+def _with_xlrd(path: Path) -> Document:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except xlrd.biffh.XLRDError as e:
+        if "encrypt" in str(e).lower():
+            raise ExtractionError("password-protected Excel file: remove the password and convert again") from e
+        raise
     blocks: list = []
-    for name in wb.sheet_names:
-        sheet = wb.get_sheet_by_name(name)
-        if getattr(sheet, "visible", "visible") not in ("visible", None) and str(getattr(sheet, "visible", "")).lower() not in ("visible", "sheetvisible.visible"):
+    for sheet in book.sheets():
+        if sheet.visibility != 0:
             continue
-        rows = sheet.to_python(skip_empty_area=True)
-        grid = [[cell_text(v if v != "" else None) for v in row] for row in rows]
-        merges = []
-        for m in getattr(sheet, "merged_cell_ranges", None) or []:
-            (r0, c0), (r1, c1) = m
-            merges.append((r0, c0, r1, c1))
+        grid = [[_xlrd_text(book, sheet.cell(r, c)) for c in range(sheet.ncols)] for r in range(sheet.nrows)]
+        merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells]
+        blocks.extend(grid_to_blocks(grid, merges))
+    book.release_resources()
+    return Document(blocks=blocks, source_format="xls")
+
+
+def _xlrd_text(book, cell) -> str:
+    import xlrd
+
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return ""
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return cell_text(bool(cell.value))
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return cell_text(xlrd.xldate_as_datetime(cell.value, book.datemode))
+        except (ValueError, OverflowError):
+            return cell_text(cell.value)
+    if cell.ctype == xlrd.XL_CELL_NUMBER:
+        xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
+        fmt = book.format_map.get(xf.format_key) if xf is not None else None
+        return cell_text(cell.value, fmt.format_str if fmt else None)
+    return cell_text(cell.value)
+
+
+def _with_calamine(path: Path) -> Document:
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+    wb = CalamineWorkbook.from_path(str(path))
+    blocks: list = []
+    for meta in wb.sheets_metadata:
+        if meta.visible != SheetVisibleEnum.Visible:
+            continue
+        sheet = wb.get_sheet_by_name(meta.name)
+        rows = sheet.to_python(skip_empty_area=False)
+        grid = [[cell_text(None if v == "" else v) for v in row] for row in rows]
+        merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []]
         blocks.extend(grid_to_blocks(grid, merges))
     return Document(blocks=blocks, source_format="xls")
+
+
