@@ -160,3 +160,13 @@ def score_slack(total: object, *parts: object, factor: float = 1.0) -> float:
         t = _half_unit(total)
         s += t if t else (0.5 if fractional else 0.0)
     return s * factor + 1e-9
+
+
+def each_indicator(ctx: Context) -> Iterator[tuple[dict | None, list[dict], dict]]:
+    """(form, the row's level-1 group, row) for every indicator row: the walk row-level score rules share."""
+    forms = forms_by_id(ctx)
+    for fid, rows in indicators_by_form(ctx):
+        form = forms.get(fid)
+        for group in level1_groups(rows):
+            for r in group:
+                yield form, group, r

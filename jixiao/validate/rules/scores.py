@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from jixiao.normalize.grades import canonical_grade, grade_for
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.util import (
+    each_indicator,
     effective_weight,
     fmt,
     forms_by_id,
@@ -224,15 +225,11 @@ def target_missed(row: dict, tolerance: float = 1.0) -> bool | None:
 
 @rule("TARGET_MISSED_FULL_SCORE")
 def missed_full(ctx: Context) -> Iterator[Finding]:
-    forms = forms_by_id(ctx)
-    for fid, rows in indicators_by_form(ctx):
-        form = forms.get(fid)
-        for group in level1_groups(rows):
-            for r in group:
-                score, w = num(r.get("score")), effective_weight(r, group)
-                if score is None or w is None or w <= 0 or score < w - score_slack(None, score, factor=ctx.tolerance):
-                    continue
-                if target_missed(r, ctx.tolerance):
-                    yield _finding(form, r, "TARGET_MISSED_FULL_SCORE", "warning",
-                                   f"实际值 {txt(r.get('actual_raw'))} 未达到目标 {txt(r.get('target_raw'))}，"
-                                   f"却得满分 {fmt(score)}", None, score)
+    for form, group, r in each_indicator(ctx):
+        score, w = num(r.get("score")), effective_weight(r, group)
+        if score is None or w is None or w <= 0 or score < w - score_slack(None, score, factor=ctx.tolerance):
+            continue
+        if target_missed(r, ctx.tolerance):
+            yield _finding(form, r, "TARGET_MISSED_FULL_SCORE", "warning",
+                           f"实际值 {txt(r.get('actual_raw'))} 未达到目标 {txt(r.get('target_raw'))}，"
+                           f"却得满分 {fmt(score)}", None, score)

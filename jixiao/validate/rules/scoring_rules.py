@@ -8,11 +8,9 @@ from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.rules.scores import _finding, target_missed
 from jixiao.validate.scoring import parse_rule
 from jixiao.validate.util import (
+    each_indicator,
     effective_weight,
     fmt,
-    forms_by_id,
-    indicators_by_form,
-    level1_groups,
     num,
     score_slack,
     txt,
@@ -32,34 +30,30 @@ def _actual_pct(row: dict) -> float | None:
 
 @rule("SCORE_RULE_MISMATCH")
 def score_rule(ctx: Context) -> Iterator[Finding]:
-    forms = forms_by_id(ctx)
-    for fid, rows in indicators_by_form(ctx):
-        form = forms.get(fid)
-        for group in level1_groups(rows):
-            for r in group:
-                text, score, w = txt(r.get("rule_text")), num(r.get("score")), effective_weight(r, group)
-                if not text or score is None or w is None:
-                    continue
-                eps = score_slack(None, score, factor=ctx.tolerance) + (0.5 * ctx.tolerance if float(score).is_integer() else 0)
-                parsed = parse_rule(text)
-                missed = target_missed(r, ctx.tolerance)
-                if parsed is None:
-                    if score < w - eps or missed:
-                        yield _finding(form, r, "SCORE_RULE_MISMATCH", "info",
-                                       f"评分规则未能解析，得分 {fmt(score)}/{fmt(w)} 未复核 "
-                                       f"(the written scoring rule is not one of the known patterns)", None, score)
-                    continue
-                expected = parsed.expected(_actual_pct(r), w, missed)
-                if expected is None:
-                    allowed = parsed.allowed(w)
-                    if not allowed or any(abs(score - a) <= eps for a in allowed):
-                        continue
-                    expected = min(allowed, key=lambda a: abs(a - score))
-                    why = f"按评分规则只能得 {', '.join(fmt(a) for a in sorted(set(allowed), reverse=True)[:6])} 分"
-                elif abs(score - expected) <= eps:
-                    continue
-                else:
-                    why = f"按评分规则（实际值 {txt(r.get('actual_raw'))}）应得 {fmt(round(expected, 3))} 分"
-                yield _finding(form, r, "SCORE_RULE_MISMATCH", "warning",
-                               f"{why}，表中为 {fmt(score)} 分 (the score contradicts the form's scoring rule)",
-                               round(expected, 4), score)
+    for form, group, r in each_indicator(ctx):
+        text, score, w = txt(r.get("rule_text")), num(r.get("score")), effective_weight(r, group)
+        if not text or score is None or w is None:
+            continue
+        eps = score_slack(None, score, factor=ctx.tolerance) + (0.5 * ctx.tolerance if float(score).is_integer() else 0)
+        parsed = parse_rule(text)
+        missed = target_missed(r, ctx.tolerance)
+        if parsed is None:
+            if score < w - eps or missed:
+                yield _finding(form, r, "SCORE_RULE_MISMATCH", "info",
+                               f"评分规则未能解析，得分 {fmt(score)}/{fmt(w)} 未复核 "
+                               f"(the written scoring rule is not one of the known patterns)", None, score)
+            continue
+        expected = parsed.expected(_actual_pct(r), w, missed)
+        if expected is None:
+            allowed = parsed.allowed(w)
+            if not allowed or any(abs(score - a) <= eps for a in allowed):
+                continue
+            expected = min(allowed, key=lambda a: abs(a - score))
+            why = f"按评分规则只能得 {', '.join(fmt(a) for a in sorted(set(allowed), reverse=True)[:6])} 分"
+        elif abs(score - expected) <= eps:
+            continue
+        else:
+            why = f"按评分规则（实际值 {txt(r.get('actual_raw'))}）应得 {fmt(round(expected, 3))} 分"
+        yield _finding(form, r, "SCORE_RULE_MISMATCH", "warning",
+                       f"{why}，表中为 {fmt(score)} 分 (the score contradicts the form's scoring rule)",
+                       round(expected, 4), score)
