@@ -11,6 +11,8 @@ as their own Table right after the table holding them.
 from __future__ import annotations
 
 import re
+import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -30,21 +32,54 @@ def _q(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
+# Clark-notation tag names, computed once (lxml compares tags as strings)
+TAG_body = _q("body")
+TAG_br = _q("br")
+TAG_cr = _q("cr")
+TAG_delText = _q("delText")
+TAG_gridAfter = _q("gridAfter")
+TAG_gridBefore = _q("gridBefore")
+TAG_gridSpan = _q("gridSpan")
+TAG_instrText = _q("instrText")
+TAG_name = _q("name")
+TAG_outlineLvl = _q("outlineLvl")
+TAG_p = _q("p")
+TAG_pPr = _q("pPr")
+TAG_pStyle = _q("pStyle")
+TAG_sdt = _q("sdt")
+TAG_sdtContent = _q("sdtContent")
+TAG_style = _q("style")
+TAG_styleId = _q("styleId")
+TAG_t = _q("t")
+TAG_tab = _q("tab")
+TAG_tbl = _q("tbl")
+TAG_tc = _q("tc")
+TAG_tcPr = _q("tcPr")
+TAG_tr = _q("tr")
+TAG_trPr = _q("trPr")
+TAG_vMerge = _q("vMerge")
+TAG_val = _q("val")
+
+
 def _val(el: etree._Element | None, default: str | None = None) -> str | None:
     if el is None:
         return default
-    return el.get(_q("val"), default)
+    return el.get(TAG_val, default)
 
 
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-SKIP = {_q("delText"), _q("instrText"), MC_FALLBACK}  # deleted text, field codes, duplicate fallbacks
+SKIP = {TAG_delText, TAG_instrText, MC_FALLBACK}  # deleted text, field codes, duplicate fallbacks
 
 
 def paragraph_text(p: etree._Element) -> str:
     """Text of a w:p: every w:t, tabs as spaces, breaks as new lines.
 
     A text box is stored twice (mc:Choice and its VML mc:Fallback); only the first counts.
+    Deleted text and field codes have tags of their own (w:delText, w:instrText), so
+    without a fallback a flat lxml iteration over the four text tags is enough.
     """
+    if p.find(f".//{MC_FALLBACK}") is None:
+        return "".join(_PIECE.get(el.tag, el.text or "") for el in p.iter(TAG_t, TAG_tab, TAG_br, TAG_cr))
     parts: list[str] = []
 
     def walk(el: etree._Element) -> None:
@@ -52,12 +87,10 @@ def paragraph_text(p: etree._Element) -> str:
             tag = child.tag
             if tag in SKIP:
                 continue
-            if tag == _q("t"):
+            if tag == TAG_t:
                 parts.append(child.text or "")
-            elif tag == _q("tab"):
-                parts.append(" ")
-            elif tag in (_q("br"), _q("cr")):
-                parts.append("\n")
+            elif tag in _PIECE:
+                parts.append(_PIECE[tag])
             else:
                 walk(child)
 
@@ -65,16 +98,19 @@ def paragraph_text(p: etree._Element) -> str:
     return "".join(parts)
 
 
+_PIECE = {TAG_tab: " ", TAG_br: "\n", TAG_cr: "\n"}
+
+
 def _style_levels(root: etree._Element | None) -> dict[str, int]:
     """styleId -> heading level from styles.xml (Heading 1 / 标题 1 / outline level)."""
     levels: dict[str, int] = {}
     if root is None:
         return levels
-    for st in root.iter(_q("style")):
-        sid = st.get(_q("styleId")) or ""
-        name = _val(st.find("w:name", NS), "") or ""
+    for st in root.iter(TAG_style):
+        sid = st.get(TAG_styleId) or ""
+        name = _val(st.find(TAG_name), "") or ""
         m = re.match(r"(?i)^(heading|标题)\s*(\d)$", name.strip())
-        outline = st.find("w:pPr/w:outlineLvl", NS)
+        outline = st.find(f"{TAG_pPr}/{TAG_outlineLvl}")
         if m:
             levels[sid] = int(m.group(2))
         elif outline is not None and (_val(outline) or "").isdigit() and int(_val(outline)) < 9:
@@ -96,12 +132,12 @@ class _Reader:
 
     def body(self, parent: etree._Element) -> None:
         for child in parent:
-            if child.tag == _q("p"):
+            if child.tag == TAG_p:
                 self.paragraph(child)
-            elif child.tag == _q("tbl"):
+            elif child.tag == TAG_tbl:
                 self.table(child)
-            elif child.tag == _q("sdt"):
-                content = child.find("w:sdtContent", NS)
+            elif child.tag == TAG_sdt:
+                content = child.find(TAG_sdtContent)
                 if content is not None:
                     self.body(content)
 
@@ -109,8 +145,9 @@ class _Reader:
         text = clean(self.text(p))
         if not text:
             return
-        style = _val(p.find("w:pPr/w:pStyle", NS))
-        outline = _val(p.find("w:pPr/w:outlineLvl", NS))
+        ppr = p.find(TAG_pPr)
+        style = _val(ppr.find(TAG_pStyle)) if ppr is not None else None
+        outline = _val(ppr.find(TAG_outlineLvl)) if ppr is not None else None
         level = self.levels.get(style or "")
         if level is None and outline and outline.isdigit() and int(outline) < 9:
             level = int(outline) + 1
@@ -123,13 +160,13 @@ class _Reader:
         nested: list[etree._Element] = []
         open_at: dict[int, Cell] = {}  # grid column -> cell a vMerge may continue
         n_cols = 0
-        rows = [tr for tr in tbl if tr.tag == _q("tr")]
+        rows = [tr for tr in tbl if tr.tag == TAG_tr]
         for r, tr in enumerate(rows):
-            col = int(_val(tr.find("w:trPr/w:gridBefore", NS), "0") or 0)
+            trpr = tr.find(TAG_trPr)
+            col = _grid_skip(trpr, TAG_gridBefore)
             for tc in _row_cells(tr):
-                pr = tc.find("w:tcPr", NS)
-                span = int(_val(pr.find("w:gridSpan", NS), "1") or 1) if pr is not None else 1
-                vm = pr.find("w:vMerge", NS) if pr is not None else None
+                pr = tc.find(TAG_tcPr)
+                span, vm = (int(_val(pr.find(TAG_gridSpan), "1") or 1), pr.find(TAG_vMerge)) if pr is not None else (1, None)
                 if vm is not None and _val(vm, "continue") != "restart" and col in open_at:
                     open_at[col].rowspan = r - open_at[col].row + 1
                 else:
@@ -139,7 +176,7 @@ class _Reader:
                         open_at.pop(k, None)
                     open_at[col] = cell
                 col += span
-            col += int(_val(tr.find("w:trPr/w:gridAfter", NS), "0") or 0)
+            col += _grid_skip(trpr, TAG_gridAfter)
             n_cols = max(n_cols, col)
         if cells:
             self.blocks.append(Table(cells=cells, n_rows=len(rows), n_cols=n_cols, title=self._title()))
@@ -150,12 +187,12 @@ class _Reader:
         """Paragraphs of a cell joined by new lines; a nested table adds its rows' text."""
         lines: list[str] = []
         for child in _flatten_sdt(tc):
-            if child.tag == _q("p"):
+            if child.tag == TAG_p:
                 lines.append(self.text(child))
-            elif child.tag == _q("tbl"):
+            elif child.tag == TAG_tbl:
                 nested.append(child)
-                for tr in child.iter(_q("tr")):
-                    lines.append(" ".join(clean(paragraph_text(p)) for p in tr.iter(_q("p"))).strip())
+                for tr in child.iter(TAG_tr):
+                    lines.append(" ".join(clean(paragraph_text(p)) for p in tr.iter(TAG_p)).strip())
         return clean("\n".join(lines))
 
     def _title(self) -> str:
@@ -164,11 +201,18 @@ class _Reader:
         return ""
 
 
+def _grid_skip(trpr: etree._Element | None, tag: str) -> int:
+    """w:gridBefore / w:gridAfter of a row: grid columns left without a cell."""
+    if trpr is None:
+        return 0
+    return int(_val(trpr.find(tag), "0") or 0)
+
+
 def _flatten_sdt(parent: etree._Element) -> list[etree._Element]:
     out = []
     for child in parent:
-        if child.tag == _q("sdt"):
-            content = child.find("w:sdtContent", NS)
+        if child.tag == TAG_sdt:
+            content = child.find(TAG_sdtContent)
             if content is not None:
                 out.extend(_flatten_sdt(content))
         else:
@@ -180,12 +224,12 @@ def _row_cells(tr: etree._Element) -> list[etree._Element]:
     """w:tc of a row, including cells wrapped in content controls."""
     out = []
     for child in tr:
-        if child.tag == _q("tc"):
+        if child.tag == TAG_tc:
             out.append(child)
-        elif child.tag == _q("sdt"):
-            content = child.find("w:sdtContent", NS)
+        elif child.tag == TAG_sdt:
+            content = child.find(TAG_sdtContent)
             if content is not None:
-                out.extend(c for c in content if c.tag == _q("tc"))
+                out.extend(c for c in content if c.tag == TAG_tc)
     return out
 
 
@@ -197,9 +241,38 @@ def extract(path: Path, options: ExtractOptions) -> Document:
             from jixiao.extract.base import ExtractionError
 
             raise ExtractionError("not a Word document: the zip has no word/document.xml")
-        styles = read_xml(z, "word/styles.xml", "Word")
-        reader = _Reader(_style_levels(styles), Numbering.read(read_xml(z, "word/numbering.xml", "Word"), styles))
-        body = root.find("w:body", NS)
+        levels, numbering = _definitions(z)
+        reader = _Reader(levels, numbering)
+        body = root.find(TAG_body)
         if body is not None:
             reader.body(body)
     return Document(blocks=reader.blocks, source_format="docx")
+
+
+_DEFINITIONS: dict[tuple, tuple[dict[str, int], Numbering]] = {}
+
+
+def _definitions(z: zipfile.ZipFile) -> tuple[dict[str, int], Numbering]:
+    """Heading levels of the styles and the list definitions, with fresh list counters.
+
+    styles.xml is often larger than the text itself (Word's and python-docx's templates
+    carry ~350 KB of latent styles), and documents of one publisher share it: the parsed
+    definitions are kept per (CRC, size) of the two parts, so a batch parses each template once.
+    """
+    key = (_part_key(z, "word/styles.xml"), _part_key(z, "word/numbering.xml"))
+    if key not in _DEFINITIONS:
+        styles = read_xml(z, "word/styles.xml", "Word")
+        numbering = Numbering.read(read_xml(z, "word/numbering.xml", "Word"), styles)
+        if len(_DEFINITIONS) >= 64:
+            _DEFINITIONS.pop(next(iter(_DEFINITIONS)))
+        _DEFINITIONS[key] = (_style_levels(styles), numbering)
+    levels, numbering = _DEFINITIONS[key]
+    return levels, replace(numbering, counters={})
+
+
+def _part_key(z: zipfile.ZipFile, name: str) -> tuple[int, int] | None:
+    try:
+        info = z.getinfo(name)
+    except KeyError:
+        return None
+    return info.CRC, info.file_size

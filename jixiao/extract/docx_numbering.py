@@ -24,8 +24,11 @@ def _q(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
+_PPR, _NUMPR, _PSTYLE, _NUMID, _ILVL, _VAL = (_q(t) for t in ("pPr", "numPr", "pStyle", "numId", "ilvl", "val"))
+
+
 def _val(el: etree._Element | None) -> str | None:
-    return None if el is None else el.get(_q("val"))
+    return None if el is None else el.get(_VAL)
 
 
 def chinese_number(n: int) -> str:
@@ -126,12 +129,17 @@ class Numbering:
 
     def label(self, p: etree._Element) -> str:
         """The list label of a paragraph with its separator ("一、", "1. "), or ""; advances the counter."""
-        num_pr = p.find("w:pPr/w:numPr", NS)
-        style = _val(p.find("w:pPr/w:pStyle", NS)) or ""
+        if not self.nums:
+            return ""
+        ppr = p.find(_PPR)
+        if ppr is None:
+            return ""  # neither a numPr nor a style that could carry one
+        num_pr = ppr.find(_NUMPR)
+        style = _val(ppr.find(_PSTYLE)) or ""
         num_id, ilvl = self.style_num.get(style, (None, 0))
         if num_pr is not None:
-            num_id = _val(num_pr.find("w:numId", NS)) or num_id
-            ilvl = int(_val(num_pr.find("w:ilvl", NS)) or ilvl)
+            num_id = _val(num_pr.find(_NUMID)) or num_id
+            ilvl = int(_val(num_pr.find(_ILVL)) or ilvl)
         if not num_id or num_id == "0" or num_id not in self.nums:
             return ""
         levels = self.abstract.get(self.nums[num_id], {})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _LATEX = [
     (re.compile(r"\\geq(?:slant)?|\\ge\b"), "≥"), (re.compile(r"\\leq(?:slant)?|\\le\b"), "≤"),
@@ -39,6 +40,7 @@ def unmath(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 16)
 def clean(text: str | None) -> str:
     """Trim, undo math/bold markup, fold runs of spaces; keeps line breaks."""
     if not text:
@@ -48,6 +50,7 @@ def clean(text: str | None) -> str:
     return "\n".join(ln for ln in lines if ln).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def one_line(text: str | None) -> str:
     """clean() and join wrapped lines: nothing between CJK, a space after ASCII words and , ; :
 
@@ -61,6 +64,7 @@ def one_line(text: str | None) -> str:
     return re.sub(r"\n+", "", t)
 
 
+@lru_cache(maxsize=1 << 16)
 def squash(text: str | None) -> str:
     """NFKC (full-width -> half-width) and every kind of white space removed: for matching."""
     if not text:

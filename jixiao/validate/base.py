@@ -42,14 +42,32 @@ class Finding:
 
 @dataclass
 class Context:
-    """What every rule sees: the tables, the rounding tolerance factor, the document's own grade bands."""
+    """What every rule sees: the tables, the rounding tolerance factor, the document's own grade bands.
 
-    tables: dict[str, pd.DataFrame]
+    Tables come as DataFrames (read back from a converted folder) or as lists of row
+    dicts (straight from the pipeline); rules read them through `records`."""
+
+    tables: dict[str, pd.DataFrame | list[dict]]
     tolerance: float = 1.0
     extra: dict = field(default_factory=dict)
+    _records: dict[str, list[dict]] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> pd.DataFrame:
-        return self.tables.get(name, pd.DataFrame())
+        t = self.tables.get(name)
+        if t is None:
+            return pd.DataFrame()
+        return t if isinstance(t, pd.DataFrame) else pd.DataFrame(t)
+
+    def records(self, name: str) -> list[dict]:
+        """The table's rows as dicts, NA as None: converted once, each caller gets its own copies.
+
+        Converting a DataFrame to dicts was the costliest step of validating a document;
+        rules ask for the same tables dozens of times."""
+        if name not in self._records:
+            t = self.tables.get(name)
+            self._records[name] = frame_records(t) if isinstance(t, pd.DataFrame) else [
+                {k: _none_if_na(v) for k, v in row.items()} for row in (t or [])]
+        return [dict(r) for r in self._records[name]]
 
 
 RuleFunc = Callable[[Context], Iterable[Finding]]
@@ -98,8 +116,7 @@ def run_rules(tables: dict[str, pd.DataFrame | list[dict]], tolerance: float = 1
               only: Iterable[str] | None = None) -> list[dict]:
     """Run every registered rule (or `only` these codes) and return findings rows."""
     _load_rules()
-    frames = {k: (v if isinstance(v, pd.DataFrame) else pd.DataFrame(v)) for k, v in tables.items()}
-    ctx = Context(frames, tolerance)
+    ctx = Context(dict(tables), tolerance)
     out: list[dict] = []
     for code in RULE_CODES:
         if code not in RULES or (only is not None and code not in set(only)):
@@ -114,6 +131,17 @@ def run_rules(tables: dict[str, pd.DataFrame | list[dict]], tolerance: float = 1
                         row[k] = round(float(row[k]), 6)
                 out.append(row)
     return out
+
+
+def _none_if_na(v: object) -> object:
+    return None if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v
+
+
+def frame_records(df: pd.DataFrame | None) -> list[dict]:
+    """Rows as dicts with every NA turned into None."""
+    if df is None or df.empty:
+        return []
+    return [{k: _none_if_na(v) for k, v in row.items()} for row in df.to_dict("records")]
 
 
 def iter_groups(df: pd.DataFrame, keys: list[str]) -> Iterator[tuple[tuple, pd.DataFrame]]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from jixiao.validate.base import Context, rounding_slack
+from jixiao.validate.base import Context, frame_records, rounding_slack
 
 
 def num(x: object) -> float | None:
@@ -69,23 +69,17 @@ def slack(*values: object, factor: float = 1.0) -> float:
 
 def records(df: pd.DataFrame) -> list[dict]:
     """Rows as dicts with every NA turned into None."""
-    if df is None or df.empty:
-        return []
-    out = []
-    for row in df.to_dict("records"):
-        out.append({k: (None if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v)
-                    for k, v in row.items()})
-    return out
+    return frame_records(df)
 
 
 def forms_by_id(ctx: Context) -> dict[str, dict]:
-    return {r["form_id"]: r for r in records(ctx.table("forms")) if r.get("form_id")}
+    return {r["form_id"]: r for r in ctx.records("forms") if r.get("form_id")}
 
 
 def indicators_by_form(ctx: Context) -> Iterator[tuple[str, list[dict]]]:
     """(form_id, rows sorted by row_no) for every form with indicators."""
     groups: dict[str, list[dict]] = {}
-    for r in records(ctx.table("indicators")):
+    for r in ctx.records("indicators"):
         if r.get("form_id"):
             groups.setdefault(r["form_id"], []).append(r)
     for fid, rows in groups.items():

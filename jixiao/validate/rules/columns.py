@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.rules.money import _amount_finding
-from jixiao.validate.util import figure, fmt, forms_by_id, num, records, slack, txt
+from jixiao.validate.util import figure, fmt, forms_by_id, num, slack, txt
 
 BUDGET = ("budget_adjusted", "budget")
 EXECUTED = ("executed", "final")
@@ -19,7 +19,7 @@ EXECUTED = ("executed", "final")
 def _rows(ctx: Context) -> dict[tuple, list[dict]]:
     """One entry per table row (document, form, table, side, row number)."""
     out: dict[tuple, list[dict]] = {}
-    for r in records(ctx.table("amounts")):
+    for r in ctx.records("amounts"):
         if num(r.get("value")) is None:
             continue
         key = (r.get("doc_id"), r.get("form_id"), r.get("table_no"), r.get("side"), r.get("row_no"))

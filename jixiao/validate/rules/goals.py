@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.rules.scores import _finding
-from jixiao.validate.util import fmt, forms_by_id, indicators_by_form, num, page_of, records, txt, where
+from jixiao.validate.util import fmt, forms_by_id, indicators_by_form, num, page_of, txt, where
 
 _ITEM_START = re.compile(r"(?:^|(?<=[。；;，,\s]))(?:[（(]?\d{1,2}[)）]|\d{1,2}[、.．](?!\d))")
 _MIN_ITEM = 12  # short items (时间, 数量) repeat legitimately
@@ -52,7 +52,7 @@ _GOAL_COLUMNS = (("goal_text", "年度预期目标"), ("actual_text", "实际完
 @rule("DUPLICATE_ENTRY")
 def repeated_goal_items(ctx: Context) -> Iterator[Finding]:
     """The same numbered item twice inside one form's goal text."""
-    for form in records(ctx.table("forms")):
+    for form in ctx.records("forms"):
         for column, label in _GOAL_COLUMNS:
             seen: dict[str, int] = {}
             for n, item in enumerate(goal_items(txt(form.get(column))), start=1):
@@ -107,7 +107,7 @@ def goal_repeated_across_forms(ctx: Context) -> Iterator[Finding]:
 
 def _shared_goals(ctx: Context) -> Iterator[tuple[dict, dict, str]]:
     seen: dict[tuple, dict] = {}
-    for form in records(ctx.table("forms")):
+    for form in ctx.records("forms"):
         text = txt(form.get("goal_text"))
         if not text or len(_squash(text)) < _MIN_GOAL:
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.util import (
@@ -13,7 +14,6 @@ from jixiao.validate.util import (
     indicators_by_form,
     num,
     page_of,
-    records,
     slack,
     txt,
     where,
@@ -42,8 +42,13 @@ def _col_key(r: dict) -> tuple:
 
 
 def _clean_item(s: object) -> str:
+    return _clean_label(str(s or ""))
+
+
+@lru_cache(maxsize=1 << 14)
+def _clean_label(s: str) -> str:
     return re.sub(r"^(其中[:：]?|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])", "",
-                  str(s or "")).strip()
+                  s).strip()
 
 
 def parts_of(amounts: list[dict]) -> dict[tuple, list[dict]]:
@@ -62,29 +67,34 @@ def parts_of(amounts: list[dict]) -> dict[tuple, list[dict]]:
     return out
 
 
-def _parent_row(amounts_by_table: dict[tuple, list[dict]], key: tuple, parent: str, col: tuple,
+def _parent_row(columns: dict[tuple, list[tuple]], key: tuple, parent: str, col: tuple,
                 below: dict | None = None) -> dict | None:
     """The row named ``parent`` in column ``col``: the nearest one above ``below`` when given."""
     limit = num(below.get("row_no")) if below is not None else None
-    best = None
-    for r in amounts_by_table.get(key, []):
-        if _col_key(r) == col and (txt(r.get("item")) == parent or _clean_item(r.get("item")) == _clean_item(parent)):
-            if num(r.get("value")) is None:
-                continue
-            row_no = num(r.get("row_no"))
-            if limit is None:
-                return r
-            if row_no is not None and row_no < limit and (best is None or row_no > (num(best.get("row_no")) or 0)):
-                best = r
+    wanted = _clean_item(parent)
+    best, best_no = None, 0.0
+    for r, label, clean_label, row_no in columns.get((key, col), ()):
+        if label != parent and clean_label != wanted:
+            continue
+        if limit is None:
+            return r
+        if row_no is not None and row_no < limit and (best is None or row_no > best_no):
+            best, best_no = r, row_no
     if best is None and limit is not None:
-        return _parent_row(amounts_by_table, key, parent, col)
+        return _parent_row(columns, key, parent, col)
     return best
 
 
-def _tables(amounts: list[dict]) -> dict[tuple, list[dict]]:
-    out: dict[tuple, list[dict]] = {}
+def _tables(amounts: list[dict]) -> dict[tuple, list[tuple]]:
+    """(table key, column key) -> (row, label, cleaned label, row_no) of the rows that hold a figure.
+
+    Built once per rule so that finding a parent row is a scan of one column of one table."""
+    out: dict[tuple, list[tuple]] = {}
     for r in amounts:
-        out.setdefault(_key(r), []).append(r)
+        if num(r.get("value")) is None:
+            continue
+        out.setdefault((_key(r), _col_key(r)), []).append(
+            (r, txt(r.get("item")), _clean_item(r.get("item")), num(r.get("row_no"))))
     return out
 
 
@@ -97,7 +107,7 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
     """Total rows (is_total) against the rows that name them as parent with relation sum/part-of-total;
     without links, a 合计 row against all non-total rows above it in the same column."""
     forms = forms_by_id(ctx)
-    amounts = records(ctx.table("amounts"))
+    amounts = ctx.records("amounts")
     tables = _tables(amounts)
     for (key, parent, col, _), kids in parts_of(amounts).items():
         rel = {txt(k.get("relation")) for k in kids}
@@ -111,10 +121,10 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
         if abs(s - total) > slack(figure(whole), *map(figure, kids), factor=ctx.tolerance):
             yield _amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
                                   f"“{parent}”{fmt(total)} 与各分项之和 {fmt(s)} 不符", s, total)
-    for rows in tables.values():
-        cols: dict[tuple, list[dict]] = {}
-        for r in rows:
-            cols.setdefault(_col_key(r), []).append(r)
+    by_table: dict[tuple, dict[tuple, list[dict]]] = {}
+    for r in amounts:
+        by_table.setdefault(_key(r), {}).setdefault(_col_key(r), []).append(r)
+    for cols in by_table.values():
         for cells in cols.values():
             cells.sort(key=lambda r: num(r.get("row_no")) or 0)
             start = 0
@@ -137,7 +147,7 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
 @rule("PART_EXCEEDS_WHOLE")
 def part_whole(ctx: Context) -> Iterator[Finding]:
     forms = forms_by_id(ctx)
-    amounts = records(ctx.table("amounts"))
+    amounts = ctx.records("amounts")
     tables = _tables(amounts)
     for (key, parent, col, _), kids in parts_of(amounts).items():
         whole = _parent_row(tables, key, parent, col, below=kids[0])

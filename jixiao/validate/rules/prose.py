@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.rules.money import rate_slack
-from jixiao.validate.util import fmt, num, records, slack, txt
+from jixiao.validate.util import fmt, num, slack, txt
 
 
 def _facts(ctx: Context) -> dict[tuple, dict]:
-    return {(r.get("doc_id"), int(num(r.get("seq")) or 0)): r for r in records(ctx.table("facts"))}
+    return {(r.get("doc_id"), int(num(r.get("seq")) or 0)): r for r in ctx.records("facts")}
 
 
 def _v(f: dict) -> object:
@@ -136,7 +136,7 @@ def _prose_key(label: str) -> tuple[str, tuple[str, ...]] | None:
 @rule("NARRATIVE_MISMATCH")
 def prose_vs_tables(ctx: Context) -> Iterator[Finding]:
     """实际收入 3637.82 in prose vs 本年收入合计 (决算) 3564.5 in a table of the same document."""
-    amounts = [a for a in records(ctx.table("amounts")) if not txt(a.get("form_id")) or True]
+    amounts = [a for a in ctx.records("amounts") if not txt(a.get("form_id")) or True]
     by_doc: dict[str, list[dict]] = {}
     for a in amounts:
         if num(a.get("value")) is not None and txt(a.get("item")):
@@ -170,7 +170,7 @@ _ITEM = re.compile(r"^\s*(?:[（(]?\d{1,2}[)）、.．]|[（(][一二三四五�
 def repeated_items(ctx: Context) -> Iterator[Finding]:
     """The same numbered list item written twice in the prose (a copy-paste)."""
     seen: dict[tuple, dict] = {}
-    for r in records(ctx.table("narrative")):
+    for r in ctx.records("narrative"):
         text = txt(r.get("text"))
         m = _ITEM.match(text or "")
         if not m:
