@@ -33,7 +33,7 @@ from jixiao.inputs import collect_inputs  # noqa: E402
 from jixiao.pipeline import PipelineOptions  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-FORMATS = ("txt", "pdf", "docx", "doc", "xlsx", "xls", "html")
+FORMATS = ("txt", "pdf", "pdf_scanned", "docx", "doc", "xlsx", "xls", "html")
 
 
 def find_sources() -> tuple[dict[str, list[Path]], list[str]]:
@@ -49,11 +49,23 @@ def find_sources() -> tuple[dict[str, list[Path]], list[str]]:
         for path, _ in collect_inputs([place]).files:
             if path.suffix.lower() in (".md", ".json", ".py") or path.name.lower() == "readme.md":
                 continue
-            by_format[sniff_format(path)].append(path)
+            fmt = sniff_format(path)
+            by_format["pdf_scanned" if fmt == "pdf" and not has_text_layer(path) else fmt].append(path)
     for fmt in FORMATS:
         if fmt not in by_format:
             notes.append(f"no {fmt} documents in the fixtures: {fmt} not measured")
     return dict(by_format), notes
+
+
+def has_text_layer(path: Path) -> bool:
+    """A PDF whose first page has characters (a scan without OCR text has none): scans are their own group."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        return len(pdf) > 0 and pdf[0].get_textpage().count_chars() > 0
+    finally:
+        pdf.close()
 
 
 def build_corpus(sources: dict[str, list[Path]], n: int, folder: Path) -> list[Path]:
@@ -87,6 +99,8 @@ class PipelineRun:
     failed: int
     peak_rss_mb: float
     by_format: dict[str, dict[str, float]] = field(default_factory=dict)
+    converting: float = 0.0
+    assembling: float = 0.0
 
     @property
     def docs_per_s(self) -> float:
@@ -104,7 +118,8 @@ def run_pipeline(files: list[Path], corpus: Path, workers: int, out: Path) -> Pi
     result = run_batch([(f, corpus) for f in files], out, settings, workers=workers)
     wall = time.perf_counter() - start
     # per-format rates count converted files only: a file that fails fast says nothing about speed
-    per: dict[str, dict[str, float]] = defaultdict(lambda: {"docs": 0, "pages": 0, "cpu_s": 0.0, "failed": 0})
+    per: dict[str, dict[str, float]] = defaultdict(lambda: {"docs": 0, "pages": 0, "cpu_s": 0.0, "failed": 0,
+                                                            "forms": 0})
     for o in result.outcomes:
         fmt = o.source_format or "unknown"
         if o.status == "failed":
@@ -113,9 +128,10 @@ def run_pipeline(files: list[Path], corpus: Path, workers: int, out: Path) -> Pi
         per[fmt]["docs"] += 1
         per[fmt]["pages"] += o.pages or 0
         per[fmt]["cpu_s"] += o.seconds
+        per[fmt]["forms"] += o.counts.get("forms", 0)
     rss = max((o.peak_rss_mb or 0.0) for o in result.outcomes) if result.outcomes else 0.0
     return PipelineRun(workers, wall, len(result.outcomes), sum(o.pages or 0 for o in result.outcomes),
-                       len(result.failed), rss, dict(per))
+                       len(result.failed), rss, dict(per), result.seconds_converting, result.seconds_assembling)
 
 
 def time_pdfplumber(pdfs: list[Path]) -> tuple[int, float]:
@@ -157,7 +173,7 @@ def peak_rss_self_mb() -> float:
 def extractor_installed(fmt: str) -> bool:
     import importlib.util
 
-    target = EXTRACTORS.get(fmt)
+    target = EXTRACTORS.get("pdf" if fmt == "pdf_scanned" else fmt)
     return bool(target) and importlib.util.find_spec(target.split(":")[0]) is not None
 
 
@@ -177,23 +193,26 @@ def report(args, notes, sources, runs, plumber, camelot_result, files) -> str:
         "",
         "## Full pipeline (extract → interpret → validate → shards → CSV/Parquet/DuckDB)",
         "",
-        "| workers | wall s | docs | pages | docs/s | pages/s | failed | peak RSS per worker (MB) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| workers | wall s | of which converting s | of which writing tables s | docs | pages | docs/s | pages/s "
+        "| failed | peak RSS per worker (MB) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
-        lines.append(f"| {r.workers} | {r.wall:.2f} | {r.docs} | {r.pages} | {r.docs_per_s:.1f} | {r.pages_per_s:.1f} "
-                     f"| {r.failed} | {r.peak_rss_mb:.0f} |")
+        lines.append(f"| {r.workers} | {r.wall:.2f} | {r.converting:.2f} | {r.assembling:.2f} | {r.docs} | {r.pages} "
+                     f"| {r.docs_per_s:.1f} | {r.pages_per_s:.1f} | {r.failed} | {r.peak_rss_mb:.0f} |")
     lines += ["", "Per format, per core (converted files only; sum of per-file seconds in the 1-worker run):", "",
-              "| format | docs | pages | failed | docs/s per core | pages/s per core | s per page |",
-              "|---|---|---|---|---|---|---|"]
+              "| format | docs | forms | pages | failed | docs/s per core | forms/s per core | pages/s per core "
+              "| s per page |",
+              "|---|---|---|---|---|---|---|---|---|"]
     base = one or runs[0]
     for fmt, v in sorted(base.by_format.items()):
         cpu = v["cpu_s"] or 1e-9
         per_page = f"{cpu / v['pages']:.3f}" if v["pages"] else "–"
         docs_rate = f"{v['docs'] / cpu:.1f}" if v["docs"] else "–"
         pages_rate = f"{v['pages'] / cpu:.1f}" if v["pages"] else "–"
-        lines.append(f"| {fmt} | {v['docs']:.0f} | {v['pages']:.0f} | {v['failed']:.0f} | {docs_rate} "
-                     f"| {pages_rate} | {per_page} |")
+        forms_rate = f"{v['forms'] / cpu:.1f}" if v["forms"] else "–"
+        lines.append(f"| {fmt} | {v['docs']:.0f} | {v['forms']:.0f} | {v['pages']:.0f} | {v['failed']:.0f} "
+                     f"| {docs_rate} | {forms_rate} | {pages_rate} | {per_page} |")
     lines += ["", "## References on the same PDFs", ""]
     pdf_stats = base.by_format.get("pdf")
     pipeline_pdf_rate = (pdf_stats["pages"] / pdf_stats["cpu_s"]) if pdf_stats and pdf_stats["cpu_s"] and pdf_stats["pages"] else None

@@ -6,9 +6,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -18,20 +15,6 @@ from jixiao.cli import app
 from jixiao.dataset.build import build_panel
 from jixiao.dataset.report import CHARTS, chart_tables, render_report
 from jixiao.output.writer import read_tables, write_tables
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-
-
-def chromium_console(page: Path, tmp: Path, screenshot: Path) -> list[str]:
-    """Console messages (errors, uncaught exceptions, logs) the page produced in headless Chromium."""
-    assert Path(CHROMIUM).exists(), "headless Chromium is needed: apt-get install chromium (scripts/system-deps.sh)"
-    proc = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp / 'chromium-profile'}",
-         "--enable-logging=stderr", "--v=0", "--hide-scrollbars", "--window-size=1280,3100",
-         f"--screenshot={screenshot}", page.resolve().as_uri()],
-        capture_output=True, text=True, timeout=120)
-    return [ln for ln in proc.stderr.splitlines() if "CONSOLE" in ln and page.name in ln]
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +72,7 @@ def test_csv_links_hold_each_chart_table(panel):
         assert len(df) > 0, key
 
 
-def test_report_renders_in_headless_chromium(panel, tmp_path):
+def test_report_renders_in_headless_chromium(panel, tmp_path, chromium_console):
     bad = tmp_path / "bad.html"
     bad.write_text("<html><body><script>undefinedFunctionCall();</script></body></html>", encoding="utf-8")
     assert chromium_console(bad, tmp_path, tmp_path / "bad.png"), "the check must see a deliberate JS error"
@@ -105,7 +88,7 @@ def test_report_renders_in_headless_chromium(panel, tmp_path):
     assert shot.stat().st_size > 50_000  # charts were painted, not a blank page
 
 
-def test_report_of_a_panel_with_nothing_to_draw(tmp_path):
+def test_report_of_a_panel_with_nothing_to_draw(tmp_path, chromium_console):
     write_tables(tmp_path / "out", {"documents": [{"doc_id": "d1", "source_path": "a.pdf", "status": "failed",
                                                     "error": "the file is empty (0 bytes)"}]})
     build_panel([tmp_path / "out"], tmp_path / "panel")

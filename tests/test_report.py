@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,19 +11,6 @@ from typer.testing import CliRunner
 from jixiao.cli import app
 from jixiao.output.writer import read_tables, write_tables
 from jixiao.report.html import render, write_report
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def console_errors(page: Path, tmp: Path) -> list[str]:
-    proc = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp / 'ud'}", "--enable-logging=stderr",
-         "--v=1", f"--screenshot={tmp / 'shot.png'}", "--window-size=1280,2000", page.resolve().as_uri()],
-        capture_output=True, text=True, timeout=120,
-    )
-    return [ln for ln in proc.stderr.splitlines()
-            if ("CONSOLE" in ln or "Uncaught" in ln) and page.name in ln]
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +24,12 @@ def converted(tmp_path_factory, seed_results):
     return out
 
 
-def test_report_renders_without_console_errors(converted, tmp_path):
-    assert Path(CHROMIUM).exists(), "headless Chromium is needed: apt-get install chromium (scripts/system-deps.sh)"
+def test_report_renders_without_console_errors(converted, tmp_path, chromium_console):
     bad = tmp_path / "bad.html"
     bad.write_text("<html><body><script>undefinedFunctionCall();</script></body></html>", encoding="utf-8")
-    assert console_errors(bad, tmp_path), "the check must see a deliberate JS error"
+    assert chromium_console(bad, tmp_path), "the check must see a deliberate JS error"
     page = write_report(converted, read_tables(converted))
-    assert console_errors(page, tmp_path) == []
+    assert chromium_console(page, tmp_path) == []
     assert (tmp_path / "shot.png").stat().st_size > 10_000
 
 

@@ -31,7 +31,7 @@ class WorkerStartError(RuntimeError):
 def _context() -> mp.context.BaseContext:
     if sys.platform.startswith("linux"):
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["jixiao.batch.task", "jixiao.normalize.document", "jixiao.validate.base"])
+        ctx.set_forkserver_preload(["jixiao.batch.task", "jixiao.batch.warm", "jixiao.validate.base"])
         return ctx
     return mp.get_context("spawn")
 
