@@ -123,6 +123,7 @@ class Document:
     n_pages: int | None = None
     warnings: list[str] = field(default_factory=list)
     partial: bool = False
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def tables(self) -> list[Table]:
@@ -132,8 +133,16 @@ class Document:
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks if isinstance(b, Paragraph)]
 
+    def freeze(self) -> Document:
+        """Mark the document finished (interpretation only reads it): text() is then computed once."""
+        self._text = None
+        self._text = self.text()
+        return self
+
     def text(self) -> str:
         """All text in reading order (tables row by row, cells TAB-joined)."""
+        if self._text is not None:
+            return self._text
         parts: list[str] = []
         for b in self.blocks:
             if isinstance(b, Paragraph):

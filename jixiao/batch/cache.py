@@ -51,7 +51,8 @@ def write_shard(path: Path, tables: dict[str, list[dict]], cacheable: bool) -> N
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"cacheable": cacheable, "tables": tables}, fh, ensure_ascii=False, default=_json_default)
+            # dumps, not dump: json.dump streams through the pure-Python encoder, dumps uses the C one
+            fh.write(json.dumps({"cacheable": cacheable, "tables": tables}, ensure_ascii=False, default=_json_default))
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)

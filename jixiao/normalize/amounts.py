@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jixiao.normalize.amounts_items import ItemRow, link_items, relation_of
 from jixiao.normalize.text import one_line, squash
@@ -78,6 +79,7 @@ def budget_form_title(title: str) -> bool:
     return bool(BUDGET_FORM_TITLE.search(squash(title)))
 
 
+@lru_cache(maxsize=1 << 15)
 def _num(cell: str) -> float | None:
     t = squash(cell)
     if not t or DASH.match(t) or not re.search(r"\d", t):

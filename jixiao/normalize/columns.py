@@ -9,6 +9,7 @@ more specific patterns come first.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jixiao.normalize.text import squash
 
@@ -29,6 +30,7 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+@lru_cache(maxsize=1 << 15)
 def header_role(text: str) -> str | None:
     """The role of one header cell, None when it is not an indicator-table header."""
     t = squash(text)

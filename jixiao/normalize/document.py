@@ -215,6 +215,7 @@ def interpret_document(document: Document, doc_id: str) -> Interpretation:
     """Segment the document into forms and prose and map them to the contract."""
     from jixiao.normalize.meta import document_metadata
 
+    document.freeze()
     drafts = segment_forms(document)
     forms, indicators, amounts = [], [], []
     unit_name = unit_name_of(document, drafts)

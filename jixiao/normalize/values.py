@@ -22,6 +22,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jixiao.normalize.text import unmath
 
@@ -222,6 +223,7 @@ _AMOUNT = re.compile(rf"^(-)?({_NUM})(?:万元|亿元|元|%)?$")
 _BRACKETED = re.compile(rf"^\(({_NUM})\)(?:万元|元)?$")
 
 
+@lru_cache(maxsize=1 << 15)
 def parse_number(text: str | float | int | None) -> float | None:
     """An amount cell -> float; None for blanks and dashes (never 0 for missing).
 
