@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jixiao.normalize.amounts_items import ItemRow, link_items, relation_of
-from jixiao.normalize.text import one_line, squash
+from jixiao.normalize.text import first_match, one_line, squash
 from jixiao.normalize.values import parse_number
 
 TOTAL = re.compile(r"(合计|总计|小计|汇总|资产总额|总额)$|^(合计|总计|小计)")
@@ -127,13 +127,7 @@ def classify_table(title: str, rows: list[list[str]]) -> str | None:
     if numbers < 2 and not (numbers == 1 and budget_form_title(title)):
         return None
     head = squash(title) + "|" + "|".join(squash(c) for r in rows[:3] for c in r)
-    for kind, pat in KIND_WORDS:
-        if pat.search(squash(title)):
-            return kind
-    for kind, pat in KIND_WORDS:
-        if pat.search(head):
-            return kind
-    return "other"
+    return first_match(KIND_WORDS, squash(title)) or first_match(KIND_WORDS, head) or "other"
 
 
 @dataclass
@@ -214,9 +208,9 @@ def _parent_of(header: list[list[str]], j: int, label: str, cols: list[Column], 
 def measure_of(label: str, title: str = "") -> str:
     """Canonical measure of a column header; a bare 金额 takes the table's 预算/决算."""
     s = squash(label)
-    for code, pat in MEASURES:
-        if pat.search(s):
-            return code
+    code = first_match(MEASURES, s)
+    if code:
+        return code
     if GENERIC_AMOUNT.match(s) or not s:
         t = squash(title)
         if "决算" in t:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jixiao.normalize.text import squash
+from jixiao.normalize.text import first_match, squash
 
 RANKS: list[tuple[int, re.Pattern[str]]] = [
     (1, re.compile(r"^[一二三四五六七八九十]+[、.．]")),
@@ -34,10 +34,7 @@ RANKS: list[tuple[int, re.Pattern[str]]] = [
 def numbering_rank(label: str) -> int:
     """0 for an unnumbered label, 1 for 一、, 2 for （一）, 3 for 1., 4 for （1）, 9 for 其中：."""
     s = squash(label)
-    for rank, pat in RANKS:
-        if pat.match(s):
-            return rank
-    return 0
+    return first_match(RANKS, s, anchored=True) or 0
 
 
 @dataclass

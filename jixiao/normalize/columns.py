@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from jixiao.normalize.text import squash
+from jixiao.normalize.text import first_match, squash
 
 ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("level1", re.compile(r"^一级(指标)?$")),
@@ -36,10 +36,7 @@ def header_role(text: str) -> str | None:
     t = squash(text)
     if not t or re.match(r"^[一二三四五六七八九十]+、", t):
         return None  # a section label such as 四、年度绩效指标完成情况
-    for role, pat in ROLE_PATTERNS:
-        if pat.search(t):
-            return role
-    return None
+    return first_match(ROLE_PATTERNS, t)
 
 
 def is_indicator_header(row: list[str]) -> bool:

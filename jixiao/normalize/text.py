@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import TypeVar
+
+K = TypeVar("K")
 
 _LATEX = [
     (re.compile(r"\\geq(?:slant)?|\\ge\b"), "≥"), (re.compile(r"\\leq(?:slant)?|\\le\b"), "≤"),
@@ -70,3 +74,13 @@ def squash(text: str | None) -> str:
     if not text:
         return ""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", unmath(text)))
+
+
+def first_match(patterns: Iterable[tuple[K, re.Pattern[str]]], text: str, anchored: bool = False) -> K | None:
+    """The key of the first pattern found in ``text`` (``anchored``: matching at its start).
+
+    Vocabulary lists are ordered most specific first, so the first hit is the answer."""
+    for key, pat in patterns:
+        if (pat.match(text) if anchored else pat.search(text)):
+            return key
+    return None
