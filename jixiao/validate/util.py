@@ -156,11 +156,22 @@ def score_slack(total: object, *parts: object, factor: float = 1.0) -> float:
     return s * factor + 1e-9
 
 
-def each_indicator(ctx: Context) -> Iterator[tuple[dict | None, list[dict], dict]]:
-    """(form, the row's level-1 group, row) for every indicator row: the walk row-level score rules share."""
+def each_form(ctx: Context) -> Iterator[tuple[dict | None, list[dict]]]:
+    """(form row, its indicator rows in row order) for every form with indicators."""
     forms = forms_by_id(ctx)
     for fid, rows in indicators_by_form(ctx):
-        form = forms.get(fid)
+        yield forms.get(fid), rows
+
+
+def each_group(ctx: Context) -> Iterator[tuple[dict | None, list[dict]]]:
+    """(form, indicator rows of one level-1 heading) for every heading group, in order."""
+    for form, rows in each_form(ctx):
         for group in level1_groups(rows):
-            for r in group:
-                yield form, group, r
+            yield form, group
+
+
+def each_indicator(ctx: Context) -> Iterator[tuple[dict | None, list[dict], dict]]:
+    """(form, the row's level-1 group, row) for every indicator row: the walk row-level score rules share."""
+    for form, group in each_group(ctx):
+        for r in group:
+            yield form, group, r

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from jixiao.normalize.grades import canonical_grade, grade_for
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.util import (
+    each_form,
+    each_group,
     each_indicator,
     effective_weight,
     fmt,
@@ -39,9 +41,7 @@ def _finding(form: dict | None, row: dict | None, code: str, severity: str, mess
 
 @rule("SCORE_TOTAL_MISMATCH")
 def score_total(ctx: Context) -> Iterator[Finding]:
-    forms = forms_by_id(ctx)
-    for fid, rows in indicators_by_form(ctx):
-        form = forms.get(fid)
+    for form, rows in each_form(ctx):
         total = num(form.get("total_score")) if form else None
         scores = [num(r.get("score")) for r in rows if num(r.get("score")) is not None]
         if total is None or len(scores) < 2:
@@ -55,9 +55,7 @@ def score_total(ctx: Context) -> Iterator[Finding]:
 
 @rule("SCORE_OUT_OF_RANGE")
 def score_range(ctx: Context) -> Iterator[Finding]:
-    forms = forms_by_id(ctx)
-    for fid, rows in indicators_by_form(ctx):
-        form = forms.get(fid)
+    for form, rows in each_form(ctx):
         for group in level1_groups(rows):
             for r in group:
                 score = num(r.get("score"))
@@ -87,9 +85,7 @@ def _group_weight_sum(group: list[dict]) -> tuple[float | None, bool]:
 
 @rule("WEIGHT_TOTAL_MISMATCH")
 def weight_total(ctx: Context) -> Iterator[Finding]:
-    forms = forms_by_id(ctx)
-    for fid, rows in indicators_by_form(ctx):
-        form = forms.get(fid)
+    for form, rows in each_form(ctx):
         total = 0.0
         parts: list[float] = []
         complete = True
@@ -123,19 +119,16 @@ def weight_total(ctx: Context) -> Iterator[Finding]:
 
 @rule("GROUP_SCORE_EXCEEDS_WEIGHT")
 def group_score(ctx: Context) -> Iterator[Finding]:
-    forms = forms_by_id(ctx)
-    for fid, rows in indicators_by_form(ctx):
-        form = forms.get(fid)
-        for group in level1_groups(rows):
-            head = num(group[0].get("level1_weight"))
-            scores = [num(r.get("score")) for r in group if num(r.get("score")) is not None]
-            if head is None or not scores:
-                continue
-            s = sum(scores)
-            if s > head + score_slack(None, *scores, factor=ctx.tolerance):
-                label = txt(group[0].get("level1_raw")) or group[0].get("level1")
-                yield _finding(form, group[0], "GROUP_SCORE_EXCEEDS_WEIGHT", "error",
-                               f"“{label}”下得分合计 {fmt(s)} 超过其权重 {fmt(head)}", head, s, label)
+    for form, group in each_group(ctx):
+        head = num(group[0].get("level1_weight"))
+        scores = [num(r.get("score")) for r in group if num(r.get("score")) is not None]
+        if head is None or not scores:
+            continue
+        s = sum(scores)
+        if s > head + score_slack(None, *scores, factor=ctx.tolerance):
+            label = txt(group[0].get("level1_raw")) or group[0].get("level1")
+            yield _finding(form, group[0], "GROUP_SCORE_EXCEEDS_WEIGHT", "error",
+                           f"“{label}”下得分合计 {fmt(s)} 超过其权重 {fmt(head)}", head, s, label)
 
 
 def _bands(form: dict) -> list[tuple[str, float]] | None:
