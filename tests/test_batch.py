@@ -232,3 +232,15 @@ def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path):
                           cwd=Path(__file__).resolve().parents[1])
     assert proc.returncode == 2
     assert "worker process could not start" in proc.stderr
+
+
+def test_longest_expected_files_are_handed_out_first(tmp_path):
+    from jixiao.batch.runner import longest_first
+
+    sizes = {"a.txt": 10, "b.pdf": 3_000_000, "c.doc": 20_000, "d.docx": 50_000}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+    tasks = [make_task(i, tmp_path / name, tmp_path) for i, name in enumerate(sizes)]
+    order = [Path(t.path).name for t in longest_first(tasks)]
+    assert order == ["b.pdf", "c.doc", "d.docx", "a.txt"]  # a .doc starts LibreOffice: costly though small
+    assert sorted(t.index for t in longest_first(tasks)) == [0, 1, 2, 3]

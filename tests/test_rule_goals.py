@@ -73,3 +73,29 @@ def test_indicator_name_that_is_a_contradicting_figure():
     assert not run("TEXT_MISMATCH", indicators=[ind("32元", "≤32元", "<=", 32, "元")])
     assert not run("TEXT_MISMATCH", indicators=[ind("1620册", "≤810套", "<=", 810, "套")])
     assert not run("TEXT_MISMATCH", indicators=[ind("发放书籍套数", "≤810套", "<=", 810, "套")])
+
+
+# seed 003 lines 17-24: the department's 年度主要工作内容, 任务3 written twice
+WORK_003 = ("任务1：全力打好疫情阻击战任务2：打好防汛保卫战任务3：持续深化脱贫攻坚战任务3：加强基层建设"
+            "任务4：挖掘本土资源，健全教育机制任务5：推动标杆创建，提质两新工作任务6：选优育强干部队伍，提升人才队伍")
+
+
+def test_two_items_under_one_number_fire_on_the_department_task_list():
+    dept = {**form(1, "区委组织部", WORK_003), "form_type": "dept_self_eval"}
+    (f,) = run("DUPLICATE_ENTRY", [dept])
+    assert "任务3" in f["message"] and "持续深化脱贫攻坚战" in f["message"] and "加强基层建设" in f["message"]
+    assert f["location"] == "区委组织部 > 年度主要工作内容" and f["table"] == "forms"
+    renumbered = WORK_003.replace("任务3：加强", "任务7：加强")
+    assert not run("DUPLICATE_ENTRY", [{**dept, "goal_text": renumbered}])
+    # a list that starts over further on (a sub-list) is no duplicate: only neighbours count
+    assert not run("DUPLICATE_ENTRY", [form(2, "x", "1、甲项工作安排。2、乙项工作安排。1、甲的细目说明。")])
+
+
+def test_department_task_list_is_read_from_seed_003(seed_results):
+    (dept,) = seed_results["003"].tables["forms"]
+    assert dept["goal_text"].startswith("任务1：全力打好疫情阻击战") and dept["goal_text"].count("任务3") == 2
+    dup = [f for f in seed_results["003"].tables["findings"]
+           if f["rule"] == "DUPLICATE_ENTRY" and f["form_id"] == dept["form_id"]]
+    assert len(dup) == 1 and "任务3" in dup[0]["message"]
+    (dept0,) = seed_results["000"].tables["forms"]
+    assert not dept0["goal_text"]  # 000's 年度主要任务 heads a table: no text to read

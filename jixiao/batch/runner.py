@@ -110,7 +110,9 @@ def run_batch(files: list[tuple[Path, Path | None]], out: Path, settings: Settin
     intern = _ColumnInterner()
     header = f"engine={engine} workers={workers or 'auto'} force={settings.force}"
     with BatchProgress(len(tasks), out / "jixiao.log", show_progress, console, header) as progress:
-        stream = engine_outcomes(longest_first(tasks), settings, engine, workers, scheduler) if tasks else iter(())
+        # --strict and a single worker keep the input order (fail fast, a log that reads in order)
+        schedule = tasks if strict or workers == 1 else longest_first(tasks)
+        stream = engine_outcomes(schedule, settings, engine, workers, scheduler) if tasks else iter(())
         try:
             for outcome in stream:
                 outcome.columns = intern(outcome.columns)

@@ -78,8 +78,8 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "arrived_wan": "资金到位数, 万元",
         "fiscal_wan": "其中财政资金, 万元",
         "grade_bands": "grade bands the form defines for itself (JSON list of [grade, lowest score])",
-        "goal_text": "年度总体目标 as written",
-        "actual_text": "实际完成情况 as written",
+        "goal_text": "年度总体目标 as written (a department form: 年度主要工作内容)",
+        "actual_text": "实际完成情况 as written (a department form: 年度总体运行情况及取得的成绩)",
     },
     "indicators": {
         "form_id": FORM_ID,

@@ -64,6 +64,9 @@ def has_cell(rows: list[list[str]], pattern: re.Pattern[str]) -> bool:
 PROJECT_NAME = re.compile(r"^项目名称[:：]?$")
 IMPLEMENTING = re.compile(r"^(实施[（(]?主管[)）]?单位|主管部门|实施单位)[:：]?$")
 IMPLEMENTING_FIRST = re.compile(r"^(实施[（(]主管[)）]单位|实施单位)[:：]?$")
+DEPT_WORK = re.compile(r"^年度主要(工作)?(内容|任务)$|^年度(工作|绩效)目标$")  # a department's annual tasks
+DEPT_RESULT = re.compile(r"^年度部门(（单位）|\(单位\))?总体运行情况")
+COLUMN_HEADER = re.compile(r"(名称|情况|内容)$")
 DEPT_NAME = re.compile(r"^部门[（(]单位[)）]名称$|^部门名称$")
 TARGET_GOAL = re.compile(r"^(年度)?绩效目标$|^总体目标$")
 DEPT_MARK = re.compile(r"^[一二三四五六七八九十、]*部门[（(]单位[)）](名称|基本概况)$|整体支出绩效|部门整体")
@@ -171,6 +174,10 @@ GRADE_IN_TEXT = re.compile(r"(?:等级|等次|评价)(?:为|是|：|:)?[“\"']?
 def read_dept_fields(rows: list[list[str]], form: FormDraft) -> None:
     """Department form header: unit name, stated score, grade, conclusion and band text."""
     form.subject = form.subject or value_after(rows, DEPT_NAME)
+    for key, label in (("goal_text", DEPT_WORK), ("actual_text", DEPT_RESULT)):
+        text = value_after(rows, label)
+        if text and len(text) >= 10 and not COLUMN_HEADER.search(text) and key not in form.fields:
+            form.fields[key] = text  # 000's 年度主要任务 heads a table instead: its neighbour is a header
     score = value_after(rows, SCORE_LABEL)
     if score and _NUM.search(score):
         form.fields.setdefault("total_score_raw", score)

@@ -15,7 +15,8 @@ from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.rules.scores import _finding
 from jixiao.validate.util import fmt, forms_by_id, indicators_by_form, num, page_of, txt, where
 
-_ITEM_START = re.compile(r"(?:^|(?<=[。；;，,\s]))(?:[（(]?\d{1,2}[)）]|\d{1,2}[、.．](?!\d))")
+_ITEM_START = re.compile(r"(?:^|(?<=[。；;，,\s]))(?:[（(]?\d{1,2}[)）]|\d{1,2}[、.．](?!\d))"
+                         r"|(?:任务|目标|工作)[一二三四五六七八九十\d]{1,3}[：:]")
 _MIN_ITEM = 12  # short items (时间, 数量) repeat legitimately
 _MIN_GOAL = 20
 
@@ -24,20 +25,24 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s，,。；;、]", "", text)
 
 
-def goal_items(text: str | None) -> list[str]:
-    """The numbered items of a goal text ('1、…。2、…。'), or [] when it is not a numbered list."""
+def goal_list(text: str | None) -> list[tuple[str, str]]:
+    """(label, body) of the numbered items of a goal text ('1、…。2、…', '任务1：…任务2：…'); [] if not a list."""
     if not text:
         return []
-    starts = [m.start() for m in _ITEM_START.finditer(text)]
-    if len(starts) < 2:
+    marks = list(_ITEM_START.finditer(text))
+    if len(marks) < 2:
         return []
-    bounds = starts + [len(text)]
-    items = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        body = _ITEM_START.sub("", text[a:b], count=1).strip()
+    out = []
+    for m, end in zip(marks, [*(n.start() for n in marks[1:]), len(text)], strict=True):
+        body = text[m.end():end].strip()
         if body:
-            items.append(body)
-    return items
+            out.append((re.sub(r"[\s（()）、.．：:]", "", m.group()), body))
+    return out
+
+
+def goal_items(text: str | None) -> list[str]:
+    """The bodies of the numbered items of a goal text, or [] when it is not a numbered list."""
+    return [body for _, body in goal_list(text)]
 
 
 def _form_finding(form: dict, code: str, message: str, column: str, label: str) -> Finding:
@@ -47,13 +52,19 @@ def _form_finding(form: dict, code: str, message: str, column: str, label: str) 
 
 
 _GOAL_COLUMNS = (("goal_text", "年度预期目标"), ("actual_text", "实际完成情况"))
+_DEPT_COLUMNS = (("goal_text", "年度主要工作内容"), ("actual_text", "年度总体运行情况"))
+
+
+def _goal_columns(form: dict) -> tuple[tuple[str, str], ...]:
+    """The goal columns with the labels the form itself uses (a department form lists its tasks)."""
+    return _DEPT_COLUMNS if form.get("form_type") == "dept_self_eval" else _GOAL_COLUMNS
 
 
 @rule("DUPLICATE_ENTRY")
 def repeated_goal_items(ctx: Context) -> Iterator[Finding]:
     """The same numbered item twice inside one form's goal text."""
     for form in ctx.records("forms"):
-        for column, label in _GOAL_COLUMNS:
+        for column, label in _goal_columns(form):
             seen: dict[str, int] = {}
             for n, item in enumerate(goal_items(txt(form.get(column))), start=1):
                 key = _squash(item)
@@ -65,6 +76,21 @@ def repeated_goal_items(ctx: Context) -> Iterator[Finding]:
                                         f"(the same goal item written twice)", column, label)
                 else:
                     seen[key] = n
+
+
+@rule("DUPLICATE_ENTRY")
+def repeated_item_number(ctx: Context) -> Iterator[Finding]:
+    """Two consecutive items of one list under the same number (任务3 … 任务3 …): one was misnumbered.
+
+    Only neighbours count: a list that restarts its numbering further on (a sub-list) is normal."""
+    for form in ctx.records("forms"):
+        for column, label in _goal_columns(form):
+            items = goal_list(txt(form.get(column)))
+            for (a_label, a_body), (b_label, b_body) in zip(items, items[1:], strict=False):
+                if a_label == b_label and _squash(a_body) != _squash(b_body):
+                    yield _form_finding(form, "DUPLICATE_ENTRY",
+                                        f"{label}中编号“{a_label}”用了两次：“{a_body[:20]}”与“{b_body[:20]}” "
+                                        f"(two items under one number)", column, label)
 
 
 def _bigrams(s: str) -> set[str]:
