@@ -12,7 +12,7 @@ import email.policy
 import re
 from pathlib import Path
 
-from lxml import etree, html
+from lxml import etree
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
 from jixiao.extract.txt import decode_bytes, heading_level
@@ -102,6 +102,20 @@ def _table(tbl: etree._Element) -> Table:
     return Table(cells=cells, n_rows=len(rows), n_cols=n_cols)
 
 
+def _drop(el: etree._Element) -> None:
+    """Remove an element and its content, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
 def _owner(tr: etree._Element) -> etree._Element | None:
     for a in tr.iterancestors():
         if a.tag == "table":
@@ -115,11 +129,14 @@ def extract(path: Path, options: ExtractOptions) -> Document:
     if not text.strip():
         raise ExtractionError("the HTML file is empty")
     try:
-        root = html.document_fromstring(text)
+        # plain lxml elements: lxml.html's element classes cost a Python lookup per node
+        root = etree.fromstring(text, etree.HTMLParser(remove_comments=True, remove_pis=True))
     except (etree.ParserError, ValueError) as e:
         raise ExtractionError(f"cannot parse HTML: {e}") from e
-    for bad in root.iter("script", "style", "head"):
-        bad.drop_tree() if bad.getparent() is not None else None
+    if root is None:
+        raise ExtractionError("the HTML file holds no elements")
+    for bad in list(root.iter("script", "style", "head")):
+        _drop(bad)
     blocks: list = []
     for el in root.iter():
         if el.tag == "table":

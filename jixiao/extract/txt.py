@@ -107,14 +107,17 @@ def _gb_reading(data: bytes) -> str:
     return text if _mostly_chinese(text) and any(ord(c) > 127 for c in text) else ""
 
 
+_CHINESE_CHARS = re.compile("[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”‘’…—·《》]")
+
+
 def _mostly_chinese(text: str) -> bool:
-    """Nine in ten non-ASCII characters are CJK ideographs, CJK punctuation or full-width forms."""
-    wide = [c for c in text if ord(c) > 127]
+    """Nine in ten non-ASCII characters are CJK ideographs, CJK punctuation or full-width forms.
+
+    Counted by C-level calls (encode, findall): a per-character loop cost 60 ms on a 1 MB page."""
+    wide = len(text) - len(text.encode("ascii", "ignore"))
     if not wide:
         return True
-    cjk = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
-              or c in "“”‘’…—·《》")
-    return cjk >= 0.9 * len(wide)
+    return len(_CHINESE_CHARS.findall(text)) >= 0.9 * wide
 
 
 def _looks_utf16(data: bytes) -> bool:
