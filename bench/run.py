@@ -1,6 +1,6 @@
 """Benchmark: the full pipeline on a corpus of N documents, against table-extraction references.
 
-usage: python bench/run.py --n 50 [--workers 1,2] [--camelot-pages 3] [--md docs/benchmarks.md]
+usage: python bench/run.py --n 50 [--workers 1,2] [--formats docx,pdf] [--camelot-pages 3] [--md docs/benchmarks.md]
 
 Builds bench/corpus/ from every format present (the seeds in ../shared/seeds, the real
 PDFs in ../shared/real, fixtures/office/*, fixtures/pdf/*; absent formats are skipped
@@ -183,7 +183,7 @@ def report(args, notes, sources, runs, plumber, camelot_result, files) -> str:
     lines = [
         "# Benchmarks",
         "",
-        f"Produced by `python bench/run.py --n {args.n}` on {datetime.now():%Y-%m-%d %H:%M}: "
+        f"Produced by `python bench/run.py {' '.join(sys.argv[1:])}` on {datetime.now():%Y-%m-%d %H:%M}: "
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
         f"Load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} (a busy machine makes the "
         "figures, above all the 2-worker speed-up, worse). Re-run it to refresh this page.",
@@ -257,10 +257,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=50, help="documents in the corpus")
     ap.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated")
     ap.add_argument("--camelot-pages", type=int, default=3, help="pages per PDF for the (slow) camelot reference")
+    ap.add_argument("--formats", default="", help="only these source groups, comma-separated (e.g. docx,pdf,pdf_scanned)")
     ap.add_argument("--md", type=Path, default=ROOT / "docs" / "benchmarks.md", help="where to write the report")
     args = ap.parse_args(argv)
 
     sources, notes = find_sources()
+    if args.formats:
+        wanted = set(args.formats.split(","))
+        sources = {k: v for k, v in sources.items() if k in wanted}
+        notes = [n for n in notes if any(f" {w} " in f" {n} " for w in wanted)]
     for fmt in sorted(sources):
         if not extractor_installed(fmt):
             notes.append(f"{fmt}: its extractor is not installed yet, so those files fail fast and their "

@@ -75,6 +75,11 @@ class Table:
             for c in sorted(self.cells, key=lambda c: (c.row, c.col)):
                 rows[c.row].append(c.text)
             return rows
+        fast = self._rows_without_overlaps()
+        return fast if fast is not None else self._rows_by_position()
+
+    def _rows_by_position(self) -> list[list[str]]:
+        """logical_rows by walking every grid position (any spans, even overlapping ones)."""
         cover: dict[tuple[int, int], Cell] = {}
         for c in self.cells:
             for r in range(c.row, c.row + c.rowspan):
@@ -91,6 +96,28 @@ class Table:
                     continue
                 row.append(c.text if c.row == r else "")
                 k = c.col + c.colspan
+            rows.append(row)
+        return rows
+
+    def _rows_without_overlaps(self) -> list[list[str]] | None:
+        """logical_rows by sorting each row's cells: no per-position map (the hot path of every
+        form). None when two cells overlap (broken spans); the position walk decides then."""
+        per_row: list[list[Cell]] = [[] for _ in range(self.n_rows)]
+        for c in self.cells:
+            if c.col >= self.n_cols:
+                continue
+            for r in range(c.row, min(c.row + c.rowspan, self.n_rows)):
+                per_row[r].append(c)
+        rows = []
+        for r, cells in enumerate(per_row):
+            cells.sort(key=lambda c: c.col)
+            row: list[str] = []
+            end = 0
+            for c in cells:
+                if c.col < end:
+                    return None
+                row.append(c.text if c.row == r else "")
+                end = c.col + c.colspan
             rows.append(row)
         return rows
 

@@ -71,14 +71,15 @@ MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fall
 SKIP = {TAG_delText, TAG_instrText, MC_FALLBACK}  # deleted text, field codes, duplicate fallbacks
 
 
-def paragraph_text(p: etree._Element) -> str:
+def paragraph_text(p: etree._Element, fallbacks: bool = True) -> str:
     """Text of a w:p: every w:t, tabs as spaces, breaks as new lines.
 
     A text box is stored twice (mc:Choice and its VML mc:Fallback); only the first counts.
     Deleted text and field codes have tags of their own (w:delText, w:instrText), so
-    without a fallback a flat lxml iteration over the four text tags is enough.
+    without a fallback (``fallbacks=False``: the document has none) a flat lxml iteration
+    over the four text tags is enough.
     """
-    if p.find(f".//{MC_FALLBACK}") is None:
+    if not fallbacks or p.find(f".//{MC_FALLBACK}") is None:
         return "".join(_PIECE.get(el.tag, el.text or "") for el in p.iter(TAG_t, TAG_tab, TAG_br, TAG_cr))
     parts: list[str] = []
 
@@ -119,15 +120,16 @@ def _style_levels(root: etree._Element | None) -> dict[str, int]:
 
 
 class _Reader:
-    def __init__(self, levels: dict[str, int], numbering: Numbering):
+    def __init__(self, levels: dict[str, int], numbering: Numbering, fallbacks: bool = True):
         self.levels = levels
         self.numbering = numbering
+        self.fallbacks = fallbacks  # the document has mc:Fallback copies somewhere
         self.blocks: list = []
 
     def text(self, p: etree._Element) -> str:
         """A paragraph's text with its list label (一、 1. ...) in front, as Word shows it."""
         label = self.numbering.label(p)  # Word counts an empty numbered paragraph too
-        body = paragraph_text(p)
+        body = paragraph_text(p, self.fallbacks)
         return label + body if body.strip() else body
 
     def body(self, parent: etree._Element) -> None:
@@ -145,7 +147,7 @@ class _Reader:
         text = clean(self.text(p))
         if not text:
             return
-        ppr = p.find(TAG_pPr)
+        ppr = _first(p, TAG_pPr)
         style = _val(ppr.find(TAG_pStyle)) if ppr is not None else None
         outline = _val(ppr.find(TAG_outlineLvl)) if ppr is not None else None
         level = self.levels.get(style or "")
@@ -162,11 +164,10 @@ class _Reader:
         n_cols = 0
         rows = [tr for tr in tbl if tr.tag == TAG_tr]
         for r, tr in enumerate(rows):
-            trpr = tr.find(TAG_trPr)
+            trpr = tr.find(TAG_trPr)  # not always first: w:tblPrEx may precede it
             col = _grid_skip(trpr, TAG_gridBefore)
             for tc in _row_cells(tr):
-                pr = tc.find(TAG_tcPr)
-                span, vm = (int(_val(pr.find(TAG_gridSpan), "1") or 1), pr.find(TAG_vMerge)) if pr is not None else (1, None)
+                span, vm = _cell_props(_first(tc, TAG_tcPr))
                 if vm is not None and _val(vm, "continue") != "restart" and col in open_at:
                     open_at[col].rowspan = r - open_at[col].row + 1
                 else:
@@ -192,13 +193,30 @@ class _Reader:
             elif child.tag == TAG_tbl:
                 nested.append(child)
                 for tr in child.iter(TAG_tr):
-                    lines.append(" ".join(clean(paragraph_text(p)) for p in tr.iter(TAG_p)).strip())
+                    lines.append(" ".join(clean(paragraph_text(p, self.fallbacks)) for p in tr.iter(TAG_p)).strip())
         return clean("\n".join(lines))
 
     def _title(self) -> str:
         if self.blocks and isinstance(self.blocks[-1], Paragraph) and len(self.blocks[-1].text) <= 80:
             return self.blocks[-1].text
         return ""
+
+
+def _first(el: etree._Element, tag: str) -> etree._Element | None:
+    """The properties child (w:pPr, w:tcPr), which the schema puts first: no search needed."""
+    return el[0] if len(el) and el[0].tag == tag else None
+
+
+def _cell_props(pr: etree._Element | None) -> tuple[int, etree._Element | None]:
+    """(w:gridSpan, the w:vMerge element) of a cell, read in one pass over w:tcPr."""
+    span, vmerge = 1, None
+    if pr is not None:
+        for child in pr:
+            if child.tag == TAG_gridSpan:
+                span = int(_val(child, "1") or 1)
+            elif child.tag == TAG_vMerge:
+                vmerge = child
+    return span, vmerge
 
 
 def _grid_skip(trpr: etree._Element | None, tag: str) -> int:
@@ -242,7 +260,7 @@ def extract(path: Path, options: ExtractOptions) -> Document:
 
             raise ExtractionError("not a Word document: the zip has no word/document.xml")
         levels, numbering = _definitions(z)
-        reader = _Reader(levels, numbering)
+        reader = _Reader(levels, numbering, fallbacks=root.find(f".//{MC_FALLBACK}") is not None)
         body = root.find(TAG_body)
         if body is not None:
             reader.body(body)

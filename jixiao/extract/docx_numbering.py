@@ -131,7 +131,7 @@ class Numbering:
         """The list label of a paragraph with its separator ("一、", "1. "), or ""; advances the counter."""
         if not self.nums:
             return ""
-        ppr = p.find(_PPR)
+        ppr = p[0] if len(p) and p[0].tag == _PPR else None  # w:pPr is always the first child
         if ppr is None:
             return ""  # neither a numPr nor a style that could carry one
         num_pr = ppr.find(_NUMPR)
