@@ -43,6 +43,7 @@ class Table:
     ragged: bool = False
     title: str = ""
     row_pages: list[int | None] = field(default_factory=list)
+    _rows: list[list[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def origin(self) -> dict[tuple[int, int], Cell]:
         """Map (row, col) of every cell's top-left corner to the cell."""
@@ -70,6 +71,8 @@ class Table:
         returned as they are. This is the view the form interpreters read, so every
         format yields the same rows.
         """
+        if self._rows is not None:  # a frozen document's table: rows were computed once
+            return [list(r) for r in self._rows]
         if self.ragged:
             rows: list[list[str]] = [[] for _ in range(self.n_rows)]
             for c in sorted(self.cells, key=lambda c: (c.row, c.col)):
@@ -161,8 +164,12 @@ class Document:
         return [b for b in self.blocks if isinstance(b, Paragraph)]
 
     def freeze(self) -> Document:
-        """Mark the document finished (interpretation only reads it): text() is then computed once."""
+        """Mark the document finished (interpretation only reads it): its text and each table's
+        rows are then computed once."""
         self._text = None
+        for t in self.tables:
+            t._rows = None
+            t._rows = t.logical_rows()
         self._text = self.text()
         return self
 
