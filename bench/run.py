@@ -122,6 +122,8 @@ def run_pipeline(files: list[Path], corpus: Path, workers: int, out: Path) -> Pi
                                                             "forms": 0})
     for o in result.outcomes:
         fmt = o.source_format or "unknown"
+        if fmt == "pdf" and o.pages_ocr:
+            fmt = "pdf_ocr"  # born-digital, but fonts without a text map sent pages to OCR
         if o.status == "failed":
             per[fmt]["failed"] += 1
             continue
@@ -236,9 +238,10 @@ def report(args, notes, sources, runs, plumber, camelot_result, files) -> str:
     docx = base.by_format.get("docx")
     docx_rate = docx["docs"] / docx["cpu_s"] if docx and docx["cpu_s"] else None
     row("DOCX docs/s per core", docx_rate, "≥ 20", None if docx_rate is None else docx_rate >= 20)
-    scanned = base.by_format.get("pdf_scanned")
-    scan_rate = scanned["cpu_s"] / scanned["pages"] if scanned and scanned["pages"] else None
-    row("scanned s/page per core", scan_rate, "≤ 3", None if scan_rate is None else scan_rate <= 3)
+    ocr = [base.by_format[k] for k in ("pdf_scanned", "pdf_ocr") if base.by_format.get(k, {}).get("pages")]
+    ocr_pages, ocr_s = sum(v["pages"] for v in ocr), sum(v["cpu_s"] for v in ocr)
+    scan_rate = ocr_s / ocr_pages if ocr_pages else None
+    row("scanned / OCR'd s/page per core (pdf_scanned + pdf_ocr)", scan_rate, "≤ 3", None if scan_rate is None else scan_rate <= 3)
     rss = max(r.peak_rss_mb for r in runs)
     row("peak RSS per worker MB", rss, "≤ 500", rss <= 500)
     speedup = two.docs_per_s / one.docs_per_s if one and two else None

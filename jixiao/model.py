@@ -151,6 +151,7 @@ class Document:
     blocks: list[Block]
     source_format: str
     n_pages: int | None = None
+    n_pages_ocr: int | None = None  # pages whose text came from OCR (PDF only)
     warnings: list[str] = field(default_factory=list)
     partial: bool = False
     _text: str | None = field(default=None, init=False, repr=False, compare=False)

@@ -94,6 +94,7 @@ def process_file(path: Path, root: Path | None = None, options: PipelineOptions 
         document = extract(path, fmt, options.extract)
         doc["source_format"] = document.source_format
         doc["n_pages"] = document.n_pages
+        doc["n_pages_ocr"] = document.n_pages_ocr
         from jixiao.normalize.document import interpret_document
 
         rows = interpret_document(document, doc_id)

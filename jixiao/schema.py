@@ -37,7 +37,7 @@ REQUIRED: dict[str, list[str]] = {
 }
 
 EXTRA: dict[str, list[str]] = {
-    "documents": ["file_size", "sha256", "warnings"],
+    "documents": ["file_size", "sha256", "warnings", "n_pages_ocr"],
     "forms": ["grade_raw", "arrived_wan", "fiscal_wan", "grade_bands", "goal_text", "actual_text"],
     "indicators": ["level2_weight", "rule_text", "description", "basis", "target_value_pct"],
     "amounts": ["table_no", "row_no", "col_no", "item_parent", "measure_parent", "relation", "value_raw", "page", "side"],
@@ -56,14 +56,14 @@ def columns(table: str) -> list[str]:
 
 # Column types for Parquet/DuckDB; anything not listed is a string.
 NUMERIC: set[str] = {
-    "n_pages", "n_forms", "n_indicators", "n_findings", "fiscal_year", "budget_initial_wan",
+    "n_pages", "n_pages_ocr", "n_forms", "n_indicators", "n_findings", "fiscal_year", "budget_initial_wan",
     "budget_wan", "executed_wan", "execution_rate", "total_score", "page_start", "page_end",
     "row_no", "level1_weight", "target_value", "actual_value", "weight", "score", "page",
     "value", "seq", "expected", "observed", "file_size", "arrived_wan", "fiscal_wan",
     "level2_weight", "target_value_pct", "table_no", "col_no", "narrative_seq", "side",
 }
 INTEGER: set[str] = {
-    "n_pages", "n_forms", "n_indicators", "n_findings", "fiscal_year", "page_start",
+    "n_pages", "n_pages_ocr", "n_forms", "n_indicators", "n_findings", "fiscal_year", "page_start",
     "page_end", "row_no", "page", "seq", "file_size", "table_no", "col_no", "narrative_seq", "side",
 }
 BOOLEAN: set[str] = {"is_total"}

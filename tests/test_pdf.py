@@ -95,6 +95,7 @@ def test_seed_pdf_gives_the_same_forms_and_indicators_as_the_text(num):
     seed = next((SHARED / "seeds").glob(f"{num}_*.txt"))
     want, got = process_file(seed), process_file(FIX / f"seed{num}.pdf")
     assert got.document["status"] == "ok" and got.document["source_format"] == "pdf"
+    assert got.document["n_pages_ocr"] == 0 and want.document["n_pages_ocr"] is None  # text layer read; no pages in .txt
     assert [tuple(f[k] for k in FORM_FIELDS) for f in got.tables["forms"]] == \
            [tuple(f[k] for k in FORM_FIELDS) for f in want.tables["forms"]]
     a, b = want.tables["indicators"], got.tables["indicators"]

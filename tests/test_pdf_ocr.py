@@ -65,6 +65,7 @@ def test_font_without_tounicode_is_detected_and_recovered():
     doc = extract(FIX / "seed002_cid.pdf", ExtractOptions())
     assert any("undecodable" in w and "OCR" in w for w in doc.warnings)
     assert doc.source_format == "pdf" and not doc.partial
+    assert doc.n_pages_ocr == doc.n_pages == 1  # the page's text came from OCR
     text = doc.text()
     assert bad_text_share(text) == 0
     assert "中共石家庄市委组织部" in text and "干部信息系统建设经费" in text

@@ -65,6 +65,7 @@ class Outcome:
     source_format: str | None = None
     pages: int | None = None
     peak_rss_mb: float | None = None  # of the process that ran the task, for the benchmark
+    pages_ocr: int | None = None
 
 
 TaskFunction = Callable[[Task, Settings], Outcome]
@@ -121,7 +122,8 @@ def outcome_of(task: Task, tables: dict[str, list[dict]], seconds: float, shard:
     doc = tables["documents"][0]
     counts = {name: len(rows) for name, rows in tables.items()}
     return Outcome(task.index, task.source_path, doc["status"], doc.get("error"), seconds, str(shard), cached,
-                   _columns(tables), counts, doc.get("source_format"), doc.get("n_pages"), _peak_rss_mb())
+                   _columns(tables), counts, doc.get("source_format"), doc.get("n_pages"), _peak_rss_mb(),
+                   doc.get("n_pages_ocr"))
 
 
 def _peak_rss_mb() -> float | None:

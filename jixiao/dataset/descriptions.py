@@ -55,6 +55,7 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "file_size": "size of the file in bytes",
         "sha256": "full SHA-256 of the file's bytes",
         "warnings": "what the reader noticed while extracting (` | `-separated)",
+        "n_pages_ocr": "pages read by OCR (scans, fonts without a text map); PDF only, else empty",
         "run": "the converted folder this document's rows were taken from (the first, in sorted order, that holds it)",
     },
     "forms": {

@@ -106,7 +106,7 @@ def _extract(pdf: pdfium.PdfDocument, path: Path, options: ExtractOptions) -> Do
         partial = True
         warnings.append("no text found on any page")
     return Document(blocks=join_tables(blocks), source_format=source_format, n_pages=n_pages,
-                    warnings=warnings, partial=partial)
+                    warnings=warnings, partial=partial, n_pages_ocr=n_ocr)
 
 
 def _describe(how: str) -> str:
