@@ -98,6 +98,8 @@ def _prose(text: str) -> Paragraph:
 def _table(grid: list[list[str]], spans: dict, first: int, last: int, width: int) -> Table:
     covered = set()
     for (r0, c0), (rs, cs) in spans.items():
+        if r0 >= last or r0 + rs <= first:
+            continue  # a merge of another band of the sheet
         for rr in range(r0, r0 + rs):
             for cc in range(c0, c0 + cs):
                 if (rr, cc) != (r0, c0):
