@@ -70,6 +70,7 @@ def test_options_that_change_rows_change_the_cache_key():
     base = options_fingerprint(PipelineOptions())
     assert options_fingerprint(PipelineOptions(extract=ExtractOptions(max_pages=5))) != base
     assert options_fingerprint(PipelineOptions(tolerance=2.0)) != base
+    assert options_fingerprint(PipelineOptions(extract=ExtractOptions(ocr_det_side=2000))) != base
     assert options_fingerprint(PipelineOptions(extract=ExtractOptions(timeout=5))) == base  # limits only
 
 

@@ -38,6 +38,7 @@ class ExtractOptions:
 
     max_pages: int = 1000
     ocr: bool = True
+    ocr_det_side: int = 1280  # px, long side of the page copy text is detected on (2000: thin strokes safer, ~2x slower)
     max_unzipped_bytes: int = 512 * 1024 * 1024
     max_zip_members: int = 10_000
     timeout: float = 120.0

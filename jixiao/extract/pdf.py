@@ -130,7 +130,7 @@ def _page_blocks(pdf: pdfium.PdfDocument, page: PageContent,
         from jixiao.extract.pdf_ocr import ocr_page
 
         try:
-            return ocr_page(pdf, page), False, "ocr"
+            return ocr_page(pdf, page, options.ocr_det_side), False, "ocr"
         except Exception as e:  # OCR runtime missing or failing: keep the rest of the document
             return [], False, f"unreadable-ocr-failed ({type(e).__name__}: {e})"
     if not page.chars:

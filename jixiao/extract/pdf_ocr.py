@@ -13,6 +13,7 @@ rule are split at it.
 from __future__ import annotations
 
 import math
+import os
 from functools import lru_cache
 
 import numpy as np
@@ -27,13 +28,28 @@ DPI = 200
 SCALE = DPI / 72
 
 
+REC_MIN_WIDTH = 96  # px at the recogniser's 48 px height
+
+
+def ocr_threads() -> int:
+    """ONNX runtime threads per process (JIXIAO_OCR_THREADS, default 1).
+
+    The batch engine already runs one worker per core; more threads per worker only make
+    the workers fight over the cores (2 workers were 1.1x one worker with the default)."""
+    try:
+        return max(1, int(os.environ.get("JIXIAO_OCR_THREADS", "1")))
+    except ValueError:
+        return 1
+
+
 @lru_cache(maxsize=1)
 def _engine():
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as e:  # pragma: no cover - depends on the installation
         raise RuntimeError("OCR needs rapidocr-onnxruntime (pip install rapidocr-onnxruntime)") from e
-    return RapidOCR()
+    threads = min(ocr_threads(), os.cpu_count() or 1)
+    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, rec_batch_num=1)
 
 
 def render(pdf: pdfium.PdfDocument, index: int) -> np.ndarray:
@@ -103,18 +119,79 @@ def rule_edges(binary: np.ndarray) -> tuple[list[Edge], np.ndarray]:
     return edges, cv2.bitwise_or(horiz, vert)
 
 
-def ocr_boxes(gray: np.ndarray) -> list[Char]:
+def ocr_boxes(gray: np.ndarray, det_side: int = 1280) -> list[Char]:
     """Recognised text boxes as glyph runs in points."""
-    result, _ = _engine()(gray, use_cls=False)  # pages are upright once straightened
+    engine = _engine()
+    if all(hasattr(engine, a) for a in ("text_det", "text_rec", "sorted_boxes", "get_crop_img_list")):
+        result = detect_small_read_full(engine, gray, det_side)
+    else:  # pragma: no cover - a rapidocr without the pieces: its own pipeline (det at up to 2000 px)
+        result, _ = engine(gray, use_cls=False)  # pages are upright once straightened
     out: list[Char] = []
     for points, text, score in result or []:
         text = (text or "").strip()
-        if not text or float(score) < 0.3:
+        if not text or float(score) < 0.5:
             continue
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
         out.append(Char(text, min(xs) / SCALE, min(ys) / SCALE, max(xs) / SCALE, max(ys) / SCALE))
     return out
+
+
+def detect_small_read_full(engine, gray: np.ndarray, det_side: int = 1280) -> list[tuple[list, str, float]]:
+    """RapidOCR's pipeline with text detection on a downscaled page.
+
+    Detection (a DB net over every pixel) was half the OCR time at 200 dpi; boxes found at
+    det_side are scaled back and recognition reads crops of the full-resolution page,
+    so characters keep all their pixels (det_side 1280: 0.9 s instead of 4.4 s on a dense
+    200 dpi table page). Returns (box points, text, score) like RapidOCR."""
+    import cv2
+
+    image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    scale = min(1.0, det_side / max(gray.shape))
+    small = image
+    if scale < 1.0:  # strokes thickened first, so a thin 一 survives the shrinking and is still found
+        bold = cv2.erode(image, np.ones((3, 3), np.uint8))
+        small = cv2.resize(bold, (round(gray.shape[1] * scale), round(gray.shape[0] * scale)),
+                           interpolation=cv2.INTER_AREA)
+    boxes = detect_in_strips(engine, small)
+    if len(boxes) == 0:
+        return []
+    boxes = engine.sorted_boxes(boxes / scale)
+    shape = getattr(engine.text_rec, "rec_image_shape", None)
+    if isinstance(shape, list) and len(shape) == 3:
+        # RapidOCR pads every crop to at least 320 px wide (6.7x its height); a table cell is
+        # ~2.4x. Read one crop at a time at its own width: rec_batch_num=1 and no minimum.
+        engine.text_rec.rec_image_shape = [shape[0], shape[1], REC_MIN_WIDTH]
+    texts, _ = engine.text_rec(engine.get_crop_img_list(image, boxes))
+    return [(box.tolist(), res[0], float(res[1])) for box, res in zip(boxes, texts, strict=True)]
+
+
+STRIP, OVERLAP = 400, 80  # px at detection size
+
+
+def detect_in_strips(engine, image: np.ndarray) -> np.ndarray:
+    """Text boxes of the image, detected strip by strip: the detector's memory grows with
+    the pixels it sees at once (~230 MB for a whole page at 1280 px), a strip needs a third.
+
+    Strips overlap by more than a text line; a box is kept by the strip whose core (the
+    strip without half of each overlap) holds its centre, so each line is kept once, whole."""
+    if getattr(engine.text_det, "limit_type", None) == "min":
+        engine.text_det.limit_type = "max"  # "min" would blow a short strip up to 736 px; we size the input
+    height = image.shape[0]
+    if height <= STRIP + OVERLAP:
+        boxes, _ = engine.text_det(image)
+        return np.zeros((0, 4, 2), np.float32) if boxes is None else np.asarray(boxes, dtype=np.float32)
+    kept = []
+    for top in range(0, height, STRIP):
+        lo, hi = max(0, top - OVERLAP), min(height, top + STRIP + OVERLAP)
+        boxes, _ = engine.text_det(np.ascontiguousarray(image[lo:hi]))
+        if boxes is None or len(boxes) == 0:
+            continue
+        boxes = np.asarray(boxes, dtype=np.float32)
+        boxes[:, :, 1] += lo
+        centre = boxes[:, :, 1].mean(axis=1)
+        kept.append(boxes[(centre >= top) & (centre < top + STRIP)])
+    return np.concatenate(kept) if kept else np.zeros((0, 4, 2), np.float32)
 
 
 def split_at_rules(boxes: list[Char], xs: list[float]) -> list[Char]:
@@ -136,7 +213,7 @@ def split_at_rules(boxes: list[Char], xs: list[float]) -> list[Char]:
     return out
 
 
-def ocr_page(pdf: pdfium.PdfDocument, page: PageContent) -> list[Block]:
+def ocr_page(pdf: pdfium.PdfDocument, page: PageContent, det_side: int = 1280) -> list[Block]:
     """Tables and paragraphs of a page read from its image."""
     gray = straighten(render(pdf, page.number - 1))
     binary = _binary(gray)
@@ -144,7 +221,7 @@ def ocr_page(pdf: pdfium.PdfDocument, page: PageContent) -> list[Block]:
     grids = grids_from_edges(edges)
     clean = gray.copy()
     clean[rules > 0] = 255  # rules removed: the text detector no longer joins boxes across them
-    boxes = ocr_boxes(clean)
+    boxes = ocr_boxes(clean, det_side)
     col_xs = sorted({x for g in grids for x in g.xs})
     boxes = split_at_rules(boxes, col_xs)
     height = gray.shape[0] / SCALE
