@@ -63,6 +63,11 @@ def _caption_title(rows: list[list[str]]) -> str:
     return ""
 
 
+def _money_grid(table: Table, rows: list[list[str]]) -> list[list[str]]:
+    """Money tables read the true grid (spans filled) when the format knows spans."""
+    return rows if table.ragged else table.grid(fill=True)
+
+
 def segment_forms(document: Document) -> list[F.FormDraft]:
     """Walk the blocks in reading order and assemble forms from their tables."""
     drafts: list[F.FormDraft] = []
@@ -75,7 +80,6 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
             continue
         rows = block.logical_rows()
         # money tables want the true grid (spans filled) when the format knows spans
-        money_rows = rows if block.ragged else block.grid(fill=True)
         title = _title_of(block, recent)
         kind = F.classify_table(rows, title)
         pages = _table_pages(block)
@@ -110,6 +114,7 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                 if FORM_TITLE.search(squash(title)) and not FORM_TITLE.search(squash(open_dept.title)):
                     open_dept.title = title
             F.read_dept_fields(rows, open_dept)
+            grid: list[list[str]] | None = None
             for seg in split_segments(rows):
                 if F.find_indicator_header(seg.rows) is not None:
                     before = len(open_dept.indicator_tables)
@@ -120,12 +125,13 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                 elif amounts is not None:
                     kind_a = amounts.classify_table(seg.title, seg.rows)
                     if kind_a:
-                        open_dept.amount_tables.append((seg.title, [money_rows[i] for i in seg.indices],
+                        grid = grid if grid is not None else _money_grid(block, rows)
+                        open_dept.amount_tables.append((seg.title, [grid[i] for i in seg.indices],
                                                         [row_pages[i] for i in seg.indices]))
         elif amounts is not None and amounts.classify_table(one_line(block.title), rows):
             t_title = _caption_title(rows) or one_line(block.title) or title
             form = F.FormDraft(form_type="budget_summary", title=t_title, pages=pages)
-            form.amount_tables.append((t_title, money_rows, row_pages))
+            form.amount_tables.append((t_title, _money_grid(block, rows), row_pages))
             drafts.append(form)
         recent = []
     return drafts

@@ -13,6 +13,8 @@ from jixiao.validate.base import Context, frame_records, rounding_slack
 
 def num(x: object) -> float | None:
     """A finite float or None (pandas NA, NaN, '', text that is no number)."""
+    if type(x) is float:  # the common case: a figure already read back as a float
+        return x if math.isfinite(x) else None
     if x is None or x is pd.NA or isinstance(x, bool):
         return None
     try:
