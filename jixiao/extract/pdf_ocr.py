@@ -166,7 +166,7 @@ def detect_small_read_full(engine, gray: np.ndarray, det_side: int = 1280) -> li
     return [(box.tolist(), res[0], float(res[1])) for box, res in zip(boxes, texts, strict=True)]
 
 
-STRIP, OVERLAP = 400, 80  # px at detection size
+STRIP, OVERLAP = 320, 80  # px at detection size
 
 
 def detect_in_strips(engine, image: np.ndarray) -> np.ndarray:
