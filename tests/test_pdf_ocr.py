@@ -72,33 +72,6 @@ def test_font_without_tounicode_is_detected_and_recovered():
     assert doc.tables and doc.tables[0].n_cols == 8
 
 
-def _page_at_detection_size(side: int = 1280):
-    import cv2
-    import numpy as np
-    import pypdfium2 as pdfium
-
-    from jixiao.extract import pdf_ocr
-
-    gray = pdf_ocr.straighten(pdf_ocr.render(pdfium.PdfDocument(FIX / "seed002_scan.pdf"), 0))
-    scale = side / max(gray.shape)
-    image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
-    return cv2.resize(image, (round(gray.shape[1] * scale), round(gray.shape[0] * scale))), np
-
-
-def test_detection_in_strips_keeps_every_line_once():
-    from jixiao.extract import pdf_ocr
-
-    small, np = _page_at_detection_size()
-    engine = pdf_ocr._engine()
-    strips = pdf_ocr.detect_in_strips(engine, small)
-    assert small.shape[0] > pdf_ocr.STRIP + pdf_ocr.OVERLAP  # the page really is cut into strips
-    whole, _ = engine.text_det(small)
-    whole = np.asarray(whole)
-    assert abs(len(strips) - len(whole)) <= 2, (len(strips), len(whole))
-    centres = sorted((round(b[:, 1].mean() / 8), round(b[:, 0].mean() / 8)) for b in strips)
-    assert len(centres) == len(set(centres)), "a line was kept by two strips"
-
-
 def test_ocr_threads_default_to_one_per_worker(monkeypatch):
     from jixiao.extract.pdf_ocr import ocr_threads
 

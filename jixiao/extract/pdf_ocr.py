@@ -148,12 +148,9 @@ def detect_small_read_full(engine, gray: np.ndarray, det_side: int = 1280) -> li
 
     image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     scale = min(1.0, det_side / max(gray.shape))
-    small = image
-    if scale < 1.0:  # strokes thickened first, so a thin 一 survives the shrinking and is still found
-        bold = cv2.erode(image, np.ones((3, 3), np.uint8))
-        small = cv2.resize(bold, (round(gray.shape[1] * scale), round(gray.shape[0] * scale)),
-                           interpolation=cv2.INTER_AREA)
-    boxes = detect_in_strips(engine, small)
+    small = image if scale == 1.0 else cv2.resize(
+        image, (round(gray.shape[1] * scale), round(gray.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+    boxes = detect(engine, small)
     if len(boxes) == 0:
         return []
     boxes = engine.sorted_boxes(boxes / scale)
@@ -166,32 +163,12 @@ def detect_small_read_full(engine, gray: np.ndarray, det_side: int = 1280) -> li
     return [(box.tolist(), res[0], float(res[1])) for box, res in zip(boxes, texts, strict=True)]
 
 
-STRIP, OVERLAP = 320, 80  # px at detection size
-
-
-def detect_in_strips(engine, image: np.ndarray) -> np.ndarray:
-    """Text boxes of the image, detected strip by strip: the detector's memory grows with
-    the pixels it sees at once (~230 MB for a whole page at 1280 px), a strip needs a third.
-
-    Strips overlap by more than a text line; a box is kept by the strip whose core (the
-    strip without half of each overlap) holds its centre, so each line is kept once, whole."""
+def detect(engine, image: np.ndarray) -> np.ndarray:
+    """Text boxes of an image already sized for detection (RapidOCR's own "min 736 px" rule off)."""
     if getattr(engine.text_det, "limit_type", None) == "min":
-        engine.text_det.limit_type = "max"  # "min" would blow a short strip up to 736 px; we size the input
-    height = image.shape[0]
-    if height <= STRIP + OVERLAP:
-        boxes, _ = engine.text_det(image)
-        return np.zeros((0, 4, 2), np.float32) if boxes is None else np.asarray(boxes, dtype=np.float32)
-    kept = []
-    for top in range(0, height, STRIP):
-        lo, hi = max(0, top - OVERLAP), min(height, top + STRIP + OVERLAP)
-        boxes, _ = engine.text_det(np.ascontiguousarray(image[lo:hi]))
-        if boxes is None or len(boxes) == 0:
-            continue
-        boxes = np.asarray(boxes, dtype=np.float32)
-        boxes[:, :, 1] += lo
-        centre = boxes[:, :, 1].mean(axis=1)
-        kept.append(boxes[(centre >= top) & (centre < top + STRIP)])
-    return np.concatenate(kept) if kept else np.zeros((0, 4, 2), np.float32)
+        engine.text_det.limit_type = "max"  # "max" leaves an image under 1500 px as it is
+    boxes, _ = engine.text_det(image)
+    return np.zeros((0, 4, 2), np.float32) if boxes is None else np.asarray(boxes, dtype=np.float32)
 
 
 def split_at_rules(boxes: list[Char], xs: list[float]) -> list[Char]:
