@@ -19,6 +19,18 @@ def seed_path(prefix: str) -> Path:
     return next(SEEDS.glob(f"{prefix}_*.txt"))
 
 
+def write_seed_tables(out: Path, seed_results: dict) -> Path:
+    """The five seeds' rows written as one converted folder (what `jixiao convert` writes)."""
+    from jixiao.output.writer import write_tables
+
+    tables: dict[str, list[dict]] = {}
+    for res in seed_results.values():
+        for name, rows in res.tables.items():
+            tables.setdefault(name, []).extend(rows)
+    write_tables(out, tables)
+    return out
+
+
 @pytest.fixture(scope="session")
 def seed_results():
     """process_file on each of the five seeds: {'000': FileResult, ...}."""

@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import write_seed_tables
 from typer.testing import CliRunner
 
 from jixiao.cli import app
@@ -21,11 +22,7 @@ from jixiao.output.writer import read_tables, write_tables
 def panel(tmp_path_factory, seed_results):
     """The five seeds through the pipeline (with validators), as one converted folder, then a panel."""
     base = tmp_path_factory.mktemp("panel-report")
-    tables: dict[str, list[dict]] = {}
-    for res in seed_results.values():
-        for name, rows in res.tables.items():
-            tables.setdefault(name, []).extend(rows)
-    write_tables(base / "out", tables)
+    write_seed_tables(base / "out", seed_results)
     build_panel([base / "out"], base / "panel")
     return base / "panel"
 

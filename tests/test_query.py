@@ -9,22 +9,18 @@ import sys
 
 import pandas as pd
 import pytest
+from conftest import write_seed_tables
 from typer.testing import CliRunner
 
 from jixiao.cli import app
 from jixiao.dataset.build import build_panel
-from jixiao.output.writer import write_tables
 
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory, seed_results):
     """The five seeds through the pipeline, written as a converted folder (what convert writes)."""
     out = tmp_path_factory.mktemp("query") / "out"
-    tables: dict[str, list[dict]] = {}
-    for res in seed_results.values():
-        for name, rows in res.tables.items():
-            tables.setdefault(name, []).extend(rows)
-    write_tables(out, tables)
+    write_seed_tables(out, seed_results)
     return out
 
 

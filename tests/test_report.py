@@ -6,6 +6,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import write_seed_tables
 from typer.testing import CliRunner
 
 from jixiao.cli import app
@@ -16,11 +17,7 @@ from jixiao.report.html import render, write_report
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory, seed_results):
     out = tmp_path_factory.mktemp("out")
-    tables: dict[str, list[dict]] = {}
-    for res in seed_results.values():
-        for name, rows in res.tables.items():
-            tables.setdefault(name, []).extend(rows)
-    write_tables(out, tables)
+    write_seed_tables(out, seed_results)
     return out
 
 
