@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from conftest import ROOT, SEEDS
 
 from jixiao.batch.local import LocalPool
 from jixiao.batch.task import Settings, make_task, run_task
@@ -244,3 +244,19 @@ def test_longest_expected_files_are_handed_out_first(tmp_path):
     order = [Path(t.path).name for t in longest_first(tasks)]
     assert order == ["b.pdf", "c.doc", "d.docx", "a.txt"]  # a .doc starts LibreOffice: costly though small
     assert sorted(t.index for t in longest_first(tasks)) == [0, 1, 2, 3]
+
+
+def test_workers_convert_without_loading_the_table_writers():
+    """pandas and pyarrow belong to the parent that writes the tables (~110 MB a worker otherwise)."""
+    code = (
+        "import sys; from pathlib import Path; import jixiao.batch.warm\n"
+        "import jixiao.batch.task\n"
+        "from jixiao.pipeline import process_file\n"
+        f"root = Path({str(ROOT / 'fixtures')!r})\n"
+        "for f in ('office/seed003.docx', 'office/seed003.xlsx', 'pdf/seed003.pdf'):\n"
+        "    assert process_file(root / f, root).document['status'] == 'ok'\n"
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'duckdb') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -81,3 +81,12 @@ def test_ocr_threads_default_to_one_per_worker(monkeypatch):
     assert ocr_threads() == 2
     monkeypatch.setenv("JIXIAO_OCR_THREADS", "many")
     assert ocr_threads() == 1
+
+
+def test_a_dash_read_for_the_numeral_one_is_put_back():
+    from jixiao.extract.pdf_ocr import dash_as_one
+
+    assert dash_as_one("-级指标") == "一级指标"  # the heading that hides a whole indicator table
+    assert dash_as_one("实物量标准-致程度") == "实物量标准一致程度"
+    for kept in ("-", "2019-2020", "产出——数量", "A-B", "-5%"):
+        assert dash_as_one(kept) == kept

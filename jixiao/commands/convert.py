@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from jixiao.batch import Settings, cache_dir, run_batch
-from jixiao.extract.base import ExtractOptions
+from jixiao.extract.base import OCR_DET_SIDE, ExtractOptions
 from jixiao.inputs import collect_inputs
 from jixiao.pipeline import PipelineOptions
 
@@ -45,7 +45,7 @@ def convert(
     max_memory: int = typer.Option(0, "--max-memory", min=0,
                                    help="Memory limit per worker in MB (address space); 0 = no limit."),
     max_pages: int = typer.Option(1000, "--max-pages", min=1, help="Pages read per PDF at most."),
-    ocr_det_side: int = typer.Option(1280, "--ocr-det-side", min=640, max=4000,
+    ocr_det_side: int = typer.Option(OCR_DET_SIDE, "--ocr-det-side", min=640, max=4000,
                                      help="Scanned pages: long side in px of the copy text is detected on. "
                                           "2000 finds thin strokes (一) more reliably, about twice as slow."),
     force: bool = typer.Option(False, "--force", help="Redo every file, ignoring the cache in OUT/.jixiao/cache."),

@@ -11,12 +11,14 @@ from __future__ import annotations
 import importlib
 import math
 import pkgutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from jixiao.schema import RULES as RULE_CODES
+
+if TYPE_CHECKING:  # pandas is only imported by callers that hand in DataFrames (the validate command)
+    import pandas as pd
 
 
 @dataclass
@@ -52,12 +54,6 @@ class Context:
     extra: dict = field(default_factory=dict)
     _records: dict[str, list[dict]] = field(default_factory=dict, repr=False)
 
-    def table(self, name: str) -> pd.DataFrame:
-        t = self.tables.get(name)
-        if t is None:
-            return pd.DataFrame()
-        return t if isinstance(t, pd.DataFrame) else pd.DataFrame(t)
-
     def records(self, name: str) -> list[dict]:
         """The table's rows as dicts, NA as None: converted once, each caller gets its own copies.
 
@@ -65,8 +61,8 @@ class Context:
         rules ask for the same tables dozens of times."""
         if name not in self._records:
             t = self.tables.get(name)
-            self._records[name] = frame_records(t) if isinstance(t, pd.DataFrame) else [
-                {k: _none_if_na(v) for k, v in row.items()} for row in (t or [])]
+            rows = t.to_dict("records") if hasattr(t, "to_dict") else (t or [])
+            self._records[name] = [{k: _none_if_na(v) for k, v in row.items()} for row in rows]
         return [dict(r) for r in self._records[name]]
 
 
@@ -133,19 +129,10 @@ def run_rules(tables: dict[str, pd.DataFrame | list[dict]], tolerance: float = 1
     return out
 
 
+def is_na(v: object) -> bool:
+    """None, NaN or pandas' NA — tested without importing pandas, which workers never load (~70 MB)."""
+    return v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ == "NAType"
+
+
 def _none_if_na(v: object) -> object:
-    return None if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v
-
-
-def frame_records(df: pd.DataFrame | None) -> list[dict]:
-    """Rows as dicts with every NA turned into None."""
-    if df is None or df.empty:
-        return []
-    return [{k: _none_if_na(v) for k, v in row.items()} for row in df.to_dict("records")]
-
-
-def iter_groups(df: pd.DataFrame, keys: list[str]) -> Iterator[tuple[tuple, pd.DataFrame]]:
-    """groupby that tolerates empty frames and missing columns."""
-    if df.empty or any(k not in df.columns for k in keys):
-        return iter(())
-    return iter(df.groupby(keys, sort=False, dropna=False))
+    return None if is_na(v) else v

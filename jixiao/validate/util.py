@@ -6,16 +6,14 @@ import math
 import re
 from collections.abc import Iterator
 
-import pandas as pd
-
-from jixiao.validate.base import Context, frame_records, rounding_slack
+from jixiao.validate.base import Context, is_na, rounding_slack
 
 
 def num(x: object) -> float | None:
     """A finite float or None (pandas NA, NaN, '', text that is no number)."""
     if type(x) is float:  # the common case: a figure already read back as a float
         return x if math.isfinite(x) else None
-    if x is None or x is pd.NA or isinstance(x, bool):
+    if isinstance(x, bool) or is_na(x):
         return None
     try:
         v = float(x)  # type: ignore[arg-type]
@@ -26,9 +24,7 @@ def num(x: object) -> float | None:
 
 def txt(x: object) -> str | None:
     """Stripped text or None for NA/blank."""
-    if x is None or x is pd.NA:
-        return None
-    if isinstance(x, float) and math.isnan(x):
+    if is_na(x):
         return None
     s = str(x).strip()
     return s or None
@@ -67,11 +63,6 @@ def figure(row: dict) -> object:
 def slack(*values: object, factor: float = 1.0) -> float:
     """Rounding slack for figures read back as floats."""
     return rounding_slack(*(pub(v) for v in values), factor=factor)
-
-
-def records(df: pd.DataFrame) -> list[dict]:
-    """Rows as dicts with every NA turned into None."""
-    return frame_records(df)
 
 
 def forms_by_id(ctx: Context) -> dict[str, dict]:
