@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from jixiao.batch import Settings, run_batch  # noqa: E402
+from jixiao.batch.task import Settings  # noqa: E402  (light: workers re-import this script)
 from jixiao.extract.base import EXTRACTORS, sniff_format  # noqa: E402
 from jixiao.inputs import collect_inputs  # noqa: E402
 from jixiao.pipeline import PipelineOptions  # noqa: E402
@@ -112,6 +112,8 @@ class PipelineRun:
 
 
 def run_pipeline(files: list[Path], corpus: Path, workers: int, out: Path) -> PipelineRun:
+    from jixiao.batch.runner import run_batch  # pandas and pyarrow stay out of the workers
+
     shutil.rmtree(out, ignore_errors=True)
     settings = Settings(options=PipelineOptions(), cache_dir=str(out / ".jixiao" / "cache"), force=True)
     start = time.perf_counter()

@@ -260,3 +260,13 @@ def test_workers_convert_without_loading_the_table_writers():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_command_line_module_is_light_because_workers_import_it_again():
+    """Forkserver workers re-import the parent's main script (the `jixiao` entry point, bench/run.py)."""
+    code = ("import sys, runpy; import jixiao.cli; sys.argv = ['run.py']\n"
+            f"runpy.run_path({str(ROOT / 'bench' / 'run.py')!r}, run_name='__mp_main__')\n"
+            "print(sorted(m for m in ('pandas', 'pyarrow', 'duckdb') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

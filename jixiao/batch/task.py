@@ -127,6 +127,17 @@ def outcome_of(task: Task, tables: dict[str, list[dict]], seconds: float, shard:
 
 
 def _peak_rss_mb() -> float | None:
+    """This process's own peak resident memory (VmHWM).
+
+    Not getrusage's ru_maxrss: that survives execve, so a worker of a forkserver started
+    by a big parent reported the parent's size (~140 MB of pandas it never imported)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except (OSError, ValueError):
+        pass
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows

@@ -11,7 +11,6 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from jixiao.batch import Settings, cache_dir, run_batch
 from jixiao.extract.base import OCR_DET_SIDE, ExtractOptions
 from jixiao.inputs import collect_inputs
 from jixiao.pipeline import PipelineOptions
@@ -65,6 +64,9 @@ def convert(
     documents.csv says why), 2 on bad usage (unknown option, no input files, a Dask
     cluster that cannot be reached or does not have this jixiao installed).
     """
+    from jixiao.batch.runner import cache_dir, run_batch  # not at import: workers re-import this module
+    from jixiao.batch.task import Settings
+
     err = Console(stderr=True)
     found = collect_inputs(inputs, exclude=out)
     if not found.files:

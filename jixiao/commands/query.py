@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
+
+from jixiao.validate.base import is_na
+
+if TYPE_CHECKING:  # pandas comes with duckdb's result, only when a query runs
+    import pandas as pd
 
 
 class Format(StrEnum):
@@ -35,7 +40,7 @@ def open_source(source: Path):
 
 
 def _text(v: object) -> str:
-    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+    if is_na(v):
         return ""
     if isinstance(v, float):
         return repr(round(v, 10)).removesuffix(".0")
