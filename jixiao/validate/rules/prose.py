@@ -136,9 +136,8 @@ def _prose_key(label: str) -> tuple[str, tuple[str, ...]] | None:
 @rule("NARRATIVE_MISMATCH")
 def prose_vs_tables(ctx: Context) -> Iterator[Finding]:
     """实际收入 3637.82 in prose vs 本年收入合计 (决算) 3564.5 in a table of the same document."""
-    amounts = [a for a in ctx.records("amounts") if not txt(a.get("form_id")) or True]
     by_doc: dict[str, list[dict]] = {}
-    for a in amounts:
+    for a in ctx.records("amounts"):  # amounts of forms count too: prose quotes both
         if num(a.get("value")) is not None and txt(a.get("item")):
             by_doc.setdefault(a.get("doc_id"), []).append(a)
     for f in _facts(ctx).values():
