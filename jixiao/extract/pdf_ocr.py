@@ -62,7 +62,7 @@ def _detector_session(model_path: str, threads: int):
     """The text detector's ONNX session on a memory arena that grows only by what is asked.
 
     RapidOCR runs it on plain malloc: the detector's ~100 tensors of up to 40 MB a page
-    left the heap fragmented, and a worker peaked at 500-670 MB after a few pages. One
+    fragmented the heap, which grew page after page (+360 MB for six scanned pages). One
     arena per process, extended by exactly the requested size, without ORT's per-shape
     memory plans, keeps a page's detection near 230 MB (and is faster)."""
     import onnxruntime as ort
@@ -185,7 +185,7 @@ def ocr_boxes(gray: np.ndarray, det_side: int = OCR_DET_SIDE) -> list[Char]:
     return out
 
 
-_DASH_FOR_ONE = re.compile(r"(?:^|(?<=[\u4e00-\u9fff]))[-－–—_](?=[\u4e00-\u9fff])(?<![-－–—_]{2})(?![-－–—_])")
+_DASH_FOR_ONE = re.compile(r"(?:^|(?<=[\u4e00-\u9fff]))[-－–—_](?=[\u4e00-\u9fff])")
 
 
 def dash_as_one(text: str) -> str:
