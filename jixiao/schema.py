@@ -42,7 +42,7 @@ EXTRA: dict[str, list[str]] = {
     "indicators": ["level2_weight", "rule_text", "description", "basis", "target_value_pct"],
     "amounts": ["table_no", "row_no", "col_no", "item_parent", "measure_parent", "relation", "value_raw", "page", "side"],
     "narrative": ["page"],
-    "facts": ["narrative_seq", "parts_of"],
+    "facts": ["narrative_seq", "parts_of", "relation", "base_label", "value_raw", "page"],
     "findings": ["page", "table", "row_label", "indicator"],
 }
 

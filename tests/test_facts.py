@@ -55,3 +55,20 @@ def test_no_figures_no_facts():
                                         ("2019年度预算收入3546.3万元", "预算收入")])
 def test_labels(text, label):
     assert facts_of(text)[0]["label"] == label
+
+
+def test_year_on_year_change_and_its_rate():
+    f = facts_of("1.一般公共服务(类)支出13907.78万元，主要用于机关运转。与上年相比增加1201.5万元，增长9.46%。"
+                 "因公出国（境）费预算支出199.25万元，比上年预算减少23.25万元，下降10.45%。")
+    by = {x["value"]: x for x in f}
+    assert by[1201.5]["relation"] == "change_up" and by[1201.5]["parts_of"] == by[13907.78]["seq"]
+    assert by[9.46]["relation"] == "change_rate" and by[9.46]["parts_of"] == by[1201.5]["seq"]
+    assert by[23.25]["relation"] == "change_down" and by[23.25]["parts_of"] == by[199.25]["seq"]
+    assert by[10.45]["parts_of"] == by[23.25]["seq"]
+
+
+def test_a_change_is_not_an_item_of_the_list_before_it():
+    f = facts_of("支出预算500万元，其中基本支出300万元，项目支出200万元，比上年增加20万元，增长4.17%。")
+    by = {x["value"]: x for x in f}
+    assert by[200]["relation"] == "part"
+    assert by[20]["relation"] == "change_up" and by[20]["parts_of"] == by[200]["seq"]

@@ -145,7 +145,12 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "unit": "its unit as stated (万元, %, 人, …)",
         "sentence": "the sentence it came from",
         "narrative_seq": "seq of the narrative paragraph holding the sentence",
-        "parts_of": "seq of the fact this one is an 其中 part of",
+        "parts_of": "seq of the fact this one belongs to (see relation)",
+        "relation": "`part` (其中/包括 list), `main` (主要为 list), `share` (占…%), `change_up` / `change_down` "
+                    "(比上年增加/减少, parts_of = this year's figure), `change_rate` (its 增长/下降 %, parts_of = the change)",
+        "base_label": "for a share: what it is a share of (占X的…)",
+        "value_raw": "the figure as written",
+        "page": "1-based, PDF only",
     },
     "findings": {
         "doc_id": DOC_ID,

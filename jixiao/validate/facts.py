@@ -5,7 +5,9 @@
 项目支出, and 基本支出 in turn with parts 人员经费 and 日常公用经费. Each part carries
 `parts_of` (the seq of its whole) and `relation`: `part` for 其中/包括/“X中” lists (meant to be
 complete), `main` for 主要为 lists (a selection), `share` for “占X的Y%” (parts_of is the figure
-the share describes, `base_label` the X).
+the share describes, `base_label` the X), `change_up` / `change_down` for “比上年增加/减少D万元”
+(parts_of is this year's figure) and `change_rate` for the “增长P%” that follows it (parts_of
+is the change).
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ _TOKEN = re.compile(
 _LABEL_CUT = re.compile(r"[，,、：:；;。（）()]|其中|主要包括|主要为|主要是|主要用于|包括")
 _LEAD = re.compile(r"^(和|及|以及|与|另|还有|另有)")
 _YEAR = re.compile(r"^.*?\d{4}\s*年度?(?:[末初底])?")
+_CLAUSE_CUT = re.compile(r"[，,；;：:]")
+_ASIDE_AT_END = re.compile(r"[（(][^）)]*[）)]$")  # 增加（减少）0万元: the alternative in brackets
+_CHANGE = re.compile(r"(?:上年|去年|上一年度?)[^，,；;。]*?(?:(?P<up>增加|增长|上升|多)|(?P<down>减少|下降|降低|少|压减))了?$")
+_CHANGE_RATE = re.compile(r"^(?:增加|增长|上升|减少|下降|降低)了?(?:幅度)?为?$")
 _TRAIL = re.compile(r"(为|是|共计|合计|共|达到|达|约|计|总计)$")
 
 
@@ -65,6 +71,7 @@ def extract_facts(narrative_rows: list[dict]) -> list[dict]:
         text = unicodedata.normalize("NFKC", text)
         last_money: dict | None = None
         for sent in sentences(text):
+            last_change: dict | None = None  # “比上年增加D万元” waiting for its “增长P%”
             stack: list[tuple[dict | None, str]] = []  # (whole, relation) or (None, "paren") markers
             labels: dict[str, dict] = {}
             pos = 0
@@ -101,12 +108,21 @@ def extract_facts(narrative_rows: list[dict]) -> list[dict]:
                         "doc_id": doc_id, "seq": seqs[doc_id], "label": label or None, "value": value,
                         "unit": unit, "sentence": sent[:1000], "narrative_seq": row.get("seq"),
                         "parts_of": None, "relation": None, "base_label": None, "value_raw": fm.group(1),
+                        "page": row.get("page"),
                     }
                     share = re.search(r"占(.{0,15}?)的?(?:比重|比例)?为?$", _LABEL_CUT.split(prefix)[-1]
                                       if prefix else "")
+                    clause = _ASIDE_AT_END.sub("", _CLAUSE_CUT.split(sent[:m.start()])[-1].strip()).strip()
+                    change = _CHANGE.search(clause) if unit != "%" else None
                     if unit == "%" and share and last_money is not None:
                         fact.update(parts_of=last_money["seq"], relation="share",
                                     base_label=_YEAR.sub("", share.group(1)).strip().rstrip("的") or None)
+                    elif unit == "%" and last_change is not None and _CHANGE_RATE.match(clause):
+                        fact.update(parts_of=last_change["seq"], relation="change_rate")
+                        last_change = None
+                    elif change and last_money is not None:  # a change is neither a part nor a new whole
+                        fact.update(parts_of=last_money["seq"], relation="change_up" if change.group("up") else "change_down")
+                        last_change = fact
                     elif unit != "%":
                         if stack and stack[-1][0] is not None:  # an aside in brackets is no part
                             fact.update(parts_of=stack[-1][0]["seq"], relation=stack[-1][1])

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.rules.money import rate_slack
-from jixiao.validate.util import fmt, num, slack, txt
+from jixiao.validate.util import _half_unit, fmt, num, slack, txt
 
 
 def _facts(ctx: Context) -> dict[tuple, dict]:
@@ -113,6 +113,46 @@ def prose_shares(ctx: Context) -> Iterator[Finding]:
             yield _prose_finding(f, "PERCENT_MISMATCH", "error",
                                  f"“{txt(part.get('label'))}”{fmt(n)} 占“{txt(base.get('label'))}”{fmt(d)} 的 "
                                  f"{fmt(round(computed, 2))}%，文中写 {fmt(stated)}%", round(computed, 4), stated)
+
+
+def _change_rate_slack(change: object, amount: object, stated: object, factor: float) -> float:
+    """How far a stated change rate may be from change / (amount ∓ change) by rounding of all three."""
+    c, a = num(change) or 0.0, num(amount) or 0.0
+    ec, ea = _half_unit(change) or 0.005, _half_unit(amount) or 0.005
+    prev = abs(a - c) or 1.0
+    spread = 100 * (ec / prev + abs(c) * (ea + ec) / prev ** 2)
+    return (spread + (_half_unit(stated) or 0.5)) * factor + 1e-9
+
+
+@rule("RATE_MISMATCH")
+def prose_change_rates(ctx: Context) -> Iterator[Finding]:
+    """“支出13907.78万元，与上年相比增加1201.5万元，增长9.46%”: the rate is the change over last year's figure."""
+    facts = _facts(ctx)
+    for (doc, _), f in facts.items():
+        if txt(f.get("relation")) != "change_rate" or num(f.get("parts_of")) is None:
+            continue
+        change = facts.get((doc, int(num(f.get("parts_of")))))  # type: ignore[arg-type]
+        if not change or num(change.get("parts_of")) is None:
+            continue
+        amount = facts.get((doc, int(num(change.get("parts_of")))))  # type: ignore[arg-type]
+        c, a, stated = num(change.get("value")), num(amount.get("value")) if amount else None, num(f.get("value"))
+        if c is None or a is None or stated is None or c == 0 or txt(amount.get("unit")) != txt(change.get("unit")):  # type: ignore[union-attr]
+            continue
+        up = txt(change.get("relation")) == "change_up"
+        prev = a - c if up else a + c
+        if prev <= 0:
+            continue
+        computed = c / prev * 100
+        if abs(computed - stated) <= _change_rate_slack(_v(change), _v(amount), _v(f), ctx.tolerance):  # type: ignore[arg-type]
+            continue
+        word = "增加" if up else "减少"
+        on_this_year = abs(c / a * 100 - stated) <= _change_rate_slack(_v(change), _v(amount), _v(f), ctx.tolerance) \
+            if a else False  # the usual slip: divided by this year's figure
+        hint = "（文中的比率是按本年数计算的）" if on_this_year else ""
+        yield _prose_finding(f, "RATE_MISMATCH", "error",
+                             f"“{txt(amount.get('label'))}”{fmt(a)}比上年{word}{fmt(c)}，上年为 {fmt(round(prev, 2))}，"  # type: ignore[union-attr]
+                             f"变动率应为 {fmt(round(computed, 2))}%，文中写 {fmt(stated)}%{hint}",
+                             round(computed, 4), stated)
 
 
 def _core(label: str) -> str:
