@@ -35,9 +35,24 @@ _CHANGE_RATE = re.compile(r"^(?:增加|增长|上升|减少|下降|降低)了?(?
 _TRAIL = re.compile(r"(为|是|共计|合计|共|达到|达|约|计|总计)$")
 
 
+_SHORT_ASIDE = re.compile(r"[（(]([\u4e00-\u9fff]{1,3})[）)]")  # (类) (款) (项) （境）: part of a name
+_ASIDE_BEFORE = re.compile(r"[（(][\u4e00-\u9fff]{1,3}[）)]$")
+
+
+def _with_asides(sent: str, start: int, end: int) -> str:
+    """The label's text from `start`, reaching back over short asides: 一般公共服务(类)支出, 因公出国（境）费."""
+    while start > 0 and (m := _ASIDE_BEFORE.search(sent, 0, start)):
+        words = re.search(r"[\u4e00-\u9fff]+$", sent[:m.start()])
+        if not words:
+            break
+        start = words.start()
+    return sent[start:end]
+
+
 def _label(prefix: str) -> str:
     """Words naming the figure: the text since the last separator, without a leading year."""
-    parts = _LABEL_CUT.split(prefix)
+    prefix = _SHORT_ASIDE.sub(lambda m: f"\x02{m.group(1)}\x03", prefix)  # kept through the cut
+    parts = [p.replace("\x02", "(").replace("\x03", ")") for p in _LABEL_CUT.split(prefix)]
     label = parts[-1] if parts else ""
     label = _YEAR.sub("", label).strip()
     label = _TRAIL.sub("", label).strip()
@@ -102,7 +117,7 @@ def extract_facts(narrative_rows: list[dict]) -> list[dict]:
                     fm = _FIGURE.match(m.group("figure"))
                     value, unit = _value(fm.group(1), fm.group(2))
                     prefix = sent[pos:m.start()]
-                    label = _label(prefix)
+                    label = _label(_with_asides(sent, pos, m.start()))
                     seqs[doc_id] = seqs.get(doc_id, 0) + 1
                     fact = {
                         "doc_id": doc_id, "seq": seqs[doc_id], "label": label or None, "value": value,
