@@ -14,6 +14,12 @@ def _facts(ctx: Context) -> dict[tuple, dict]:
     return {(r.get("doc_id"), int(num(r.get("seq")) or 0)): r for r in ctx.records("facts")}
 
 
+def _parent(facts: dict[tuple, dict], f: dict | None) -> dict | None:
+    """The fact `f` points at through parts_of (its whole, the figure a share or change is about)."""
+    p = num(f.get("parts_of")) if f else None
+    return None if p is None else facts.get((f.get("doc_id"), int(p)))  # type: ignore[union-attr]
+
+
 def _v(f: dict) -> object:
     return txt(f.get("value_raw")) or f.get("value")
 
@@ -92,9 +98,9 @@ def prose_part_whole(ctx: Context) -> Iterator[Finding]:
 def prose_shares(ctx: Context) -> Iterator[Finding]:
     facts = _facts(ctx)
     for (doc, seq), f in facts.items():
-        if txt(f.get("relation")) != "share" or num(f.get("parts_of")) is None:
+        if txt(f.get("relation")) != "share":
             continue
-        part = facts.get((doc, int(num(f.get("parts_of")))))  # type: ignore[arg-type]
+        part = _parent(facts, f)
         if not part or num(part.get("value")) is None:
             continue
         base = None
@@ -103,8 +109,8 @@ def prose_shares(ctx: Context) -> Iterator[Finding]:
             same = [g for (d, s), g in facts.items() if d == doc and s < seq and txt(g.get("label")) == name
                     and txt(g.get("unit")) == txt(part.get("unit"))]
             base = same[-1] if same else None
-        if base is None and num(part.get("parts_of")) is not None:
-            base = facts.get((doc, int(num(part.get("parts_of")))))  # type: ignore[arg-type]
+        if base is None:
+            base = _parent(facts, part)
         if not base or not num(base.get("value")):
             continue
         n, d, stated = num(part.get("value")), num(base.get("value")), num(f.get("value"))
@@ -128,13 +134,13 @@ def _change_rate_slack(change: object, amount: object, stated: object, factor: f
 def prose_change_rates(ctx: Context) -> Iterator[Finding]:
     """“支出13907.78万元，与上年相比增加1201.5万元，增长9.46%”: the rate is the change over last year's figure."""
     facts = _facts(ctx)
-    for (doc, _), f in facts.items():
-        if txt(f.get("relation")) != "change_rate" or num(f.get("parts_of")) is None:
+    for f in facts.values():
+        if txt(f.get("relation")) != "change_rate":
             continue
-        change = facts.get((doc, int(num(f.get("parts_of")))))  # type: ignore[arg-type]
-        if not change or num(change.get("parts_of")) is None:
+        change = _parent(facts, f)
+        amount = _parent(facts, change)
+        if not change:
             continue
-        amount = facts.get((doc, int(num(change.get("parts_of")))))  # type: ignore[arg-type]
         c, a, stated = num(change.get("value")), num(amount.get("value")) if amount else None, num(f.get("value"))
         if c is None or a is None or stated is None or c == 0 or txt(amount.get("unit")) != txt(change.get("unit")):  # type: ignore[union-attr]
             continue
