@@ -36,7 +36,7 @@ _TRAIL = re.compile(r"(为|是|共计|合计|共|达到|达|约|计|总计)$")
 
 
 _SHORT_ASIDE = re.compile(r"[（(]([\u4e00-\u9fff]{1,3})[）)]")  # (类) (款) (项) （境）: part of a name
-_ASIDE_BEFORE = re.compile(r"[（(][\u4e00-\u9fff]{1,3}[）)]$")
+_ASIDE_BEFORE = re.compile(_SHORT_ASIDE.pattern + "$")
 
 
 def _with_asides(sent: str, start: int, end: int) -> str:

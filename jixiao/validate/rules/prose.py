@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.rules.money import rate_slack
+from jixiao.validate.rules.money import rate_slack, ratio_slack
 from jixiao.validate.util import _half_unit, fmt, num, slack, txt
 
 
@@ -121,13 +121,10 @@ def prose_shares(ctx: Context) -> Iterator[Finding]:
                                  f"{fmt(round(computed, 2))}%，文中写 {fmt(stated)}%", round(computed, 4), stated)
 
 
-def _change_rate_slack(change: object, amount: object, stated: object, factor: float) -> float:
-    """How far a stated change rate may be from change / (amount ∓ change) by rounding of all three."""
-    c, a = num(change) or 0.0, num(amount) or 0.0
+def _change_rate_slack(change: object, amount: object, prev: float, stated: object, factor: float) -> float:
+    """How far a stated change rate may be from change / prev, prev = amount ∓ change carrying both roundings."""
     ec, ea = _half_unit(change) or 0.005, _half_unit(amount) or 0.005
-    prev = abs(a - c) or 1.0
-    spread = 100 * (ec / prev + abs(c) * (ea + ec) / prev ** 2)
-    return (spread + (_half_unit(stated) or 0.5)) * factor + 1e-9
+    return ratio_slack(num(change) or 0.0, prev, ec, ea + ec, stated, factor)
 
 
 @rule("RATE_MISMATCH")
@@ -149,11 +146,11 @@ def prose_change_rates(ctx: Context) -> Iterator[Finding]:
         if prev <= 0:
             continue
         computed = c / prev * 100
-        if abs(computed - stated) <= _change_rate_slack(_v(change), _v(amount), _v(f), ctx.tolerance):  # type: ignore[arg-type]
+        allowed = _change_rate_slack(_v(change), _v(amount), prev, _v(f), ctx.tolerance)
+        if abs(computed - stated) <= allowed:
             continue
         word = "增加" if up else "减少"
-        on_this_year = abs(c / a * 100 - stated) <= _change_rate_slack(_v(change), _v(amount), _v(f), ctx.tolerance) \
-            if a else False  # the usual slip: divided by this year's figure
+        on_this_year = abs(c / a * 100 - stated) <= allowed  # the usual slip: divided by this year's figure
         hint = "（文中的比率是按本年数计算的）" if on_this_year else ""
         yield _prose_finding(f, "RATE_MISMATCH", "error",
                              f"“{txt(amount.get('label'))}”{fmt(a)}比上年{word}{fmt(c)}，上年为 {fmt(round(prev, 2))}，"  # type: ignore[union-attr]
