@@ -22,17 +22,17 @@ REQUIRED: dict[str, list[str]] = {
         "form_id", "doc_id", "row_no", "level1_raw", "level2_raw", "level1",
         "level1_weight", "level2", "level3", "category", "target_raw", "actual_raw",
         "target_op", "target_value", "target_unit", "actual_value", "actual_unit",
-        "weight", "score", "note", "page",
+        "weight", "score", "note", "page", "source_ref",
     ],
     "amounts": [
         "doc_id", "form_id", "table_kind", "item", "measure", "measure_raw", "value",
-        "unit", "is_total",
+        "unit", "is_total", "page", "source_ref",
     ],
     "narrative": ["doc_id", "seq", "section", "text"],
-    "facts": ["doc_id", "seq", "label", "value", "unit", "sentence"],
+    "facts": ["doc_id", "seq", "label", "value", "unit", "sentence", "page", "source_ref"],
     "findings": [
         "doc_id", "form_id", "rule", "severity", "location", "message", "expected",
-        "observed",
+        "observed", "page", "source_ref",
     ],
 }
 
@@ -40,10 +40,10 @@ EXTRA: dict[str, list[str]] = {
     "documents": ["file_size", "sha256", "warnings", "n_pages_ocr"],
     "forms": ["grade_raw", "arrived_wan", "fiscal_wan", "grade_bands", "goal_text", "actual_text"],
     "indicators": ["level2_weight", "rule_text", "description", "basis", "target_value_pct"],
-    "amounts": ["table_no", "row_no", "col_no", "item_parent", "measure_parent", "relation", "value_raw", "page", "side"],
+    "amounts": ["table_no", "row_no", "col_no", "item_parent", "measure_parent", "relation", "value_raw", "side"],
     "narrative": ["page"],
-    "facts": ["narrative_seq", "parts_of", "relation", "base_label", "value_raw", "page"],
-    "findings": ["page", "table", "row_label", "indicator"],
+    "facts": ["narrative_seq", "parts_of", "relation", "base_label", "value_raw"],
+    "findings": ["table", "row_label", "indicator", "related_refs"],
 }
 
 TABLES: list[str] = list(REQUIRED)
@@ -83,6 +83,9 @@ RULES = (
     "GROUP_SCORE_EXCEEDS_WEIGHT", "GRADE_MISMATCH", "SCORE_RULE_MISMATCH",
     "TARGET_MISSED_FULL_SCORE", "UNIT_MISMATCH", "EXECUTION_OVER_BUDGET",
     "NARRATIVE_MISMATCH", "MISSING_VALUE", "DUPLICATE_ENTRY", "TEXT_MISMATCH",
+    "MAGNITUDE_MISMATCH", "BALANCE_MISMATCH", "CROSS_TABLE_MISMATCH", "COMPARISON_MISMATCH",
+    "YEAR_MISMATCH", "TEMPLATE_LEFTOVER", "MISSING_TABLE", "CODE_NAME_MISMATCH", "TYPO",
+    "VALUE_OUT_OF_RANGE", "LAYOUT_NOT_UNDERSTOOD",
 )
 LEVEL1_CODES = (
     "output", "outcome", "satisfaction", "cost", "budget_execution", "input", "process",
