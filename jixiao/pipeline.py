@@ -95,7 +95,7 @@ def process_file(path: Path, root: Path | None = None, options: PipelineOptions 
         doc["source_format"] = document.source_format
         doc["n_pages"] = document.n_pages
         doc["n_pages_ocr"] = document.n_pages_ocr
-        from jixiao.normalize.document import interpret_document
+        from jixiao.normalize.interpret import interpret_document
 
         rows = interpret_document(document, doc_id)
         tables.update(rows.tables)
@@ -106,8 +106,8 @@ def process_file(path: Path, root: Path | None = None, options: PipelineOptions 
             doc["status"] = "partial"
             doc["error"] = one_line("; ".join(document.warnings) or "some parts could not be read")
         if options.validate:
+            from jixiao.normalize.facts import extract_facts
             from jixiao.validate.base import run_rules
-            from jixiao.validate.facts import extract_facts
 
             tables["facts"] = extract_facts(tables.get("narrative", []))
             tables["findings"] = run_rules(tables, tolerance=options.tolerance)

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from jixiao.extract.base import ExtractionError, ExtractOptions, sniff_format
-from jixiao.extract.docx import extract
+from jixiao.extract.office.docx import extract
 from jixiao.model import Paragraph, Table
 from jixiao.pipeline import process_file
 
@@ -233,7 +233,7 @@ def test_password_protected_docx_fails_with_what_to_do(tmp_path):
 
 
 def test_counters_in_word_list_formats():
-    from jixiao.extract.docx_numbering import format_counter
+    from jixiao.extract.office.numbering import format_counter
 
     assert [format_counter(n, "chineseCounting") for n in (1, 10, 12, 20, 21, 99)] == ["一", "十", "十二", "二十", "二十一", "九十九"]
     assert [format_counter(n, f) for n, f in ((3, "ideographTraditional"), (2, "decimalEnclosedCircle"), (4, "upperRoman"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jixiao.validate.facts import extract_facts
+from jixiao.normalize.facts import extract_facts
 
 
 def facts_of(text: str) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jixiao.extract.txt import parse_text
 from jixiao.model import Document
-from jixiao.normalize.document import interpret_document
+from jixiao.normalize.interpret import interpret_document
 
 NATIONAL = "\n".join([
     "项目支出绩效自评表",

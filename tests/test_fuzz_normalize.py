@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from jixiao.normalize.grades import canonical_grade, grade_for, parse_grade_bands
 from jixiao.normalize.headings import LEVEL1_CODES, LEVEL2_CODES, category_for, map_level1, map_level2
-from jixiao.normalize.text import clean, squash
 from jixiao.normalize.values import (
     ParsedValue,
     align_actual_to_target,
@@ -24,6 +23,7 @@ from jixiao.normalize.values import (
     with_columns,
 )
 from jixiao.normalize.years import fiscal_year_from
+from jixiao.text import clean, squash
 
 FUZZ = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

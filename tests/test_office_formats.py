@@ -16,8 +16,8 @@ from conftest import FIXTURES, seed_path
 from jixiao.extract.base import ExtractOptions, sniff_format
 from jixiao.extract.base import extract as extract_any
 from jixiao.extract.html import extract as extract_html
-from jixiao.extract.xls import extract as extract_xls
-from jixiao.extract.xlsx import extract as extract_xlsx
+from jixiao.extract.office.xls import extract as extract_xls
+from jixiao.extract.office.xlsx import extract as extract_xlsx
 from jixiao.model import Paragraph, Table
 from jixiao.pipeline import process_file
 
@@ -107,7 +107,7 @@ def test_xls_reads_the_same_workbook(tmp_path):
 
 def test_web_page_saved_as_doc_reads_like_the_word_file():
     """LibreOffice's HTML of a seed, named .doc: same paragraphs and table rows as the .docx."""
-    from jixiao.extract.docx import extract as extract_docx
+    from jixiao.extract.office.docx import extract as extract_docx
 
     for seed in ("000", "003"):
         web = OFFICE / f"seed{seed}-web.doc"
@@ -191,7 +191,7 @@ def test_bad_office_files_fail_clearly_and_the_batch_goes_on(tmp_path):
 
 
 def test_doc_without_libreoffice_says_what_to_install(monkeypatch):
-    from jixiao.extract import doc
+    from jixiao.extract.office import doc
 
     monkeypatch.setattr(doc, "soffice_path", lambda: None)
     result = process_file(OFFICE / "seed003.doc", OFFICE)

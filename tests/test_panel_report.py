@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from jixiao.cli import app
 from jixiao.dataset.build import build_panel
-from jixiao.dataset.report import CHARTS, chart_tables, render_report
 from jixiao.output.writer import read_tables, write_tables
+from jixiao.report.panel import CHARTS, chart_tables, render_report
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 
 from jixiao.extract.base import ExtractOptions
 from jixiao.extract.pdf import extract
-from jixiao.extract.pdf_garbage import bad_text_share
+from jixiao.extract.pdf.quality import bad_text_share
 from jixiao.pipeline import process_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +73,7 @@ def test_font_without_tounicode_is_detected_and_recovered():
 
 
 def test_ocr_threads_default_to_one_per_worker(monkeypatch):
-    from jixiao.extract.pdf_ocr import ocr_threads
+    from jixiao.extract.pdf.ocr import ocr_threads
 
     monkeypatch.delenv("JIXIAO_OCR_THREADS", raising=False)
     assert ocr_threads() == 1
@@ -84,7 +84,7 @@ def test_ocr_threads_default_to_one_per_worker(monkeypatch):
 
 
 def test_a_dash_read_for_the_numeral_one_is_put_back():
-    from jixiao.extract.pdf_ocr import dash_as_one
+    from jixiao.extract.pdf.ocr import dash_as_one
 
     assert dash_as_one("-级指标") == "一级指标"  # the heading that hides a whole indicator table
     assert dash_as_one("实物量标准-致程度") == "实物量标准一致程度"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jixiao.extract.pdf_garbage import assess, bad_text_share
-from jixiao.extract.pdf_grid import grids_from_edges
-from jixiao.extract.pdf_join import join_tables
-from jixiao.extract.pdf_page import Char, Edge
+from jixiao.extract.pdf.grid import grids_from_edges
+from jixiao.extract.pdf.join import join_tables
+from jixiao.extract.pdf.page import Char, Edge
+from jixiao.extract.pdf.quality import assess, bad_text_share
 from jixiao.model import Cell, Paragraph, Table
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.extract.base import ExtractOptions, extract, sniff_format
-from jixiao.normalize.document import interpret_document
+from jixiao.normalize.interpret import interpret_document
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from jixiao.cli import app
 from jixiao.output.writer import read_tables, write_tables
-from jixiao.report.html import render, write_report
+from jixiao.report.findings import render, write_report
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_report_shows_the_rows_a_finding_concerns(converted):
     # 000's 预算调整率: its written rule and the published actual beside the finding
     assert "得分=（5%-|实际值|）/5%*权重" in html and "87.33%" in html
     # 000's 离退休干部春节慰问金 row, both 其中：财政拨款 columns kept apart (11.7 budget side, 11.7 executed side)
-    from jixiao.report.rows import RowIndex
+    from jixiao.report.finding_rows import RowIndex
 
     frames = read_tables(converted)
     index = RowIndex(frames)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.normalize.facts import extract_facts
 from jixiao.pipeline import process_file
 from jixiao.validate.base import run_rules
-from jixiao.validate.facts import extract_facts
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jixiao.validate.scoring import parse_rule
+from jixiao.validate.rule_text import parse_rule
 
 LINEAR = ("1.预算完成率大于或等于95%的，得满分；\n2.预算完成率小于或等于85%的，得0分；\n"
           "3.预算完成率在85%—95%之间的，在0分和满分之间计算确定：\n得分=（实际值-85%）/10%*权重。")

@@ -12,7 +12,7 @@ import importlib
 
 import jixiao.pipeline  # noqa: F401  (the whole pipeline, extractors included)
 from jixiao.normalize.places import _cpca
-from jixiao.validate.base import _load_rules
+from jixiao.validate.base import load_rules
 
 MODULES = ("cn2an", "openpyxl", "python_calamine", "xlrd", "pypdfium2", "charset_normalizer", "lxml.html")
 
@@ -24,7 +24,7 @@ def warm() -> None:
             importlib.import_module(name)
         except ImportError:
             pass
-    _load_rules()
+    load_rules()
     try:
         _cpca()
     except ImportError:

@@ -131,7 +131,7 @@ def write_extras(out: Path, xlsx: bool, report: bool) -> None:
 
     frames = read_tables(out)
     if report:
-        from jixiao.report.html import write_report
+        from jixiao.report.findings import write_report
 
         write_report(out, frames)
     if xlsx:

@@ -16,7 +16,7 @@ def report(
 
     Example:  jixiao report panel/ -o panel-report.html
     """
-    from jixiao.dataset.report import write_panel_report
+    from jixiao.report.panel import write_panel_report
 
     if not (panel / "documents.parquet").exists() and not (panel / "documents.csv").exists():
         typer.echo(f"{panel} holds no documents table: run jixiao convert or jixiao dataset build first", err=True)

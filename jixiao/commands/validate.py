@@ -13,10 +13,10 @@ _LEVELS = {"error": ("error",), "warning": ("error", "warning"), "info": ("error
 
 def revalidate(out: Path, tolerance: float = 1.0) -> dict:
     """Recompute facts and findings of a converted folder and rewrite it; returns the frames."""
+    from jixiao.normalize.facts import extract_facts
     from jixiao.output.writer import read_tables, write_tables  # pandas: only when this command runs
-    from jixiao.report.html import write_report
+    from jixiao.report.findings import write_report
     from jixiao.validate.base import run_rules
-    from jixiao.validate.facts import extract_facts
 
     frames = read_tables(out)
     tables = {name: df.astype(object).where(df.notna(), None).to_dict("records") for name, df in frames.items()}

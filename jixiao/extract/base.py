@@ -20,10 +20,10 @@ EXTRACTORS: dict[str, str] = {
     "txt": "jixiao.extract.txt:extract",
     "md": "jixiao.extract.txt:extract",
     "pdf": "jixiao.extract.pdf:extract",
-    "docx": "jixiao.extract.docx:extract",
-    "doc": "jixiao.extract.doc:extract",
-    "xlsx": "jixiao.extract.xlsx:extract",
-    "xls": "jixiao.extract.xls:extract",
+    "docx": "jixiao.extract.office.docx:extract",
+    "doc": "jixiao.extract.office.doc:extract",
+    "xlsx": "jixiao.extract.office.xlsx:extract",
+    "xls": "jixiao.extract.office.xls:extract",
     "html": "jixiao.extract.html:extract",
 }
 

@@ -17,7 +17,7 @@ from lxml import etree
 from jixiao.extract.base import ExtractionError, ExtractOptions
 from jixiao.extract.txt import decode_bytes, heading_level
 from jixiao.model import Cell, Document, Paragraph, Table
-from jixiao.normalize.text import clean
+from jixiao.text import clean
 
 BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "td", "th"}
 

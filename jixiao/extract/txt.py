@@ -22,7 +22,7 @@ from pathlib import Path
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
 from jixiao.model import Cell, Document, Paragraph, Table
-from jixiao.normalize.text import clean
+from jixiao.text import clean
 
 MAX_TEXT_BYTES = 200 * 1024 * 1024
 

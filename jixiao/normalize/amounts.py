@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jixiao.normalize.amounts_items import ItemRow, link_items, relation_of
-from jixiao.normalize.text import first_match, one_line, squash
 from jixiao.normalize.values import parse_number
+from jixiao.text import first_match, one_line, squash
 
 TOTAL = re.compile(r"(合计|总计|小计|汇总|资产总额|总额)$|^(合计|总计|小计)")
 TOTAL_WORD = re.compile(r"^(合计|总计|小计)$")

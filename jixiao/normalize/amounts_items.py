@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jixiao.normalize.text import first_match, squash
+from jixiao.text import first_match, squash
 
 RANKS: list[tuple[int, re.Pattern[str]]] = [
     (1, re.compile(r"^[一二三四五六七八九十]+[、.．]")),

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jixiao.normalize.columns import column_roles, is_indicator_header
+from jixiao.normalize.indicator_columns import column_roles, is_indicator_header
 from jixiao.normalize.indicators import IndicatorTable, read_indicator_table
-from jixiao.normalize.text import clean, one_line, squash
+from jixiao.text import clean, one_line, squash
 
 
 @dataclass

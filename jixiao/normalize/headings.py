@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from jixiao.normalize.text import squash
+from jixiao.text import squash
 
 __all__ = ["HeadingMatch", "map_level1", "map_level2", "category_for", "LEVEL1_CODES", "LEVEL2_CODES"]
 

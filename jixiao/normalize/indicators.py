@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jixiao.normalize.columns import column_roles, is_total_label
-from jixiao.normalize.text import clean, one_line, squash
+from jixiao.normalize.indicator_columns import column_roles, is_total_label
+from jixiao.text import clean, one_line, squash
 
 
 @dataclass

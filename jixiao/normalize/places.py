@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jixiao.normalize.text import squash
+from jixiao.text import squash
 
 __all__ = ["Place", "locate"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from jixiao.normalize.forms import FormDraft
 from jixiao.normalize.grades import canonical_grade, parse_grade_bands
 from jixiao.normalize.headings import category_for, map_level1, map_level2
-from jixiao.normalize.text import one_line, squash
 from jixiao.normalize.values import align_actual_to_target, parse_number, parse_value, with_columns
+from jixiao.text import one_line, squash
 
 
 def _num(text: str | None) -> float | None:

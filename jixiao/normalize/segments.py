@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jixiao.normalize.columns import is_indicator_header
-from jixiao.normalize.text import clean, squash
+from jixiao.normalize.indicator_columns import is_indicator_header
+from jixiao.text import clean, squash
 
 _TITLE_CELL = re.compile(r"(（万元）|\(万元\)|情况|表)$|^[一二三四五六七八九十]+、")
 _HEADER_START = re.compile(r"^(机构名称|收入科目|支出科目|年度主要任务|项目名称|科目名称|项目|单位名称|功能分类科目|科目编码)$")

@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jixiao.normalize.text import unmath
+from jixiao.text import unmath
 
 __all__ = [
     "ParsedValue", "parse_value", "parse_number", "align_actual_to_target", "units_compatible",

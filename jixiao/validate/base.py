@@ -101,17 +101,24 @@ def rounding_slack(*published: object, factor: float = 1.0) -> float:
     return slack * factor + 1e-9
 
 
-def _load_rules() -> None:
+# Rule modules in the order they register: rules of one code run in that order, which is the order of
+# their findings. A module not listed (a new one) registers after these, by name.
+RULE_MODULES = ("amounts", "amount_columns", "goals", "prose", "scores", "scoring_rules", "indicator_texts")
+
+
+def load_rules() -> None:
+    """Import every rule module once (importing a module registers its rules)."""
     import jixiao.validate.rules as pkg
 
-    for info in pkgutil.iter_modules(pkg.__path__):
-        importlib.import_module(f"jixiao.validate.rules.{info.name}")
+    found = sorted(info.name for info in pkgutil.iter_modules(pkg.__path__))
+    for name in [*RULE_MODULES, *(n for n in found if n not in RULE_MODULES)]:
+        importlib.import_module(f"jixiao.validate.rules.{name}")
 
 
 def run_rules(tables: dict[str, pd.DataFrame | list[dict]], tolerance: float = 1.0,
               only: Iterable[str] | None = None) -> list[dict]:
     """Run every registered rule (or `only` these codes) and return findings rows."""
-    _load_rules()
+    load_rules()
     ctx = Context(dict(tables), tolerance)
     out: list[dict] = []
     for code in RULE_CODES:

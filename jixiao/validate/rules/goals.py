@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
+from jixiao.validate.records import fmt, forms_by_id, indicators_by_form, num, page_of, txt, where
 from jixiao.validate.rules.scores import _finding
-from jixiao.validate.util import fmt, forms_by_id, indicators_by_form, num, page_of, txt, where
 
 _ITEM_START = re.compile(r"(?:^|(?<=[。；;，,\s]))(?:[（(]?\d{1,2}[)）]|\d{1,2}[、.．](?!\d))"
                          r"|(?:任务|目标|工作)[一二三四五六七八九十\d]{1,3}[：:]")

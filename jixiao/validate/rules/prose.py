@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.rules.money import rate_slack, ratio_slack
-from jixiao.validate.util import _half_unit, fmt, num, slack, txt
+from jixiao.validate.records import _half_unit, fmt, num, slack, txt
+from jixiao.validate.rules.amounts import rate_slack, ratio_slack
 
 
 def _facts(ctx: Context) -> dict[tuple, dict]:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.rules.scores import _finding, target_missed
-from jixiao.validate.scoring import parse_rule
-from jixiao.validate.util import (
+from jixiao.validate.records import (
     each_indicator,
     effective_weight,
     fmt,
@@ -15,6 +13,8 @@ from jixiao.validate.util import (
     score_slack,
     txt,
 )
+from jixiao.validate.rule_text import parse_rule
+from jixiao.validate.rules.scores import _finding, target_missed
 
 
 def _actual_pct(row: dict) -> float | None:

@@ -18,12 +18,12 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
-from jixiao.extract.pdf_garbage import assess
-from jixiao.extract.pdf_grid import grids_from_edges
-from jixiao.extract.pdf_join import join_tables
-from jixiao.extract.pdf_layout import layout_page
-from jixiao.extract.pdf_page import PageContent, read_page
-from jixiao.extract.pdf_text import open_ending
+from jixiao.extract.pdf.grid import grids_from_edges
+from jixiao.extract.pdf.join import join_tables
+from jixiao.extract.pdf.layout import layout_page
+from jixiao.extract.pdf.lines import open_ending
+from jixiao.extract.pdf.page import PageContent, read_page
+from jixiao.extract.pdf.quality import assess
 from jixiao.model import Block, Document, Paragraph
 
 MIN_TEXT_CHARS = 5  # fewer characters than this on an image-covered page: a scan
@@ -127,7 +127,7 @@ def _page_blocks(pdf: pdfium.PdfDocument, page: PageContent,
     if scanned or quality.unreadable:
         if not options.ocr:
             return [], False, "unreadable-scan-no-ocr" if scanned else "unreadable-no-ocr"
-        from jixiao.extract.pdf_ocr import ocr_page
+        from jixiao.extract.pdf.ocr import ocr_page
 
         try:
             return ocr_page(pdf, page, options.ocr_det_side), False, "ocr"
@@ -146,7 +146,7 @@ def _page_blocks(pdf: pdfium.PdfDocument, page: PageContent,
 def _image_grids(pdf: pdfium.PdfDocument, page: PageContent, how: str) -> tuple[list, str]:
     """A text layer over a scanned image: the table rules are only in the image."""
     try:
-        from jixiao.extract.pdf_ocr import image_rule_edges
+        from jixiao.extract.pdf.ocr import image_rule_edges
 
         grids = grids_from_edges(image_rule_edges(pdf, page))
     except Exception as e:  # OpenCV missing or failing: the text is still there

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
-from jixiao.extract.xlsx import cell_text, grid_to_blocks
+from jixiao.extract.office.xlsx import cell_text, grid_to_blocks
 from jixiao.model import Document
 
 CALAMINE_WARNING = "read without number formats (xlrd could not open the workbook): percentages may show as fractions"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from jixiao.extract.pdf_grid import Grid
-from jixiao.extract.pdf_page import Char
-from jixiao.extract.pdf_text import (
+from jixiao.extract.pdf.grid import Grid
+from jixiao.extract.pdf.lines import (
     Line,
     Margins,
     cell_text,
@@ -17,6 +16,7 @@ from jixiao.extract.pdf_text import (
     margins,
     paragraphs,
 )
+from jixiao.extract.pdf.page import Char
 from jixiao.extract.txt import is_title
 from jixiao.model import Block, Cell, Paragraph, Table
 

@@ -63,8 +63,8 @@ def convert_with_libreoffice(path: Path, target: str, out_dir: Path, timeout: fl
 
 def extract(path: Path, options: ExtractOptions) -> Document:
     """Read a .doc via LibreOffice and the .docx extractor."""
-    from jixiao.extract import docx
-    from jixiao.extract.office_common import encrypted_ole
+    from jixiao.extract.office import docx
+    from jixiao.extract.office.container import encrypted_ole
 
     if encrypted_ole(path):
         raise ExtractionError("password-protected Word file: remove the password (save a copy without it) and convert again")

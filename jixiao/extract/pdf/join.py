@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from jixiao.model import Block, Cell, Paragraph, Table
-from jixiao.normalize.text import squash
+from jixiao.text import squash
 
 X_TOL = 4.0  # points: column rules of a continued table line up within this
 

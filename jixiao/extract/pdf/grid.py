@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jixiao.extract.pdf_page import Edge
+from jixiao.extract.pdf.page import Edge
 
 SNAP = 2.5  # rules closer than this (points) are one rule (double lines, thick borders)
 JOIN = 3.0  # collinear pieces with a gap smaller than this are one rule

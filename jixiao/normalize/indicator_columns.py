@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from jixiao.normalize.text import first_match, squash
+from jixiao.text import first_match, squash
 
 ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("level1", re.compile(r"^一级(指标)?$")),

@@ -12,10 +12,10 @@ import datetime as dt
 from pathlib import Path
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
-from jixiao.extract.office_common import format_number, open_office_zip
+from jixiao.extract.office.container import format_number, open_office_zip
 from jixiao.extract.txt import heading_level
 from jixiao.model import Cell, Document, Paragraph, Table
-from jixiao.normalize.text import clean
+from jixiao.text import clean
 
 
 def cell_text(value: object, number_format: str | None = None) -> str:

@@ -18,11 +18,11 @@ from pathlib import Path
 from lxml import etree
 
 from jixiao.extract.base import ExtractOptions
-from jixiao.extract.docx_numbering import Numbering
-from jixiao.extract.office_common import open_office_zip, read_xml
+from jixiao.extract.office.container import open_office_zip, read_xml
+from jixiao.extract.office.numbering import Numbering
 from jixiao.extract.txt import heading_level
 from jixiao.model import Cell, Document, Paragraph, Table
-from jixiao.normalize.text import clean
+from jixiao.text import clean
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jixiao.report.rows import RowIndex
+from jixiao.report.finding_rows import RowIndex
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jixiao.extract.pdf_page import Char
+from jixiao.extract.pdf.page import Char
 
 BAD_SHARE = 0.05  # this share of private-use / replacement glyphs makes a page unreadable
 PLAUSIBLE = 0.85  # a guessed mapping must read as this share of ordinary characters

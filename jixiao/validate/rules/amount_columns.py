@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.rules.money import _amount_finding
-from jixiao.validate.util import figure, fmt, forms_by_id, num, slack, txt
+from jixiao.validate.records import figure, fmt, forms_by_id, num, slack, txt
+from jixiao.validate.rules.amounts import _amount_finding
 
 BUDGET = ("budget_adjusted", "budget")
 EXECUTED = ("executed", "final")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.util import (
+from jixiao.validate.records import (
     figure,
     fmt,
     forms_by_id,
@@ -171,14 +171,14 @@ def part_whole(ctx: Context) -> Iterator[Finding]:
 
 def rate_slack(executed: float, budget: float, stated: object, factor: float) -> float:
     """How far a stated percentage may be from executed/budget*100 by rounding of all three."""
-    from jixiao.validate.util import _half_unit
+    from jixiao.validate.records import _half_unit
 
     return ratio_slack(executed, budget, _half_unit(executed) or 0.005, _half_unit(budget) or 0.005, stated, factor)
 
 
 def ratio_slack(n: float, d: float, n_err: float, d_err: float, stated: object, factor: float) -> float:
     """How far a stated n/d*100 may be from the computed one when n and d are off by up to n_err, d_err."""
-    from jixiao.validate.util import _half_unit
+    from jixiao.validate.records import _half_unit
 
     spread = 100 * (n_err / abs(d) + abs(n) * d_err / d ** 2)
     return (spread + (_half_unit(stated) or 0.5)) * factor + 1e-9

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
 
-from jixiao.extract.pdf_page import Char
+from jixiao.extract.pdf.page import Char
 from jixiao.extract.txt import heading_level
 from jixiao.model import Paragraph
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from jixiao.normalize.values import units_compatible
 from jixiao.validate.base import Context, Finding, rule
+from jixiao.validate.records import forms_by_id, indicators_by_form, txt
 from jixiao.validate.rules.scores import _finding
-from jixiao.validate.util import forms_by_id, indicators_by_form, txt
 
 _EMPTY = {"不适用", "无", "/", "-", "—", "――"}
 

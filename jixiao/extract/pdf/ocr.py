@@ -21,9 +21,9 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from jixiao.extract.base import OCR_DET_SIDE
-from jixiao.extract.pdf_grid import grids_from_edges
-from jixiao.extract.pdf_layout import layout_page
-from jixiao.extract.pdf_page import Char, Edge, PageContent
+from jixiao.extract.pdf.grid import grids_from_edges
+from jixiao.extract.pdf.layout import layout_page
+from jixiao.extract.pdf.page import Char, Edge, PageContent
 from jixiao.model import Block
 
 DPI = 200

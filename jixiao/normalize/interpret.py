@@ -16,7 +16,7 @@ from jixiao.model import Document, Paragraph, Table
 from jixiao.normalize import forms as F
 from jixiao.normalize.rows import amount_rows, form_row, indicator_rows
 from jixiao.normalize.segments import split_segments
-from jixiao.normalize.text import clean, one_line, squash
+from jixiao.text import clean, one_line, squash
 
 
 @dataclass
