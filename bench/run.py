@@ -1,6 +1,7 @@
 """Benchmark: the full pipeline on a corpus of N documents, against table-extraction references.
 
 usage: python bench/run.py --n 50 [--workers 1,2] [--formats docx,pdf] [--camelot-pages 3] [--md docs/benchmarks.md]
+(the reference engines are the `bench` extra: pip install -e '.[bench]')
 
 Builds bench/corpus/ from every format present (the seeds in ../shared/seeds, the real
 PDFs in ../shared/real, fixtures/office/*, fixtures/pdf/*; absent formats are skipped

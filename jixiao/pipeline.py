@@ -72,16 +72,46 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())[:500]
 
 
-def process_file(path: Path, root: Path | None = None, options: PipelineOptions | None = None) -> FileResult:
-    """Convert one file into rows of every contract table; failures become status rows."""
+def path_id(source_path: str) -> str:
+    """A doc_id for a file whose bytes cannot be read: from its path instead of its content."""
+    return hashlib.sha256(source_path.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def failed_tables(source_path: str, message: str, digest: tuple[str, int] | None = None,
+                  path: Path | None = None) -> dict[str, list[dict]]:
+    """The rows of a file that could not be converted: one failed documents row.
+
+    With the file's digest the row carries its hash, size and (read from `path`) format."""
+    if digest is None:
+        doc = empty_document_row(path_id(source_path), source_path)
+    else:
+        sha, size = digest
+        doc = empty_document_row(sha[:16], source_path)
+        doc.update(file_size=size, sha256=sha)
+        if path is not None:
+            try:
+                doc["source_format"] = sniff_format(path) if size else None
+            except OSError:
+                pass
+    doc.update(status="failed", error=one_line(message))
+    return {"documents": [doc], "forms": [], "indicators": [], "findings": []}
+
+
+def process_file(path: Path, root: Path | None = None, options: PipelineOptions | None = None, *,
+                 source_path: str | None = None, digest: tuple[str, int] | None = None) -> FileResult:
+    """Convert one file into rows of every contract table; failures become status rows.
+
+    A caller that already has the file's relative path and digest (the batch task) hands them
+    in: the path is worked out and the file hashed once."""
     options = options or PipelineOptions()
-    source_path = relative_path(path, root)
-    try:
-        sha, size = file_digest(path)
-    except OSError as e:
-        doc = empty_document_row(hashlib.sha256(source_path.encode()).hexdigest()[:16], source_path)
-        doc.update(status="failed", error=one_line(f"cannot read the file: {e.strerror or e}. Check permissions."))
-        return FileResult({"documents": [doc]})
+    if source_path is None:
+        source_path = relative_path(path, root)
+    if digest is None:
+        try:
+            digest = file_digest(path)
+        except OSError as e:
+            return FileResult(failed_tables(source_path, f"cannot read the file: {e.strerror or e}. Check permissions."))
+    sha, size = digest
     doc_id = sha[:16]
     doc = empty_document_row(doc_id, source_path)
     doc.update(file_size=size, sha256=sha)
@@ -106,10 +136,8 @@ def process_file(path: Path, root: Path | None = None, options: PipelineOptions 
             doc["status"] = "partial"
             doc["error"] = one_line("; ".join(document.warnings) or "some parts could not be read")
         if options.validate:
-            from jixiao.normalize.facts import extract_facts
             from jixiao.validate.base import run_rules
 
-            tables["facts"] = extract_facts(tables.get("narrative", []))
             tables["findings"] = run_rules(tables, tolerance=options.tolerance)
     except ExtractionError as e:
         doc.update(status="failed", error=one_line(str(e)))

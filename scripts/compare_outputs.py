@@ -1,11 +1,12 @@
 """Byte-for-byte check that a refactor leaves `jixiao convert`'s CSVs unchanged.
 
-    python scripts/compare_outputs.py convert OUT      # convert the shared inputs into OUT/<set>
+    python scripts/compare_outputs.py convert OUT [convert options]   # the shared inputs into OUT/<set>
     python scripts/compare_outputs.py compare BEFORE AFTER
 
 Run `convert` with the old code (e.g. a `git archive` of it on PYTHONPATH) and with the new
 code, then `compare`: every *.csv under either folder must exist under both with the same
-bytes. Exit 0 when identical, 1 otherwise.
+bytes. Exit 0 when identical, 1 otherwise. On a busy machine pass e.g. `--timeout 900`: a
+file that runs out of time becomes a failed row (the timeout does not change rows otherwise).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 SETS = ("seeds", "real", "corpus/generated/docs", "real/wild")
 
 
-def convert(out: Path) -> int:
+def convert(out: Path, extra: list[str]) -> int:
     status = 0
     for name in SETS:
         src = SHARED / name
@@ -27,7 +28,7 @@ def convert(out: Path) -> int:
             print(f"skip {name}: {src} missing")
             continue
         target = out / name.replace("/", "_")
-        cmd = [sys.executable, "-m", "jixiao", "convert", str(src), "-o", str(target), "--quiet"]
+        cmd = [sys.executable, "-m", "jixiao", "convert", str(src), "-o", str(target), "--quiet", *extra]
         rc = subprocess.run(cmd, env=os.environ.copy()).returncode
         print(f"{name}: rc={rc}")
         status = status or rc
@@ -52,8 +53,8 @@ def compare(before: Path, after: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) == 2 and argv[0] == "convert":
-        return convert(Path(argv[1]))
+    if len(argv) >= 2 and argv[0] == "convert":
+        return convert(Path(argv[1]), argv[2:])
     if len(argv) == 3 and argv[0] == "compare":
         return compare(Path(argv[1]), Path(argv[2]))
     print(__doc__)

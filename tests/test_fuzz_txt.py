@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jixiao.extract.txt import decode_bytes, parse_text
+from jixiao.extract.encoding import decode_bytes
+from jixiao.extract.txt import parse_text
 from jixiao.model import Paragraph, Table
 
 FAST = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

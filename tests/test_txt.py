@@ -5,7 +5,9 @@ from __future__ import annotations
 from conftest import seed_path
 
 from jixiao.extract.base import ExtractOptions, sniff_format
-from jixiao.extract.txt import decode_bytes, extract, heading_level, parse_text
+from jixiao.extract.encoding import decode_bytes
+from jixiao.extract.outline import heading_level
+from jixiao.extract.txt import extract, parse_text
 from jixiao.model import Paragraph, Table
 
 

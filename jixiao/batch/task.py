@@ -7,7 +7,6 @@ returns only a summary, so results never pile up in the parent's memory.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -15,16 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jixiao.batch.cache import options_fingerprint, read_shard, shard_name, usable_shard, write_shard
-from jixiao.batch.guards import file_problem, zip_problem
-from jixiao.extract.base import sniff_format
-from jixiao.pipeline import (
-    PipelineOptions,
-    empty_document_row,
-    file_digest,
-    one_line,
-    process_file,
-    relative_path,
-)
+from jixiao.batch.guards import file_problem
+from jixiao.pipeline import PipelineOptions, failed_tables, file_digest, process_file, relative_path
 
 
 @dataclass(frozen=True)
@@ -90,23 +81,6 @@ def relative_path_safe(path: Path, root: Path | None) -> str:
         return path.name
 
 
-def failed_tables(task: Task, message: str, digest: tuple[str, int] | None = None) -> dict[str, list[dict]]:
-    """The rows of a file that could not be converted: one failed documents row."""
-    if digest is None:
-        doc_id = hashlib.sha256(task.source_path.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-        doc = empty_document_row(doc_id, task.source_path)
-    else:
-        sha, size = digest
-        doc = empty_document_row(sha[:16], task.source_path)
-        doc.update(file_size=size, sha256=sha)
-        try:
-            doc["source_format"] = sniff_format(Path(task.path)) if size else None
-        except OSError:
-            pass
-    doc.update(status="failed", error=one_line(message))
-    return {"documents": [doc], "forms": [], "indicators": [], "findings": []}
-
-
 def _columns(tables: dict[str, list[dict]]) -> dict[str, list[str]]:
     cols: dict[str, list[str]] = {}
     for name, rows in tables.items():
@@ -151,7 +125,7 @@ def record_failure(task: Task, settings: Settings, message: str, seconds: float)
         digest = file_digest(Path(task.path))
     except OSError:
         digest = None
-    tables = failed_tables(task, message, digest)
+    tables = failed_tables(task.source_path, message, digest, Path(task.path))
     fp = options_fingerprint(settings.options)
     shard = Path(settings.cache_dir) / shard_name(tables["documents"][0]["doc_id"], task.source_path, fp)
     write_shard(shard, tables, cacheable=False)
@@ -167,7 +141,7 @@ def run_task(task: Task, settings: Settings) -> Outcome:
     cache_dir = Path(settings.cache_dir)
     problem = file_problem(path)
     if problem is not None:
-        tables = failed_tables(task, f"{path.name} {problem}")
+        tables = failed_tables(task.source_path, f"{path.name} {problem}")
         shard = cache_dir / shard_name(tables["documents"][0]["doc_id"], task.source_path, fp)
         write_shard(shard, tables, cacheable=False)
         return outcome_of(task, tables, time.perf_counter() - start, shard, cached=False)
@@ -180,12 +154,7 @@ def run_task(task: Task, settings: Settings) -> Outcome:
         cached = usable_shard(shard)
         if cached is not None:
             return outcome_of(task, cached["tables"], time.perf_counter() - start, shard, cached=True)
-    bad_zip = zip_problem(path, settings.options.extract)
-    if bad_zip is not None:
-        tables = failed_tables(task, bad_zip, digest)
-    else:
-        tables = process_file(path, root, settings.options).tables
-        tables["documents"][0]["source_path"] = task.source_path
+    tables = process_file(path, root, settings.options, source_path=task.source_path, digest=digest).tables
     # Failures are redone on the next run: a newer extractor or other limits may read them.
     write_shard(shard, tables, cacheable=tables["documents"][0]["status"] != "failed")
     return outcome_of(task, tables, time.perf_counter() - start, shard, cached=False)

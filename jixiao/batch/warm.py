@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 
 import jixiao.pipeline  # noqa: F401  (the whole pipeline, extractors included)
-from jixiao.normalize.places import _cpca
+from jixiao.normalize.places import load_gazetteer
 from jixiao.validate.base import load_rules
 
 MODULES = ("cn2an", "openpyxl", "python_calamine", "xlrd", "pypdfium2", "charset_normalizer", "lxml.html")
@@ -26,7 +26,7 @@ def warm() -> None:
             pass
     load_rules()
     try:
-        _cpca()
+        load_gazetteer()
     except ImportError:
         pass
 

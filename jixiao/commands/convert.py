@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from jixiao.extract.base import OCR_DET_SIDE, ExtractOptions
+from jixiao.extract.base import ExtractOptions
 from jixiao.inputs import collect_inputs
 from jixiao.pipeline import PipelineOptions
 
@@ -40,11 +40,11 @@ def convert(
     engine: Engine = typer.Option(Engine.local, help="local: process pool on this machine; dask: Dask distributed."),
     scheduler: str = typer.Option(None, help="With --engine dask: address of an existing scheduler "
                                   "(tcp://host:8786); default starts a LocalCluster."),
-    timeout: float = typer.Option(120.0, min=1.0, help="Seconds per file before it is given up as failed."),
+    timeout: float = typer.Option(ExtractOptions.timeout, min=1.0, help="Seconds per file before it is given up as failed."),
     max_memory: int = typer.Option(0, "--max-memory", min=0,
                                    help="Memory limit per worker in MB (address space); 0 = no limit."),
-    max_pages: int = typer.Option(1000, "--max-pages", min=1, help="Pages read per PDF at most."),
-    ocr_det_side: int = typer.Option(OCR_DET_SIDE, "--ocr-det-side", min=640, max=4000,
+    max_pages: int = typer.Option(ExtractOptions.max_pages, "--max-pages", min=1, help="Pages read per PDF at most."),
+    ocr_det_side: int = typer.Option(ExtractOptions.ocr_det_side, "--ocr-det-side", min=640, max=4000,
                                      help="Scanned pages: long side in px of the copy text is detected on. "
                                           "2000 finds thin strokes (一) more reliably, about twice as slow."),
     force: bool = typer.Option(False, "--force", help="Redo every file, ignoring the cache in OUT/.jixiao/cache."),

@@ -32,16 +32,15 @@ class ExtractionError(Exception):
     """A file cannot be read; the message says what is wrong and what to do."""
 
 
-OCR_DET_SIDE = 1152  # px: a worker's OCR peak memory grows with its square (1152: ~440 MB, 1280: ~490 MB)
-
-
 @dataclass
 class ExtractOptions:
-    """Limits and switches shared by all extractors."""
+    """Limits and switches shared by all extractors: each default is written here only (the CLI reads it)."""
 
     max_pages: int = 1000
     ocr: bool = True
-    ocr_det_side: int = OCR_DET_SIDE  # px, long side of the page copy text is detected on (2000: thin strokes safer, ~2x slower)
+    # px, long side of the page copy text is detected on (2000: thin strokes safer, ~2x slower);
+    # a worker's OCR peak memory grows with its square (1152: ~440 MB, 1280: ~490 MB)
+    ocr_det_side: int = 1152
     max_unzipped_bytes: int = 512 * 1024 * 1024
     max_zip_members: int = 10_000
     timeout: float = 120.0

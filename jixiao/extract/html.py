@@ -15,7 +15,8 @@ from pathlib import Path
 from lxml import etree
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
-from jixiao.extract.txt import decode_bytes, heading_level
+from jixiao.extract.encoding import decode_bytes
+from jixiao.extract.outline import heading_level
 from jixiao.model import Cell, Document, Paragraph, Table
 from jixiao.text import clean
 

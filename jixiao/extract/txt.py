@@ -10,8 +10,8 @@ Two table encodings occur (see ../shared/seeds):
 * row per line (PDF): cells of a row separated by TABs on one line, `$\\geq 90\\%$` math
   and `**bold**` markers in the text.
 
-Prose is every other line. The encoding is detected with charset-normalizer after the
-BOMs; extensions and libmagic are never trusted.
+Prose is every other line. The encoding is read from the bytes (encoding.py); extensions
+and libmagic are never trusted. Headings and table titles are told by outline.py.
 """
 
 from __future__ import annotations
@@ -21,108 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
+from jixiao.extract.encoding import decode_bytes, looks_utf16
+from jixiao.extract.outline import heading_level, is_title
 from jixiao.model import Cell, Document, Paragraph, Table
 from jixiao.text import clean
 
 MAX_TEXT_BYTES = 200 * 1024 * 1024
 
-# A numbered heading: 一、 （一） 1. 1、 （1） — short, no sentence inside.
-_HEADING = [
-    (1, re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S")),
-    (1, re.compile(r"^\s*第[一二三四五六七八九十]{1,3}[部章]分?\s*\S")),
-    (2, re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[)）]\s*\S")),
-    (3, re.compile(r"^\s*\d{1,2}\s*[、.．]\s*\D")),
-    (4, re.compile(r"^\s*[（(]\d{1,2}[)）]\s*\S")),
-]
-_TITLE = re.compile(r"(表|情况表|明细表|评分表)\s*([（(]续[)）])?\s*$")
 _ENDERS = re.compile(r"^\s*(备注|注[:：])")
-
-
-def heading_level(text: str) -> int | None:
-    """Numbering level of a short heading line, None for ordinary prose."""
-    t = clean(text)
-    if not t or len(t) > 40 or "\n" in t:
-        return None
-    body = t.rstrip("。.")
-    for level, pat in _HEADING:
-        if pat.match(t):
-            # a numbered line with a sentence inside is prose, except short 一、/（一） headings with a comma
-            if re.search(r"[。；;]", body) or ("，" in body and (level > 2 or len(t) > 32)):
-                return None
-            return level
-    return None
-
-
-def is_title(text: str) -> bool:
-    """A table or form title line such as `2. …专项资金绩效目标表` or `…评分表（续）`."""
-    t = clean(text)
-    return bool(t) and len(t) <= 80 and "\n" not in t and bool(_TITLE.search(t)) and "。" not in t
-
-
-def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
-    """Decode published text: BOMs first, then strict UTF-8, then charset-normalizer.
-
-    Returns (text, encoding, warnings).
-    """
-    warnings: list[str] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", warnings
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16", warnings
-    try:
-        text = data.decode("utf-8")
-        if _mostly_chinese(text) or not _gb_reading(data):
-            return text, "utf-8", warnings
-        return _gb_reading(data), "gb18030", warnings  # valid UTF-8 by accident (一 = Cyrillic һ), Chinese in GBK
-    except UnicodeDecodeError:
-        pass
-    if _looks_utf16(data):
-        enc = "utf-16-le" if data[1:200:2].count(0) > data[0:200:2].count(0) else "utf-16-be"
-        return data.decode(enc, errors="replace"), enc, warnings
-    try:  # the common case for Chinese files: GBK/GB18030, accepted when it reads as Chinese
-        text = data.decode("gb18030")
-        if _mostly_chinese(text):
-            return text, "gb18030", warnings
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:2_000_000]).best()
-    enc = best.encoding if best is not None else "gb18030"
-    if enc in ("gb2312", "gbk", "hz", "cp936"):
-        enc = "gb18030"  # superset: never lose a character GBK files use
-    text = data.decode(enc, errors="replace")
-    bad = text.count("\ufffd")
-    if bad:
-        warnings.append(f"{bad} undecodable bytes replaced (read as {enc})")
-    return text, enc, warnings
-
-
-def _gb_reading(data: bytes) -> str:
-    """The bytes read as GB18030 when that gives Chinese text, else ""."""
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return ""
-    return text if _mostly_chinese(text) and any(ord(c) > 127 for c in text) else ""
-
-
-_CHINESE_CHARS = re.compile("[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”‘’…—·《》]")
-
-
-def _mostly_chinese(text: str) -> bool:
-    """Nine in ten non-ASCII characters are CJK ideographs, CJK punctuation or full-width forms.
-
-    Counted by C-level calls (encode, findall): a per-character loop cost 60 ms on a 1 MB page."""
-    wide = len(text) - len(text.encode("ascii", "ignore"))
-    if not wide:
-        return True
-    return len(_CHINESE_CHARS.findall(text)) >= 0.9 * wide
-
-
-def _looks_utf16(data: bytes) -> bool:
-    head = data[:400]
-    return len(head) >= 4 and head.count(0) >= len(head) // 4
 
 
 @dataclass
@@ -272,7 +178,7 @@ def extract(path: Path, options: ExtractOptions) -> Document:
     if size > MAX_TEXT_BYTES:
         raise ExtractionError(f"text file is {size // 1_000_000} MB, over the {MAX_TEXT_BYTES // 1_000_000} MB limit; split it")
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not _looks_utf16(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:4096] and not looks_utf16(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExtractionError("this is a binary file, not text or a known document format (check the file type)")
     text, encoding, warnings = decode_bytes(data)
     if not text.strip():

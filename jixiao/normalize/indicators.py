@@ -20,7 +20,6 @@ class IndicatorTable:
 
     rows: list[dict] = field(default_factory=list)
     total_score_raw: str | None = None
-    total_weight_raw: str | None = None
     end: int = 0  # index of the first row after the table
 
 
@@ -73,7 +72,6 @@ def read_indicator_table(rows: list[list[str]], header_at: int) -> IndicatorTabl
         label = next((c for c in row if squash(c)), "")
         if is_total_label(label):
             out.total_score_raw = _get(row, roles, "score") or _last_number(row) or None
-            out.total_weight_raw = _get(row, roles, "weight") or None
             i += 1
             break
         if len(raw) < width - 2 and not any(squash(c) for c in row[: roles.get("level3", 0)]):

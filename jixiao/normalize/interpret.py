@@ -1,4 +1,4 @@
-"""Document model -> contract rows: forms, indicators, amounts, narrative, metadata.
+"""Document model -> contract rows: forms, indicators, amounts, narrative, facts, metadata.
 
 Reading order is kept: paragraphs between tables give forms their titles, 填报单位 and
 year; tables are classified by what their rows say (see forms.py); money tables go to
@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from jixiao.model import Document, Paragraph, Table
 from jixiao.normalize import forms as F
+from jixiao.normalize.amounts import classify_table as classify_amounts
+from jixiao.normalize.facts import extract_facts
 from jixiao.normalize.rows import amount_rows, form_row, indicator_rows
 from jixiao.normalize.segments import split_segments
 from jixiao.text import clean, one_line, squash
@@ -30,14 +32,6 @@ class Interpretation:
 REPORTING = re.compile(r"^填报单位[(（]?(?:盖章)?[)）]?\s*[:：]\s*(.+)$")
 YEAR_PAREN = re.compile(r"[(（]\s*(20\d{2})\s*年度?\s*[)）]")
 FORM_TITLE = re.compile(r"绩效(自评|评价)?(表|评分表)|绩效目标表|自评表")
-
-
-def _amounts_module():
-    try:
-        from jixiao.normalize import amounts
-    except ImportError:  # amounts tables not supported in this build
-        return None
-    return amounts
 
 
 def _title_of(table: Table, recent: list[str]) -> str:
@@ -73,7 +67,6 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
     drafts: list[F.FormDraft] = []
     recent: list[str] = []
     open_dept: F.FormDraft | None = None
-    amounts = _amounts_module()
     for block in document.blocks:
         if isinstance(block, Paragraph):
             recent = (recent + [block.text])[-8:]
@@ -122,13 +115,13 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                     for t in open_dept.indicator_tables[before:]:  # pages of the segment's rows
                         for r in t.rows:
                             r["page"] = row_pages[seg.indices[r["row_index"]]]
-                elif amounts is not None:
-                    kind_a = amounts.classify_table(seg.title, seg.rows)
+                else:
+                    kind_a = classify_amounts(seg.title, seg.rows)
                     if kind_a:
                         grid = grid if grid is not None else _money_grid(block, rows)
                         open_dept.amount_tables.append((seg.title, [grid[i] for i in seg.indices],
                                                         [row_pages[i] for i in seg.indices]))
-        elif amounts is not None and amounts.classify_table(one_line(block.title), rows):
+        elif classify_amounts(one_line(block.title), rows):
             t_title = _caption_title(rows) or one_line(block.title) or title
             form = F.FormDraft(form_type="budget_summary", title=t_title, pages=pages)
             form.amount_tables.append((t_title, _money_grid(block, rows), row_pages))
@@ -239,6 +232,7 @@ def interpret_document(document: Document, doc_id: str) -> Interpretation:
     for f in forms:
         if isinstance(f.get("grade_bands"), list):
             f["grade_bands"] = json.dumps(f["grade_bands"], ensure_ascii=False)
-    tables = {"forms": forms, "indicators": indicators, "amounts": amounts,
-              "narrative": narrative_rows(document, doc_id)}
+    narrative = narrative_rows(document, doc_id)
+    tables = {"forms": forms, "indicators": indicators, "amounts": amounts, "narrative": narrative,
+              "facts": extract_facts(narrative)}
     return Interpretation(tables=tables, metadata=meta)

@@ -92,7 +92,7 @@ def _clean(value: object) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _cpca():
+def load_gazetteer():
     import cpca  # slow to import (loads the gazetteer): only on first use
 
     return cpca
@@ -103,7 +103,7 @@ def _cpca_rows(strings: list[str]) -> list[dict]:
 
     `transform` wraps the same per-string records in a DataFrame, which made every worker
     import pandas (~70 MB) for this alone; the record function is used when cpca has it."""
-    cpca = _cpca()
+    cpca = load_gazetteer()
     one = getattr(cpca, "_get_one_addr", None)
     if one is not None:
         return [one(s, False, {}) for s in strings]

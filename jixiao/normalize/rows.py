@@ -6,7 +6,7 @@ from jixiao.normalize.forms import FormDraft
 from jixiao.normalize.grades import canonical_grade, parse_grade_bands
 from jixiao.normalize.headings import category_for, map_level1, map_level2
 from jixiao.normalize.values import align_actual_to_target, parse_number, parse_value, with_columns
-from jixiao.text import one_line, squash
+from jixiao.text import one_line
 
 
 def _num(text: str | None) -> float | None:
@@ -136,6 +136,3 @@ def form_row(draft: FormDraft, doc_id: str, form_id: str, amounts: list[dict]) -
         "grade_bands": bands, "goal_text": f.get("goal_text"), "actual_text": f.get("actual_text"),
     }
 
-
-def squash_key(text: str | None) -> str:
-    return squash(text)

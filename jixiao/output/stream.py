@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from jixiao.output.writer import _atomic_path, frame, to_csv_text
+from jixiao.output.writer import atomic_path, frame, to_csv_text
 from jixiao.schema import TABLES
 
 CHUNK_ROWS = 5_000
@@ -25,7 +25,7 @@ class _TableSink:
     def __init__(self, out: Path, name: str, cols: list[str]):
         self.name, self.cols = name, cols
         self.csv_path, self.parquet_path = out / f"{name}.csv", out / f"{name}.parquet"
-        self.csv_tmp, self.parquet_tmp = _atomic_path(self.csv_path), _atomic_path(self.parquet_path)
+        self.csv_tmp, self.parquet_tmp = atomic_path(self.csv_path), atomic_path(self.parquet_path)
         self.schema = pa.Schema.from_pandas(frame(name, [], cols), preserve_index=False)
         self.parquet = pq.ParquetWriter(self.parquet_tmp, self.schema)
         self.buffer: list[dict] = []
@@ -94,7 +94,7 @@ class TableStream:
     def _duckdb(self) -> Path:
         import duckdb
 
-        tmp = _atomic_path(self.out / "jixiao.duckdb")
+        tmp = atomic_path(self.out / "jixiao.duckdb")
         tmp.unlink()  # duckdb wants to create the file itself
         try:
             con = duckdb.connect(str(tmp))

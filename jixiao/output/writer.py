@@ -91,7 +91,7 @@ def to_csv_text(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _atomic_path(final: Path) -> Path:
+def atomic_path(final: Path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
     os.close(fd)
     umask = os.umask(0)
@@ -101,7 +101,7 @@ def _atomic_path(final: Path) -> Path:
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
-    tmp = _atomic_path(path)
+    tmp = atomic_path(path)
     try:
         to_csv_text(df).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
         os.replace(tmp, path)
@@ -110,7 +110,7 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:
-    tmp = _atomic_path(path)
+    tmp = atomic_path(path)
     try:
         pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp)
         os.replace(tmp, path)
@@ -121,7 +121,7 @@ def write_parquet(df: pd.DataFrame, path: Path) -> None:
 def write_duckdb(frames: dict[str, pd.DataFrame], path: Path) -> None:
     import duckdb
 
-    tmp = _atomic_path(path)
+    tmp = atomic_path(path)
     tmp.unlink()  # duckdb wants to create the file itself
     try:
         con = duckdb.connect(str(tmp))

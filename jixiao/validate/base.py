@@ -13,12 +13,15 @@ import math
 import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from jixiao.schema import RULES as RULE_CODES
 
 if TYPE_CHECKING:  # pandas is only imported by callers that hand in DataFrames (the validate command)
     import pandas as pd
+
+    from jixiao.validate.slack import Slack
 
 
 @dataclass
@@ -65,6 +68,15 @@ class Context:
             self._records[name] = [{k: _none_if_na(v) for k, v in row.items()} for row in rows]
         return [dict(r) for r in self._records[name]]
 
+    @cached_property
+    def slack(self) -> Slack:
+        """Rounding allowances at this run's tolerance: `ctx.slack.of(a, b)`, `ctx.slack.score(...)`."""
+        from jixiao.validate.slack import (
+            Slack,  # slack.py reads numbers through records.py, which imports this
+        )
+
+        return Slack(self.tolerance)
+
 
 RuleFunc = Callable[[Context], Iterable[Finding]]
 RULES: dict[str, list[RuleFunc]] = {}
@@ -83,22 +95,6 @@ def rule(code: str) -> Callable[[RuleFunc], RuleFunc]:
         return func
 
     return deco
-
-
-def decimals(x: object) -> int:
-    """Decimals a published figure was written with (from its text when we have it)."""
-    if x is None:
-        return 0
-    s = str(x).strip().rstrip("%")
-    if "." not in s:
-        return 0
-    return len(s.split(".", 1)[1].rstrip())
-
-
-def rounding_slack(*published: object, factor: float = 1.0) -> float:
-    """SCHEMA.md: figures with d decimals may each be off by 0.5*10^-d."""
-    slack = sum(0.5 * 10 ** -decimals(p) for p in published if p is not None)
-    return slack * factor + 1e-9
 
 
 # Rule modules in the order they register: rules of one code run in that order, which is the order of

@@ -1,4 +1,6 @@
-"""NA-safe helpers the rules share: numbers, text, records, locations, slack."""
+"""NA-safe helpers the rules share: numbers, text, records and walks over them, locations.
+
+Rounding allowances are in slack.py, finding builders in findings.py."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import math
 import re
 from collections.abc import Iterator
 
-from jixiao.validate.base import Context, is_na, rounding_slack
+from jixiao.validate.base import Context, is_na
 
 
 def num(x: object) -> float | None:
@@ -30,23 +32,6 @@ def txt(x: object) -> str | None:
     return s or None
 
 
-_NUMBER_TEXT = re.compile(r"[-+]?\d+(?:\.\d+)?")
-
-
-def pub(x: object) -> str | None:
-    """A number as it was most likely published (3.0 -> '3', 3.796 -> '3.796') for slack.
-
-    A number text ('555.60') is kept as written: its trailing zero is a published decimal."""
-    if isinstance(x, str) and _NUMBER_TEXT.fullmatch(x.strip().replace(",", "")):
-        return x.strip().replace(",", "")
-    v = num(x)
-    if v is None:
-        return None
-    if v.is_integer():
-        return str(int(v))
-    return repr(round(v, 6))
-
-
 def figure(row: dict) -> object:
     """A table cell's figure as published: its raw text when that is the same number, else the value.
 
@@ -58,11 +43,6 @@ def figure(row: dict) -> object:
         return row.get("value")
     text = m.group().replace(",", "")
     return text if abs(float(text) - value) <= 1e-9 * max(1.0, abs(value)) else row.get("value")
-
-
-def slack(*values: object, factor: float = 1.0) -> float:
-    """Rounding slack for figures read back as floats."""
-    return rounding_slack(*(pub(v) for v in values), factor=factor)
 
 
 def forms_by_id(ctx: Context) -> dict[str, dict]:
@@ -131,24 +111,6 @@ def effective_weight(row: dict, group: list[dict]) -> float | None:
     return None
 
 
-def _half_unit(v: object) -> float:
-    p = pub(v)
-    if p is None or "." not in p:
-        return 0.0
-    return 0.5 * 10 ** -len(p.split(".", 1)[1])
-
-
-def score_slack(total: object, *parts: object, factor: float = 1.0) -> float:
-    """Slack for score arithmetic: whole-number scores and weights are assigned, not rounded, so only
-    figures written with decimals carry 0.5·10^-d; a whole total of fractional parts may be rounded."""
-    s = sum(_half_unit(p) for p in parts)
-    fractional = any(_half_unit(p) for p in parts)
-    if total is not None:
-        t = _half_unit(total)
-        s += t if t else (0.5 if fractional else 0.0)
-    return s * factor + 1e-9
-
-
 def each_form(ctx: Context) -> Iterator[tuple[dict | None, list[dict]]]:
     """(form row, its indicator rows in row order) for every form with indicators."""
     forms = forms_by_id(ctx)
@@ -168,3 +130,9 @@ def each_indicator(ctx: Context) -> Iterator[tuple[dict | None, list[dict], dict
     for form, group in each_group(ctx):
         for r in group:
             yield form, group, r
+
+
+def bigrams(s: str) -> set[str]:
+    """The pairs of adjacent Chinese characters of a text: its words, roughly, for overlap tests."""
+    s = re.sub(r"[^\u4e00-\u9fff]", "", s)
+    return {s[i:i + 2] for i in range(len(s) - 1)}

@@ -1,4 +1,4 @@
-"""Safety checks shared by the zip-based Office formats (.docx, .xlsx).
+"""Opening Office containers safely: the zip-based formats (.docx, .xlsx) and OLE (.doc, encrypted files).
 
 A published file is untrusted input: a zip member may inflate to gigabytes, an XML part
 may declare entities (billion laughs, XXE), and an "encrypted .docx" is not a zip at all
@@ -7,7 +7,6 @@ but an OLE container. Each case becomes an ExtractionError a person can act on.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 
@@ -38,7 +37,9 @@ def encrypted_ole(path: Path) -> bool:
 
 
 def open_office_zip(path: Path, options: ExtractOptions, kind: str) -> zipfile.ZipFile:
-    """Open a .docx/.xlsx zip after checking it is one, not encrypted, and not a bomb."""
+    """Open a .docx/.xlsx zip after checking it is one, not encrypted, not a bomb, declares no XML entities.
+
+    This is the one check of zip-based files, for batch runs and single files alike."""
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head == OLE_MAGIC:
@@ -47,63 +48,55 @@ def open_office_zip(path: Path, options: ExtractOptions, kind: str) -> zipfile.Z
         z = zipfile.ZipFile(path)
     except zipfile.BadZipFile as e:
         raise ExtractionError(f"corrupt {kind} file (not a valid zip archive: {e}); download it again") from e
-    infos = z.infolist()
-    if len(infos) > options.max_zip_members:
+    problem = zip_problem(z, options)
+    if problem is not None:
         z.close()
-        raise ExtractionError(f"{kind} file has {len(infos)} parts, over the limit of {options.max_zip_members}; refusing a possible zip bomb")
-    total = sum(i.file_size for i in infos)
-    if total > options.max_unzipped_bytes:
-        z.close()
-        raise ExtractionError(
-            f"{kind} file would inflate to {total // 1_000_000} MB, over the {options.max_unzipped_bytes // 1_000_000} MB limit; "
-            "refusing a possible zip bomb")
+        raise ExtractionError(problem)
     return z
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e8 else f"{n / 1e6:.1f} MB"
+
+
+# A DOCTYPE (where entities are declared) can only come before the root element: in a part's first bytes.
+_XML_HEAD = 65536
+
+
+def zip_problem(z: zipfile.ZipFile, options: ExtractOptions) -> str | None:
+    """Why an Office zip must not be read (member count, inflated size, XML entities), or None."""
+    infos = z.infolist()
+    if len(infos) > options.max_zip_members:
+        return (f"the Office file holds {len(infos)} parts (limit {options.max_zip_members}): "
+                "a zip bomb or a damaged file; open and re-save it in Word/Excel")
+    total = sum(i.file_size for i in infos)
+    if total > options.max_unzipped_bytes:
+        return (f"the Office file would inflate to {_size(total)} (limit {_size(options.max_unzipped_bytes)}): "
+                "a zip bomb or a damaged file; open and re-save it in Word/Excel")
+    for info in infos:
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        try:
+            with z.open(info) as member:
+                head = member.read(_XML_HEAD)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            continue  # damaged member: reading it says so
+        if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
+            return (f"{info.filename} declares XML entities (<!DOCTYPE>/<!ENTITY>), which Office never "
+                    "writes; refusing it as an XXE/billion-laughs attack — re-save the file in Word")
+    return None
+
+
 def read_xml(z: zipfile.ZipFile, name: str, kind: str) -> etree._Element | None:
-    """Parse one XML part with entity expansion and network access off."""
+    """Parse one XML part with entity expansion and network access off (open_office_zip refused entities)."""
     try:
         data = z.read(name)
     except KeyError:
         return None
     except (zipfile.BadZipFile, OSError, EOFError) as e:
         raise ExtractionError(f"corrupt {kind} file: part {name} cannot be read ({e})") from e
-    if b"<!ENTITY" in data[:65536] or b"<!DOCTYPE" in data[:65536]:
-        raise ExtractionError(f"{kind} file declares XML entities in {name} (XXE / billion laughs); refusing to read it")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
         raise ExtractionError(f"corrupt {kind} file: {name} is not well-formed XML ({e})") from e
-
-
-_DECIMALS = re.compile(r"0\.(0+)")
-
-
-def format_number(value: float | int, number_format: str | None = None) -> str:
-    """A spreadsheet number as the reader sees it: 95% not 0.95, 3546.3 not 3546.3000000000002.
-
-    Only the number formats publishers use are honoured (General, 0, 0.00, #,##0.00,
-    0%, 0.00%); anything else is shown like General, with Excel's 15 significant digits.
-    """
-    fmt = (number_format or "General").split(";")[0]
-    fmt = re.sub(r'\[[^]]*\]|"[^"]*"|\\.|_.', "", fmt).strip()  # colours, literals, padding
-    if fmt.lower() in ("general", "@", ""):
-        return general_number(value)
-    m = _DECIMALS.search(fmt)
-    places = len(m.group(1)) if m else 0
-    if "%" in fmt:
-        return f"{value * 100:.{places}f}%"
-    if re.fullmatch(r"[#,]*0(\.0+)?", fmt):
-        return f"{value:,.{places}f}" if "," in fmt else f"{value:.{places}f}"
-    return general_number(value)
-
-
-def general_number(value: float | int) -> str:
-    """Excel's General display: integers without .0, at most 15 significant digits."""
-    if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    text = f"{value:.15g}"
-    if "e" in text:
-        text = f"{value:.10f}".rstrip("0").rstrip(".")
-    return text

@@ -20,7 +20,7 @@ from lxml import etree
 from jixiao.extract.base import ExtractOptions
 from jixiao.extract.office.container import open_office_zip, read_xml
 from jixiao.extract.office.numbering import Numbering
-from jixiao.extract.txt import heading_level
+from jixiao.extract.outline import heading_level
 from jixiao.model import Cell, Document, Paragraph, Table
 from jixiao.text import clean
 

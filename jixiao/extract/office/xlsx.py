@@ -9,13 +9,45 @@ published (95%, 3546.30; never 3546.3000000000002).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
-from jixiao.extract.office.container import format_number, open_office_zip
-from jixiao.extract.txt import heading_level
+from jixiao.extract.office.container import open_office_zip
+from jixiao.extract.outline import heading_level
 from jixiao.model import Cell, Document, Paragraph, Table
 from jixiao.text import clean
+
+_DECIMALS = re.compile(r"0\.(0+)")
+
+
+def format_number(value: float | int, number_format: str | None = None) -> str:
+    """A spreadsheet number as the reader sees it: 95% not 0.95, 3546.3 not 3546.3000000000002.
+
+    Only the number formats publishers use are honoured (General, 0, 0.00, #,##0.00,
+    0%, 0.00%); anything else is shown like General, with Excel's 15 significant digits.
+    """
+    fmt = (number_format or "General").split(";")[0]
+    fmt = re.sub(r'\[[^]]*\]|"[^"]*"|\\.|_.', "", fmt).strip()  # colours, literals, padding
+    if fmt.lower() in ("general", "@", ""):
+        return general_number(value)
+    m = _DECIMALS.search(fmt)
+    places = len(m.group(1)) if m else 0
+    if "%" in fmt:
+        return f"{value * 100:.{places}f}%"
+    if re.fullmatch(r"[#,]*0(\.0+)?", fmt):
+        return f"{value:,.{places}f}" if "," in fmt else f"{value:.{places}f}"
+    return general_number(value)
+
+
+def general_number(value: float | int) -> str:
+    """Excel's General display: integers without .0, at most 15 significant digits."""
+    if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = f"{value:.15g}"
+    if "e" in text:
+        text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text
 
 
 def cell_text(value: object, number_format: str | None = None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from jixiao.extract.outline import is_title
 from jixiao.extract.pdf.grid import Grid
 from jixiao.extract.pdf.lines import (
     Line,
@@ -17,7 +18,6 @@ from jixiao.extract.pdf.lines import (
     paragraphs,
 )
 from jixiao.extract.pdf.page import Char
-from jixiao.extract.txt import is_title
 from jixiao.model import Block, Cell, Paragraph, Table
 
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
 
+from jixiao.extract.outline import heading_level
 from jixiao.extract.pdf.page import Char
-from jixiao.extract.txt import heading_level
 from jixiao.model import Paragraph
 
 SPACE_GAP = 0.45  # a gap wider than this share of the glyph height is a space

@@ -1,10 +1,8 @@
-"""Scanned pages: render, straighten, find the ruled grid on the image, OCR, fill the cells.
+"""Scanned pages: OCR the straightened page image and fill the cells of its ruled grid.
 
-The page is rendered by pdfium at 200 dpi. Table rules are found with OpenCV the usual
-way (morphological opening with long thin kernels keeps only long horizontal / vertical
-strokes); their angle straightens a skewed scan first. The rules become the same Edge
-objects a born-digital page yields, so pdf_grid builds cells and spans from them
-exactly as for vector PDFs. Text comes from RapidOCR (PP-OCRv4 Chinese models shipped
+The image work (render, straighten, find the rules: image.py) gives the same Edge objects a
+born-digital page yields, so grid.py builds cells and spans from them exactly as for
+vector PDFs. Text comes from RapidOCR (PP-OCRv4 Chinese models shipped
 inside the wheel, ONNX runtime, no network); each recognised box is treated like a
 glyph run and assigned to the cell holding its centre, and boxes that straddle a column
 rule are split at it.
@@ -12,7 +10,6 @@ rule are split at it.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from functools import lru_cache
@@ -20,15 +17,11 @@ from functools import lru_cache
 import numpy as np
 import pypdfium2 as pdfium
 
-from jixiao.extract.base import OCR_DET_SIDE
 from jixiao.extract.pdf.grid import grids_from_edges
+from jixiao.extract.pdf.image import SCALE, binarise, render, rule_edges, straighten
 from jixiao.extract.pdf.layout import layout_page
-from jixiao.extract.pdf.page import Char, Edge, PageContent
+from jixiao.extract.pdf.page import Char, PageContent
 from jixiao.model import Block
-
-DPI = 200
-SCALE = DPI / 72
-
 
 REC_MIN_WIDTH = 96  # px at the recogniser's 48 px height
 
@@ -100,74 +93,7 @@ class _ArenaReleasingSession:
         return getattr(self._session, name)
 
 
-def render(pdf: pdfium.PdfDocument, index: int) -> np.ndarray:
-    """The page as a grey image in display orientation (pdfium applies /Rotate)."""
-    page = pdf[index]
-    try:
-        return np.asarray(page.render(scale=SCALE, grayscale=True).to_pil().convert("L"))
-    finally:
-        page.close()
-
-
-def _binary(gray: np.ndarray) -> np.ndarray:
-    import cv2
-
-    blur = cv2.GaussianBlur(gray, (3, 3), 0)
-    return cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
-
-
-def _line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    import cv2
-
-    h, w = binary.shape
-    horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 35), 1)))
-    vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(40, h // 50))))
-    return horiz, vert
-
-
-def skew_angle(binary: np.ndarray) -> float:
-    """Median angle (degrees) of the long horizontal rules; 0 when there are none."""
-    import cv2
-
-    horiz, _ = _line_masks(binary)
-    w = binary.shape[1]
-    lines = cv2.HoughLinesP(horiz, 1, math.pi / 1800, threshold=100, minLineLength=w // 6, maxLineGap=8)
-    if lines is None:
-        return 0.0
-    angles = [math.degrees(math.atan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in np.asarray(lines).reshape(-1, 4)]
-    angles = [a for a in angles if abs(a) < 5]
-    return float(np.median(angles)) if angles else 0.0
-
-
-def straighten(gray: np.ndarray) -> np.ndarray:
-    import cv2
-
-    angle = skew_angle(_binary(gray))
-    if abs(angle) < 0.05:
-        return gray
-    h, w = gray.shape
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-
-
-def rule_edges(binary: np.ndarray) -> tuple[list[Edge], np.ndarray]:
-    """Ruling lines found on the image, in points, and the mask of their pixels."""
-    import cv2
-
-    horiz, vert = _line_masks(binary)
-    edges: list[Edge] = []
-    for mask, horizontal in ((horiz, True), (vert, False)):
-        mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
-        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for x, y, w, h, _area in stats[1:n]:
-            if horizontal and h < 12:
-                edges.append(Edge(True, float(y + h / 2) / SCALE, float(x) / SCALE, float(x + w) / SCALE))
-            elif not horizontal and w < 12:
-                edges.append(Edge(False, float(x + w / 2) / SCALE, float(y) / SCALE, float(y + h) / SCALE))
-    return edges, cv2.bitwise_or(horiz, vert)
-
-
-def ocr_boxes(gray: np.ndarray, det_side: int = OCR_DET_SIDE) -> list[Char]:
+def ocr_boxes(gray: np.ndarray, det_side: int) -> list[Char]:
     """Recognised text boxes as glyph runs in points."""
     engine = _engine()
     if all(hasattr(engine, a) for a in ("text_det", "text_rec", "sorted_boxes", "get_crop_img_list")):
@@ -196,7 +122,7 @@ def dash_as_one(text: str) -> str:
     return _DASH_FOR_ONE.sub("一", text)
 
 
-def detect_small_read_full(engine, gray: np.ndarray, det_side: int = OCR_DET_SIDE) -> list[tuple[list, str, float]]:
+def detect_small_read_full(engine, gray: np.ndarray, det_side: int) -> list[tuple[list, str, float]]:
     """RapidOCR's pipeline with text detection on a downscaled page.
 
     Detection (a DB net over every pixel) was half the OCR time at 200 dpi; boxes found at
@@ -249,10 +175,10 @@ def split_at_rules(boxes: list[Char], xs: list[float]) -> list[Char]:
     return out
 
 
-def ocr_page(pdf: pdfium.PdfDocument, page: PageContent, det_side: int = OCR_DET_SIDE) -> list[Block]:
+def ocr_page(pdf: pdfium.PdfDocument, page: PageContent, det_side: int) -> list[Block]:
     """Tables and paragraphs of a page read from its image."""
     gray = straighten(render(pdf, page.number - 1))
-    binary = _binary(gray)
+    binary = binarise(gray)
     edges, rules = rule_edges(binary)
     grids = grids_from_edges(edges)
     clean = gray.copy()
@@ -286,13 +212,3 @@ def release_free_memory() -> None:
     libc = _libc()
     if libc is not None and hasattr(libc, "malloc_trim"):
         libc.malloc_trim(0)
-
-
-def image_rule_edges(pdf: pdfium.PdfDocument, page: PageContent) -> list[Edge]:
-    """Rules drawn only in the page image (a scan with an OCR text layer, "searchable PDF").
-
-    Not straightened: the text layer was placed on the image as it is, so the rules must
-    stay where the image has them.
-    """
-    edges, _ = rule_edges(_binary(render(pdf, page.number - 1)))
-    return edges

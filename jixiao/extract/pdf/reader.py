@@ -1,10 +1,10 @@
 """PDF extractor: born-digital pages from the text layer and vector rules, scans by OCR.
 
-Each page is parsed once by pdfium (pdf_page): characters, ruling edges and images.
-Ruled tables come from the edges (pdf_grid), prose from the remaining characters
-(pdf_text), tables continued over page breaks are joined (pdf_join). A page without a
-text layer, or with one that cannot be decoded (fonts without ToUnicode, pdf_garbage),
-is rendered and OCR'd (pdf_ocr). What was done to which page goes to
+Each page is parsed once by pdfium (page.py): characters, ruling edges and images.
+Ruled tables come from the edges (grid.py), prose from the remaining characters
+(lines.py), tables continued over page breaks are joined (join.py). A page without a
+text layer, or with one that cannot be decoded (fonts without ToUnicode, quality.py),
+is rendered and OCR'd (image.py, ocr.py). What was done to which page goes to
 Document.warnings; a page whose text could not be recovered makes the document partial.
 
 Pages beyond options.max_pages are not read: the document is marked partial with a
@@ -146,7 +146,7 @@ def _page_blocks(pdf: pdfium.PdfDocument, page: PageContent,
 def _image_grids(pdf: pdfium.PdfDocument, page: PageContent, how: str) -> tuple[list, str]:
     """A text layer over a scanned image: the table rules are only in the image."""
     try:
-        from jixiao.extract.pdf.ocr import image_rule_edges
+        from jixiao.extract.pdf.image import image_rule_edges
 
         grids = grids_from_edges(image_rule_edges(pdf, page))
     except Exception as e:  # OpenCV missing or failing: the text is still there

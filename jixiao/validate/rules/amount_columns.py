@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.records import figure, fmt, forms_by_id, num, slack, txt
-from jixiao.validate.rules.amounts import _amount_finding
+from jixiao.validate.findings import amount_finding
+from jixiao.validate.records import figure, fmt, forms_by_id, num, txt
 
 BUDGET = ("budget_adjusted", "budget")
 EXECUTED = ("executed", "final")
@@ -50,9 +50,9 @@ def column_sums(ctx: Context) -> Iterator[Finding]:
                 continue
             total, values = num(whole.get("value")), [num(p.get("value")) for p in parts]
             s = sum(values)  # type: ignore[arg-type]
-            if abs(s - total) > slack(figure(whole), *map(figure, parts), factor=ctx.tolerance):  # type: ignore[operator]
+            if abs(s - total) > ctx.slack.of(figure(whole), *map(figure, parts)):  # type: ignore[operator]
                 names = "、".join(txt(p.get("measure_raw")) for p in parts)
-                yield _amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
+                yield amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
                                       f"“{txt(whole.get('measure_raw'))}”{fmt(total)} 与 {names} 之和 {fmt(s)} 不符",
                                       s, total)
 
@@ -68,9 +68,9 @@ def column_parts(ctx: Context) -> Iterator[Finding]:
                 v = num(p.get("value"))
                 # each figure may be off by half a unit of its last digit; the part is beyond its whole only
                 # when the gap exceeds the larger of the two half-units (11.7 vs 11.6: yes; 11.64 vs 11.6: no)
-                gap = max(slack(figure(p), factor=ctx.tolerance), slack(figure(whole), factor=ctx.tolerance))
+                gap = max(ctx.slack.of(figure(p)), ctx.slack.of(figure(whole)))
                 if v is not None and total is not None and v > total + gap:
-                    yield _amount_finding(forms.get(p.get("form_id")), p, "PART_EXCEEDS_WHOLE", "error",
+                    yield amount_finding(forms.get(p.get("form_id")), p, "PART_EXCEEDS_WHOLE", "error",
                                           f"“{txt(p.get('item'))}”的{txt(p.get('measure_raw'))} {fmt(v)} 大于"
                                           f"{txt(whole.get('measure_raw'))} {fmt(total)}", total, v)
 
@@ -86,6 +86,6 @@ def row_over_budget(ctx: Context) -> Iterator[Finding]:
         if budget is None or done is None:
             continue
         b, e = num(budget.get("value")), num(done.get("value"))
-        if b is not None and e is not None and b > 0 and e > b + slack(b, e, factor=ctx.tolerance):
-            yield _amount_finding(forms.get(done.get("form_id")), done, "EXECUTION_OVER_BUDGET", "warning",
+        if b is not None and e is not None and b > 0 and e > b + ctx.slack.of(b, e):
+            yield amount_finding(forms.get(done.get("form_id")), done, "EXECUTION_OVER_BUDGET", "warning",
                                   f"“{txt(done.get('item'))}”执行数 {fmt(e)} 超过预算数 {fmt(b)}", b, e)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from jixiao.validate.base import Context, Finding, rule
+from jixiao.validate.findings import amount_finding, rate_finding
 from jixiao.validate.records import (
     figure,
     fmt,
@@ -14,23 +15,9 @@ from jixiao.validate.records import (
     indicators_by_form,
     num,
     page_of,
-    slack,
     txt,
     where,
 )
-
-
-def _amount_finding(ctx_form: dict | None, row: dict, code: str, severity: str, message: str,
-                    expected: float | None, observed: float | None) -> Finding:
-    item = txt(row.get("item"))
-    table = f"{txt(row.get('table_kind')) or 'table'} #{row.get('table_no')}" if row.get("table_no") is not None \
-        else txt(row.get("table_kind"))
-    return Finding(
-        doc_id=row.get("doc_id") or "", form_id=row.get("form_id"), rule=code, severity=severity,
-        location=where(ctx_form, table, item, txt(row.get("measure_raw")) or txt(row.get("measure"))),
-        message=message, expected=expected, observed=observed, page=page_of(row), table=table,
-        row_label=item, indicator=None,
-    )
 
 
 def _key(r: dict) -> tuple:
@@ -118,8 +105,8 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
             continue
         total, values = num(whole.get("value")), [num(k.get("value")) for k in kids]
         s = sum(v for v in values if v is not None)
-        if abs(s - total) > slack(figure(whole), *map(figure, kids), factor=ctx.tolerance):
-            yield _amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
+        if abs(s - total) > ctx.slack.of(figure(whole), *map(figure, kids)):
+            yield amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
                                   f"“{parent}”{fmt(total)} 与各分项之和 {fmt(s)} 不符", s, total)
     by_table: dict[tuple, dict[tuple, list[dict]]] = {}
     for r in amounts:
@@ -139,8 +126,8 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
                     continue
                 values = [num(c.get("value")) for c in parts]
                 s = sum(values)  # type: ignore[arg-type]
-                if abs(s - total) > slack(figure(r), *map(figure, parts), factor=ctx.tolerance):
-                    yield _amount_finding(forms.get(r.get("form_id")), r, "SUM_MISMATCH", "error",
+                if abs(s - total) > ctx.slack.of(figure(r), *map(figure, parts)):
+                    yield amount_finding(forms.get(r.get("form_id")), r, "SUM_MISMATCH", "error",
                                           f"“{txt(r.get('item'))}”{fmt(total)} 与上方各行之和 {fmt(s)} 不符", s, total)
 
 
@@ -156,42 +143,17 @@ def part_whole(ctx: Context) -> Iterator[Finding]:
         total = num(whole.get("value"))
         for k in kids:
             v = num(k.get("value"))
-            if v is not None and total is not None and v > total + slack(figure(whole), figure(k), factor=ctx.tolerance):
-                yield _amount_finding(forms.get(k.get("form_id")), k, "PART_EXCEEDS_WHOLE", "error",
+            if v is not None and total is not None and v > total + ctx.slack.of(figure(whole), figure(k)):
+                yield amount_finding(forms.get(k.get("form_id")), k, "PART_EXCEEDS_WHOLE", "error",
                                       f"其中项“{txt(k.get('item'))}”{fmt(v)} 大于总额“{parent}”{fmt(total)}",
                                       total, v)
         values = [num(k.get("value")) for k in kids if num(k.get("value")) is not None]
         if _is_true(whole.get("is_total")):
             continue  # a 合计 row against its items is SUM_MISMATCH's job, reported once
-        if len(values) >= 2 and total is not None and sum(values) > total + slack(total, *values, factor=ctx.tolerance):
-            yield _amount_finding(forms.get(whole.get("form_id")), whole, "PART_EXCEEDS_WHOLE", "error",
+        if len(values) >= 2 and total is not None and sum(values) > total + ctx.slack.of(total, *values):
+            yield amount_finding(forms.get(whole.get("form_id")), whole, "PART_EXCEEDS_WHOLE", "error",
                                   f"“{parent}”的其中项合计 {fmt(sum(values))} 大于总额 {fmt(total)}",
                                   total, sum(values))
-
-
-def rate_slack(executed: float, budget: float, stated: object, factor: float) -> float:
-    """How far a stated percentage may be from executed/budget*100 by rounding of all three."""
-    from jixiao.validate.records import _half_unit
-
-    return ratio_slack(executed, budget, _half_unit(executed) or 0.005, _half_unit(budget) or 0.005, stated, factor)
-
-
-def ratio_slack(n: float, d: float, n_err: float, d_err: float, stated: object, factor: float) -> float:
-    """How far a stated n/d*100 may be from the computed one when n and d are off by up to n_err, d_err."""
-    from jixiao.validate.records import _half_unit
-
-    spread = 100 * (n_err / abs(d) + abs(n) * d_err / d ** 2)
-    return (spread + (_half_unit(stated) or 0.5)) * factor + 1e-9
-
-
-def _rate_finding(form: dict, row: dict | None, stated: float, computed: float, what: str) -> Finding:
-    return Finding(
-        doc_id=form.get("doc_id") or "", form_id=form.get("form_id"), rule="RATE_MISMATCH", severity="error",
-        location=where(form, what), message=f"{what} {fmt(stated)}% 与执行数/预算数计算的 {fmt(computed)}% 不符 "
-        f"(stated rate contradicts executed ÷ budget)", expected=round(computed, 4), observed=stated,
-        page=page_of(row) or page_of(form), table="indicators" if row else "forms",
-        row_label=txt(row.get("level2_raw")) if row else "执行率", indicator=txt(row.get("level3")) if row else None,
-    )
 
 
 _EXEC_RATE = re.compile(r"执行率|执行进度|执行金额占预算|支出进度|资金执行")
@@ -204,8 +166,8 @@ def rates(ctx: Context) -> Iterator[Finding]:
         b, e, r = num(form.get("budget_wan")), num(form.get("executed_wan")), num(form.get("execution_rate"))
         if b and e is not None and r is not None:
             computed = e / b * 100
-            if abs(computed - r) > rate_slack(e, b, r, ctx.tolerance):
-                yield _rate_finding(form, None, r, computed, "执行率")
+            if abs(computed - r) > ctx.slack.rate(e, b, r):
+                yield rate_finding(form, None, r, computed, "执行率")
     for fid, rows in indicators_by_form(ctx):
         form = forms.get(fid)
         if not form:
@@ -222,15 +184,15 @@ def rates(ctx: Context) -> Iterator[Finding]:
             if v is None or txt(row.get("actual_unit")) != "%":
                 continue
             candidates = [e / d * 100 for d in (b, a) if d]
-            if all(abs(c - v) > rate_slack(e, d, v, ctx.tolerance) for c, d in zip(candidates, (b, a), strict=False)):
-                yield _rate_finding(form, row, v, candidates[0], txt(row.get("level3")) or "预算执行率")
+            if all(abs(c - v) > ctx.slack.rate(e, d, v) for c, d in zip(candidates, (b, a), strict=False)):
+                yield rate_finding(form, row, v, candidates[0], txt(row.get("level3")) or "预算执行率")
 
 
 @rule("EXECUTION_OVER_BUDGET")
 def over_budget(ctx: Context) -> Iterator[Finding]:
     for form in forms_by_id(ctx).values():
         b, e = num(form.get("budget_wan")), num(form.get("executed_wan"))
-        if b is not None and e is not None and e > b + slack(b, e, factor=ctx.tolerance):
+        if b is not None and e is not None and e > b + ctx.slack.of(b, e):
             yield Finding(
                 doc_id=form.get("doc_id") or "", form_id=form.get("form_id"), rule="EXECUTION_OVER_BUDGET",
                 severity="warning", location=where(form, "执行数"),

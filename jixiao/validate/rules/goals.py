@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.records import fmt, forms_by_id, indicators_by_form, num, page_of, txt, where
-from jixiao.validate.rules.scores import _finding
+from jixiao.validate.findings import form_finding, indicator_finding
+from jixiao.validate.records import bigrams, fmt, forms_by_id, indicators_by_form, num, txt
 
 _ITEM_START = re.compile(r"(?:^|(?<=[。；;，,\s]))(?:[（(]?\d{1,2}[)）]|\d{1,2}[、.．](?!\d))"
                          r"|(?:任务|目标|工作)[一二三四五六七八九十\d]{1,3}[：:]")
@@ -45,12 +45,6 @@ def goal_items(text: str | None) -> list[str]:
     return [body for _, body in goal_list(text)]
 
 
-def _form_finding(form: dict, code: str, message: str, column: str, label: str) -> Finding:
-    return Finding(doc_id=form.get("doc_id") or "", form_id=form.get("form_id"), rule=code, severity="warning",
-                   location=where(form, label), message=message, page=page_of(form), table="forms",
-                   row_label=label, indicator=None)
-
-
 _GOAL_COLUMNS = (("goal_text", "年度预期目标"), ("actual_text", "实际完成情况"))
 _DEPT_COLUMNS = (("goal_text", "年度主要工作内容"), ("actual_text", "年度总体运行情况"))
 
@@ -71,7 +65,7 @@ def repeated_goal_items(ctx: Context) -> Iterator[Finding]:
                 if len(key) < _MIN_ITEM:
                     continue
                 if key in seen:
-                    yield _form_finding(form, "DUPLICATE_ENTRY",
+                    yield form_finding(form, "DUPLICATE_ENTRY",
                                         f"{label}第 {seen[key]} 项与第 {n} 项相同：“{item[:40]}” "
                                         f"(the same goal item written twice)", column, label)
                 else:
@@ -88,18 +82,13 @@ def repeated_item_number(ctx: Context) -> Iterator[Finding]:
             items = goal_list(txt(form.get(column)))
             for (a_label, a_body), (b_label, b_body) in zip(items, items[1:], strict=False):
                 if a_label == b_label and _squash(a_body) != _squash(b_body):
-                    yield _form_finding(form, "DUPLICATE_ENTRY",
+                    yield form_finding(form, "DUPLICATE_ENTRY",
                                         f"{label}中编号“{a_label}”用了两次：“{a_body[:20]}”与“{b_body[:20]}” "
                                         f"(two items under one number)", column, label)
 
 
-def _bigrams(s: str) -> set[str]:
-    s = re.sub(r"[^\u4e00-\u9fff]", "", s)
-    return {s[i:i + 2] for i in range(len(s) - 1)}
-
-
 def _overlap(subject: str | None, text: str) -> int:
-    return len(_bigrams(subject or "") & _bigrams(text))
+    return len(bigrams(subject or "") & bigrams(text))
 
 
 @rule("TEXT_MISMATCH")
@@ -115,7 +104,7 @@ def goal_pasted_from_another_form(ctx: Context) -> Iterator[Finding]:
         if a == b:
             continue
         owner, copy = (first, later) if a > b else (later, first)
-        yield _form_finding(copy, "TEXT_MISMATCH",
+        yield form_finding(copy, "TEXT_MISMATCH",
                             f"年度预期目标“{text[:40]}…”与“{txt(owner.get('subject'))}”（表 {owner.get('form_id')}）"
                             f"相同，说的是那个项目 (the goal was copied from another form)", "goal_text", "年度预期目标")
 
@@ -126,7 +115,7 @@ def goal_repeated_across_forms(ctx: Context) -> Iterator[Finding]:
     for first, later, text in _shared_goals(ctx):
         if _overlap(txt(first.get("subject")), text) != _overlap(txt(later.get("subject")), text):
             continue
-        yield _form_finding(later, "DUPLICATE_ENTRY",
+        yield form_finding(later, "DUPLICATE_ENTRY",
                             f"年度预期目标与“{txt(first.get('subject'))}”（表 {first.get('form_id')}）完全相同："
                             f"“{text[:40]}…” (the same goal in two forms)", "goal_text", "年度预期目标")
 
@@ -147,7 +136,7 @@ def _shared_goals(ctx: Context) -> Iterator[tuple[dict, dict, str]]:
 
 def _same_programme(a: str | None, b: str | None) -> bool:
     """Subjects that differ by a word or two (省级/中央 补助 of one programme) may share a goal."""
-    x, y = _bigrams(a or ""), _bigrams(b or "")
+    x, y = bigrams(a or ""), bigrams(b or "")
     return bool(x and y) and len(x & y) / len(x | y) >= 0.6
 
 
@@ -170,7 +159,7 @@ def name_is_a_contradicting_figure(ctx: Context) -> Iterator[Finding]:
                 continue
             named = float(m.group(1))
             if not _OK[op](named, target):
-                yield _finding(forms.get(fid), r, "TEXT_MISMATCH", "warning",
+                yield indicator_finding(forms.get(fid), r, "TEXT_MISMATCH", "warning",
                                f"三级指标写作“{txt(r.get('level3'))}”，而指标值为“{txt(r.get('target_raw'))}”，"
                                f"两者矛盾 (the indicator name states {fmt(named)}{unit}, the target {op}{fmt(target)})",
                                target, named)

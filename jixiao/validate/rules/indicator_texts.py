@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from jixiao.normalize.values import units_compatible
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.records import forms_by_id, indicators_by_form, txt
-from jixiao.validate.rules.scores import _finding
+from jixiao.validate.findings import indicator_finding
+from jixiao.validate.records import bigrams, forms_by_id, indicators_by_form, txt
 
 _EMPTY = {"不适用", "无", "/", "-", "—", "――"}
 
@@ -20,7 +20,7 @@ def unit_mismatch(ctx: Context) -> Iterator[Finding]:
         for r in rows:
             tu, au = txt(r.get("target_unit")), txt(r.get("actual_unit"))
             if units_compatible(tu, au) is False:
-                yield _finding(forms.get(fid), r, "UNIT_MISMATCH", "warning",
+                yield indicator_finding(forms.get(fid), r, "UNIT_MISMATCH", "warning",
                                f"目标“{txt(r.get('target_raw'))}”以“{tu}”计，实际值“{txt(r.get('actual_raw'))}”"
                                f"以“{au}”计，无法比较 (target and actual in incompatible units)")
 
@@ -40,7 +40,7 @@ def duplicate_rows(ctx: Context) -> Iterator[Finding]:
                 continue
             key = (l3, target)
             if key in seen:
-                yield _finding(forms.get(fid), r, "DUPLICATE_ENTRY", "warning",
+                yield indicator_finding(forms.get(fid), r, "DUPLICATE_ENTRY", "warning",
                                f"指标“{txt(r.get('level3'))}”（目标 {txt(r.get('target_raw'))}）出现两次 "
                                f"(rows {seen[key].get('row_no')} and {r.get('row_no')})")
             else:
@@ -66,11 +66,6 @@ def _kind(text: str) -> str | None:
     return None
 
 
-def _bigrams(s: str) -> set[str]:
-    s = re.sub(r"[^\u4e00-\u9fff]", "", s)
-    return {s[i:i + 2] for i in range(len(s) - 1)}
-
-
 def copy_pasted(level3: str | None, target: str | None) -> bool:
     """The target names a different kind of quantity (count vs rate) sharing no words with the indicator."""
     if not level3 or not target:
@@ -81,7 +76,7 @@ def copy_pasted(level3: str | None, target: str | None) -> bool:
     k3, kt = _kind(_norm(level3)), _kind(label)
     if not k3 or not kt or k3 == kt:
         return False
-    return not (_bigrams(level3) & _bigrams(label))
+    return not (bigrams(level3) & bigrams(label))
 
 
 @rule("TEXT_MISMATCH")
@@ -90,6 +85,6 @@ def copy_paste(ctx: Context) -> Iterator[Finding]:
     for fid, rows in indicators_by_form(ctx):
         for r in rows:
             if copy_pasted(txt(r.get("level3")), txt(r.get("target_raw"))):
-                yield _finding(forms.get(fid), r, "TEXT_MISMATCH", "warning",
+                yield indicator_finding(forms.get(fid), r, "TEXT_MISMATCH", "warning",
                                f"指标“{txt(r.get('level3'))}”的目标“{txt(r.get('target_raw'))}”说的是另一项指标"
                                f"（疑似复制粘贴） (the target text belongs to another indicator)")

@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.records import _half_unit, fmt, num, slack, txt
-from jixiao.validate.rules.amounts import rate_slack, ratio_slack
+from jixiao.validate.findings import prose_finding
+from jixiao.validate.records import fmt, num, txt
+from jixiao.validate.slack import Slack
 
 
 def _facts(ctx: Context) -> dict[tuple, dict]:
@@ -24,15 +25,6 @@ def _v(f: dict) -> object:
     return txt(f.get("value_raw")) or f.get("value")
 
 
-def _prose_finding(fact: dict, code: str, severity: str, message: str,
-                   expected: float | None, observed: float | None) -> Finding:
-    sentence = txt(fact.get("sentence")) or ""
-    return Finding(doc_id=fact.get("doc_id") or "", form_id=None, rule=code, severity=severity,
-                   location=sentence[:160], message=message, expected=expected, observed=observed,
-                   page=int(num(fact.get("page"))) if num(fact.get("page")) is not None else None,
-                   table="narrative", row_label=txt(fact.get("label")), indicator=None)
-
-
 def _lists(ctx: Context, relations: set[str]) -> Iterator[tuple[dict, list[dict]]]:
     facts = _facts(ctx)
     groups: dict[tuple, list[dict]] = {}
@@ -46,13 +38,13 @@ def _lists(ctx: Context, relations: set[str]) -> Iterator[tuple[dict, list[dict]
             yield whole, sorted(parts, key=lambda f: num(f.get("seq")) or 0)
 
 
-def _prefix_closes(total: float, parts: list[dict], factor: float) -> bool:
+def _prefix_closes(total: float, parts: list[dict], allow: Slack) -> bool:
     """A shorter run of the parts already adds up: the rest restates the whole (…共发生支出X万元)."""
     run: list[dict] = []
     for f in parts[:-1]:
         run.append(f)
         s = sum(num(x.get("value")) or 0 for x in run)
-        if len(run) >= 2 and abs(s - total) <= slack(total, *[_v(x) for x in run], factor=factor):
+        if len(run) >= 2 and abs(s - total) <= allow.of(total, *[_v(x) for x in run]):
             return True
     return False
 
@@ -65,13 +57,13 @@ def prose_sums(ctx: Context) -> Iterator[Finding]:
         total = num(whole.get("value"))
         values = [num(f.get("value")) or 0.0 for f in parts]
         s = sum(values)
-        eps = slack(_v(whole), *[_v(f) for f in parts], factor=ctx.tolerance)
-        if abs(s - total) <= eps or _prefix_closes(total, parts, ctx.tolerance):  # type: ignore[arg-type]
+        eps = ctx.slack.of(_v(whole), *[_v(f) for f in parts])
+        if abs(s - total) <= eps or _prefix_closes(total, parts, ctx.slack):  # type: ignore[arg-type]
             continue
         # a 其中 list may name only some parts: short by a lot is no error, over or nearly equal is
         if s > total or (total - s) <= 0.01 * abs(total):  # type: ignore[operator]
             names = "+".join(fmt(v) for v in values)
-            yield _prose_finding(whole, "SUM_MISMATCH", "error",
+            yield prose_finding(whole, "SUM_MISMATCH", "error",
                                  f"“{txt(whole.get('label'))}”{fmt(total)}{txt(whole.get('unit')) or ''}，"
                                  f"其中各项 {names} = {fmt(s)}，不相等", s, total)
 
@@ -82,14 +74,14 @@ def prose_part_whole(ctx: Context) -> Iterator[Finding]:
         total = num(whole.get("value"))
         for f in parts:
             v = num(f.get("value"))
-            if v is not None and v > total + slack(_v(whole), _v(f), factor=ctx.tolerance):  # type: ignore[operator]
-                yield _prose_finding(f, "PART_EXCEEDS_WHOLE", "error",
+            if v is not None and v > total + ctx.slack.of(_v(whole), _v(f)):  # type: ignore[operator]
+                yield prose_finding(f, "PART_EXCEEDS_WHOLE", "error",
                                      f"“{txt(f.get('label'))}”{fmt(v)} 大于其总额“{txt(whole.get('label'))}”{fmt(total)}",
                                      total, v)
         main = [f for f in parts if txt(f.get("relation")) == "main"]
         values = [num(f.get("value")) or 0.0 for f in main]
-        if len(main) >= 2 and sum(values) > total + slack(_v(whole), *[_v(f) for f in main], factor=ctx.tolerance):  # type: ignore[operator]
-            yield _prose_finding(whole, "PART_EXCEEDS_WHOLE", "error",
+        if len(main) >= 2 and sum(values) > total + ctx.slack.of(_v(whole), *[_v(f) for f in main]):  # type: ignore[operator]
+            yield prose_finding(whole, "PART_EXCEEDS_WHOLE", "error",
                                  f"“{txt(whole.get('label'))}”{fmt(total)} 的主要组成 "
                                  f"{'+'.join(fmt(v) for v in values)} = {fmt(sum(values))}，超过总额", total, sum(values))
 
@@ -115,16 +107,10 @@ def prose_shares(ctx: Context) -> Iterator[Finding]:
             continue
         n, d, stated = num(part.get("value")), num(base.get("value")), num(f.get("value"))
         computed = n / d * 100  # type: ignore[operator]
-        if abs(computed - stated) > rate_slack(n, d, _v(f), ctx.tolerance):  # type: ignore[arg-type]
-            yield _prose_finding(f, "PERCENT_MISMATCH", "error",
+        if abs(computed - stated) > ctx.slack.rate(n, d, _v(f)):  # type: ignore[arg-type]
+            yield prose_finding(f, "PERCENT_MISMATCH", "error",
                                  f"“{txt(part.get('label'))}”{fmt(n)} 占“{txt(base.get('label'))}”{fmt(d)} 的 "
                                  f"{fmt(round(computed, 2))}%，文中写 {fmt(stated)}%", round(computed, 4), stated)
-
-
-def _change_rate_slack(change: object, amount: object, prev: float, stated: object, factor: float) -> float:
-    """How far a stated change rate may be from change / prev, prev = amount ∓ change carrying both roundings."""
-    ec, ea = _half_unit(change) or 0.005, _half_unit(amount) or 0.005
-    return ratio_slack(num(change) or 0.0, prev, ec, ea + ec, stated, factor)
 
 
 @rule("RATE_MISMATCH")
@@ -146,13 +132,13 @@ def prose_change_rates(ctx: Context) -> Iterator[Finding]:
         if prev <= 0:
             continue
         computed = c / prev * 100
-        allowed = _change_rate_slack(_v(change), _v(amount), prev, _v(f), ctx.tolerance)
+        allowed = ctx.slack.change_rate(_v(change), _v(amount), prev, _v(f))
         if abs(computed - stated) <= allowed:
             continue
         word = "增加" if up else "减少"
         on_this_year = abs(c / a * 100 - stated) <= allowed  # the usual slip: divided by this year's figure
         hint = "（文中的比率是按本年数计算的）" if on_this_year else ""
-        yield _prose_finding(f, "RATE_MISMATCH", "error",
+        yield prose_finding(f, "RATE_MISMATCH", "error",
                              f"“{txt(amount.get('label'))}”{fmt(a)}比上年{word}{fmt(c)}，上年为 {fmt(round(prev, 2))}，"  # type: ignore[union-attr]
                              f"变动率应为 {fmt(round(computed, 2))}%，文中写 {fmt(stated)}%{hint}",
                              round(computed, 4), stated)
@@ -195,11 +181,11 @@ def prose_vs_tables(ctx: Context) -> Iterator[Finding]:
                 if _core(re.sub(r"\s+", "", txt(a.get("item")) or "")) == core
                 and (not measures or txt(a.get("measure")) in measures)
                 and (txt(a.get("unit")) in (None, "万元"))]
-        if not same or any(abs(num(a.get("value")) - value) <= slack(_v(f), txt(a.get("value_raw")) or a.get("value"),  # type: ignore[operator]
-                                                                       factor=ctx.tolerance) for a in same):
+        if not same or any(abs(num(a.get("value")) - value)  # type: ignore[operator]
+                           <= ctx.slack.of(_v(f), txt(a.get("value_raw")) or a.get("value")) for a in same):
             continue
         a = same[0]
-        yield _prose_finding(f, "NARRATIVE_MISMATCH", "warning",
+        yield prose_finding(f, "NARRATIVE_MISMATCH", "warning",
                              f"文中“{label}”{fmt(value)}万元，表中“{txt(a.get('item'))}”"
                              f"（{txt(a.get('measure_raw')) or txt(a.get('measure'))}）为 {fmt(num(a.get('value')))}万元",
                              num(a.get("value")), value)

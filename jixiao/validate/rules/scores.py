@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from jixiao.normalize.grades import canonical_grade, grade_for
 from jixiao.validate.base import Context, Finding, rule
+from jixiao.validate.findings import indicator_finding
 from jixiao.validate.records import (
     each_form,
     each_group,
@@ -18,26 +19,11 @@ from jixiao.validate.records import (
     indicators_by_form,
     level1_groups,
     num,
-    page_of,
-    score_slack,
-    slack,
     txt,
-    where,
 )
+from jixiao.validate.slack import Slack
 
 SELF_EVAL = ("project_self_eval", "dept_self_eval")
-
-
-def _finding(form: dict | None, row: dict | None, code: str, severity: str, message: str,
-             expected: float | None = None, observed: float | None = None, *parts: object) -> Finding:
-    indicator = txt(row.get("level3")) if row else None
-    return Finding(
-        doc_id=(form or row or {}).get("doc_id") or "", form_id=(form or row or {}).get("form_id"),
-        rule=code, severity=severity, location=where(form, *parts, indicator), message=message,
-        expected=expected, observed=observed, page=page_of(row) or page_of(form), table="indicators",
-        row_label=txt(row.get("level2_raw")) or txt(row.get("level1_raw")) if row else None,
-        indicator=indicator,
-    )
 
 
 @rule("SCORE_TOTAL_MISMATCH")
@@ -48,8 +34,8 @@ def score_total(ctx: Context) -> Iterator[Finding]:
         if total is None or len(scores) < 2:
             continue
         s = sum(scores)
-        if abs(s - total) > score_slack(total, *scores, factor=ctx.tolerance):
-            yield _finding(form, None, "SCORE_TOTAL_MISMATCH", "error",
+        if abs(s - total) > ctx.slack.score(total, *scores):
+            yield indicator_finding(form, None, "SCORE_TOTAL_MISMATCH", "error",
                            f"指标得分合计 {fmt(s)} 与总分 {fmt(total)} 不符 (indicator scores add up to "
                            f"{fmt(s)}, the form states {fmt(total)})", s, total, "总分")
 
@@ -64,14 +50,14 @@ def score_range(ctx: Context) -> Iterator[Finding]:
                     continue
                 w = effective_weight(r, group)
                 if score < 0:
-                    yield _finding(form, r, "SCORE_OUT_OF_RANGE", "error",
+                    yield indicator_finding(form, r, "SCORE_OUT_OF_RANGE", "error",
                                    f"得分 {fmt(score)} 为负数 (negative score)", 0.0, score)
-                elif w is not None and score > w + score_slack(None, score, factor=ctx.tolerance):
-                    yield _finding(form, r, "SCORE_OUT_OF_RANGE", "error",
+                elif w is not None and score > w + ctx.slack.score(None, score):
+                    yield indicator_finding(form, r, "SCORE_OUT_OF_RANGE", "error",
                                    f"得分 {fmt(score)} 超过权重 {fmt(w)} (score above its weight)", w, score)
         total = num(form.get("total_score")) if form else None
-        if total is not None and (total < 0 or total > 100 + slack(total, factor=ctx.tolerance)):
-            yield _finding(form, None, "SCORE_OUT_OF_RANGE", "error",
+        if total is not None and (total < 0 or total > 100 + ctx.slack.of(total)):
+            yield indicator_finding(form, None, "SCORE_OUT_OF_RANGE", "error",
                            f"总分 {fmt(total)} 不在 0–100 之间 (total outside 0–100)", 100.0, total, "总分")
 
 
@@ -93,12 +79,12 @@ def weight_total(ctx: Context) -> Iterator[Finding]:
         for group in level1_groups(rows):
             head = num(group[0].get("level1_weight"))
             s, _ = _group_weight_sum(group)
-            if s is not None and head is not None and abs(s - head) > score_slack(
-                    None, *[r.get("weight") for r in group], factor=ctx.tolerance):
+            if s is not None and head is not None and abs(s - head) > ctx.slack.score(
+                    None, *[r.get("weight") for r in group]):
                 # a merged weight cell written once for several rows leaves the sum short: only
                 # a sum above the heading, or every row weighted, is a real contradiction
                 if s > head or all(num(r.get("weight")) is not None for r in group):
-                    yield _finding(form, group[0], "WEIGHT_TOTAL_MISMATCH", "warning",
+                    yield indicator_finding(form, group[0], "WEIGHT_TOTAL_MISMATCH", "warning",
                                    f"“{txt(group[0].get('level1_raw')) or group[0].get('level1')}”下权重合计 "
                                    f"{fmt(s)} 与标题权重 {fmt(head)} 不符", head, s,
                                    txt(group[0].get("level1_raw")))
@@ -112,8 +98,8 @@ def weight_total(ctx: Context) -> Iterator[Finding]:
                           for r in rows)
         if not form or form.get("form_type") not in SELF_EVAL or not has_weights or not complete:
             continue
-        if abs(total - 100) > score_slack(None, *parts, factor=ctx.tolerance):
-            yield _finding(form, None, "WEIGHT_TOTAL_MISMATCH", "warning",
+        if abs(total - 100) > ctx.slack.score(None, *parts):
+            yield indicator_finding(form, None, "WEIGHT_TOTAL_MISMATCH", "warning",
                            f"权重合计 {fmt(total)}，应为 100 (weights add up to {fmt(total)}, not 100)",
                            100.0, total, "权重")
 
@@ -126,9 +112,9 @@ def group_score(ctx: Context) -> Iterator[Finding]:
         if head is None or not scores:
             continue
         s = sum(scores)
-        if s > head + score_slack(None, *scores, factor=ctx.tolerance):
+        if s > head + ctx.slack.score(None, *scores):
             label = txt(group[0].get("level1_raw")) or group[0].get("level1")
-            yield _finding(form, group[0], "GROUP_SCORE_EXCEEDS_WEIGHT", "error",
+            yield indicator_finding(form, group[0], "GROUP_SCORE_EXCEEDS_WEIGHT", "error",
                            f"“{label}”下得分合计 {fmt(s)} 超过其权重 {fmt(head)}", head, s, label)
 
 
@@ -152,7 +138,7 @@ def grade(ctx: Context) -> Iterator[Finding]:
         bands = _bands(form)
         expected = grade_for(score, bands)
         if expected != stated:
-            yield _finding(form, None, "GRADE_MISMATCH", "error",
+            yield indicator_finding(form, None, "GRADE_MISMATCH", "error",
                            f"总分 {fmt(score)} 对应等级“{expected}”，表中为“{stated}”"
                            + ("（按本文件的等级标准）" if bands else ""), None, score, "等级")
 
@@ -165,11 +151,11 @@ def missing(ctx: Context) -> Iterator[Finding]:
         rows = by_form.get(fid, [])
         if form.get("form_type") in SELF_EVAL and num(form.get("total_score")) is None:
             if any(num(r.get("score")) is not None for r in rows) or form.get("form_type") == "project_self_eval":
-                yield _finding(form, None, "MISSING_VALUE", "warning",
+                yield indicator_finding(form, None, "MISSING_VALUE", "warning",
                                "总分为空 (the total score is blank)", None, None, "总分")
         if form.get("form_type") == "project_self_eval" and num(form.get("budget_wan")) is None \
                 and num(form.get("executed_wan")) is not None:
-            yield _finding(form, None, "MISSING_VALUE", "warning",
+            yield indicator_finding(form, None, "MISSING_VALUE", "warning",
                            "预算数为空 (the budget is blank while an executed amount is given)", None, None, "预算数")
         if not any(num(r.get("weight")) is not None for r in rows):
             continue
@@ -182,12 +168,12 @@ def missing(ctx: Context) -> Iterator[Finding]:
                     continue
                 if score is None:
                     continue
-                if open_weight >= score - score_slack(None, score, factor=ctx.tolerance):
+                if open_weight >= score - ctx.slack.score(None, score):
                     open_weight -= score  # a weight cell merged over several rows
                     continue
                 if len(group) == 1 and num(r.get("level1_weight")) is not None:
                     continue
-                yield _finding(form, r, "MISSING_VALUE", "warning",
+                yield indicator_finding(form, r, "MISSING_VALUE", "warning",
                                f"有得分 {fmt(score)} 但权重为空 (scored without a weight)", None, score)
 
 
@@ -205,7 +191,7 @@ def blank_execution_rate(ctx: Context) -> Iterator[Finding]:
         if budget is None or done is None or budget <= 0:
             continue
         rate = done / budget * 100
-        yield _finding(form, None, "MISSING_VALUE", "info",
+        yield indicator_finding(form, None, "MISSING_VALUE", "info",
                        f"执行率（预算执行进度）未填；按执行数 {fmt(done)} ÷ 预算数 {fmt(budget)} 应为 {fmt(round(rate, 2))}% "
                        f"(the execution rate is blank)", rate, None, "执行率")
 
@@ -219,7 +205,7 @@ _MISSED = {
 }
 
 
-def target_missed(row: dict, tolerance: float = 1.0) -> bool | None:
+def target_missed(row: dict, allow: Slack | None = None) -> bool | None:
     """True when the actual plainly misses the target, None when we cannot tell."""
     from jixiao.normalize.values import units_compatible
 
@@ -233,16 +219,16 @@ def target_missed(row: dict, tolerance: float = 1.0) -> bool | None:
         return None
     if (tu == "%") != (au == "%") and t != 0:
         return None
-    return bool(_MISSED[op](a, t, score_slack(None, t, a, factor=tolerance)))
+    return bool(_MISSED[op](a, t, (allow or Slack()).score(None, t, a)))
 
 
 @rule("TARGET_MISSED_FULL_SCORE")
 def missed_full(ctx: Context) -> Iterator[Finding]:
     for form, group, r in each_indicator(ctx):
         score, w = num(r.get("score")), effective_weight(r, group)
-        if score is None or w is None or w <= 0 or score < w - score_slack(None, score, factor=ctx.tolerance):
+        if score is None or w is None or w <= 0 or score < w - ctx.slack.score(None, score):
             continue
-        if target_missed(r, ctx.tolerance):
-            yield _finding(form, r, "TARGET_MISSED_FULL_SCORE", "warning",
+        if target_missed(r, ctx.slack):
+            yield indicator_finding(form, r, "TARGET_MISSED_FULL_SCORE", "warning",
                            f"实际值 {txt(r.get('actual_raw'))} 未达到目标 {txt(r.get('target_raw'))}，"
                            f"却得满分 {fmt(score)}", None, score)

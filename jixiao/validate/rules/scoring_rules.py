@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
+from jixiao.validate.findings import indicator_finding
 from jixiao.validate.records import (
     each_indicator,
     effective_weight,
     fmt,
     num,
-    score_slack,
     txt,
 )
 from jixiao.validate.rule_text import parse_rule
-from jixiao.validate.rules.scores import _finding, target_missed
+from jixiao.validate.rules.scores import target_missed
 
 
 def _actual_pct(row: dict) -> float | None:
@@ -34,12 +34,12 @@ def score_rule(ctx: Context) -> Iterator[Finding]:
         text, score, w = txt(r.get("rule_text")), num(r.get("score")), effective_weight(r, group)
         if not text or score is None or w is None:
             continue
-        eps = score_slack(None, score, factor=ctx.tolerance) + (0.5 * ctx.tolerance if float(score).is_integer() else 0)
+        eps = ctx.slack.score(None, score) + (0.5 * ctx.slack.factor if float(score).is_integer() else 0)
         parsed = parse_rule(text)
-        missed = target_missed(r, ctx.tolerance)
+        missed = target_missed(r, ctx.slack)
         if parsed is None:
             if score < w - eps or missed:
-                yield _finding(form, r, "SCORE_RULE_MISMATCH", "info",
+                yield indicator_finding(form, r, "SCORE_RULE_MISMATCH", "info",
                                f"评分规则未能解析，得分 {fmt(score)}/{fmt(w)} 未复核 "
                                f"(the written scoring rule is not one of the known patterns)", None, score)
             continue
@@ -54,6 +54,6 @@ def score_rule(ctx: Context) -> Iterator[Finding]:
             continue
         else:
             why = f"按评分规则（实际值 {txt(r.get('actual_raw'))}）应得 {fmt(round(expected, 3))} 分"
-        yield _finding(form, r, "SCORE_RULE_MISMATCH", "warning",
+        yield indicator_finding(form, r, "SCORE_RULE_MISMATCH", "warning",
                        f"{why}，表中为 {fmt(score)} 分 (the score contradicts the form's scoring rule)",
                        round(expected, 4), score)

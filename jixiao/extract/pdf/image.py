@@ -1,0 +1,97 @@
+"""Page images: render at 200 dpi, straighten a skewed scan, find the table rules on the image.
+
+Table rules are found with OpenCV the usual way (morphological opening with long thin
+kernels keeps only long horizontal / vertical strokes); their angle straightens a skewed
+scan first. The rules become the same Edge objects a born-digital page yields (in points).
+Used by ocr.py for scans and by reader.py for rules drawn only in a page's image.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pypdfium2 as pdfium
+
+from jixiao.extract.pdf.page import Edge, PageContent
+
+DPI = 200
+SCALE = DPI / 72
+
+
+def render(pdf: pdfium.PdfDocument, index: int) -> np.ndarray:
+    """The page as a grey image in display orientation (pdfium applies /Rotate)."""
+    page = pdf[index]
+    try:
+        return np.asarray(page.render(scale=SCALE, grayscale=True).to_pil().convert("L"))
+    finally:
+        page.close()
+
+
+def binarise(gray: np.ndarray) -> np.ndarray:
+    """Dark strokes white on black (adaptive threshold), what rule finding works on."""
+    import cv2
+
+    blur = cv2.GaussianBlur(gray, (3, 3), 0)
+    return cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+
+
+def _line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    import cv2
+
+    h, w = binary.shape
+    horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 35), 1)))
+    vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(40, h // 50))))
+    return horiz, vert
+
+
+def skew_angle(binary: np.ndarray) -> float:
+    """Median angle (degrees) of the long horizontal rules; 0 when there are none."""
+    import cv2
+
+    horiz, _ = _line_masks(binary)
+    w = binary.shape[1]
+    lines = cv2.HoughLinesP(horiz, 1, math.pi / 1800, threshold=100, minLineLength=w // 6, maxLineGap=8)
+    if lines is None:
+        return 0.0
+    angles = [math.degrees(math.atan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in np.asarray(lines).reshape(-1, 4)]
+    angles = [a for a in angles if abs(a) < 5]
+    return float(np.median(angles)) if angles else 0.0
+
+
+def straighten(gray: np.ndarray) -> np.ndarray:
+    import cv2
+
+    angle = skew_angle(binarise(gray))
+    if abs(angle) < 0.05:
+        return gray
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def rule_edges(binary: np.ndarray) -> tuple[list[Edge], np.ndarray]:
+    """Ruling lines found on the image, in points, and the mask of their pixels."""
+    import cv2
+
+    horiz, vert = _line_masks(binary)
+    edges: list[Edge] = []
+    for mask, horizontal in ((horiz, True), (vert, False)):
+        mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for x, y, w, h, _area in stats[1:n]:
+            if horizontal and h < 12:
+                edges.append(Edge(True, float(y + h / 2) / SCALE, float(x) / SCALE, float(x + w) / SCALE))
+            elif not horizontal and w < 12:
+                edges.append(Edge(False, float(x + w / 2) / SCALE, float(y) / SCALE, float(y + h) / SCALE))
+    return edges, cv2.bitwise_or(horiz, vert)
+
+
+def image_rule_edges(pdf: pdfium.PdfDocument, page: PageContent) -> list[Edge]:
+    """Rules drawn only in the page image (a scan with an OCR text layer, "searchable PDF").
+
+    Not straightened: the text layer was placed on the image as it is, so the rules must
+    stay where the image has them.
+    """
+    edges, _ = rule_edges(binarise(render(pdf, page.number - 1)))
+    return edges

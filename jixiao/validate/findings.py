@@ -1,0 +1,65 @@
+"""Where a finding points: the one place that builds a Finding from the row it is about.
+
+A rule decides *whether* something is wrong; these builders say *where* a person looks
+(form, table, row label, indicator, page), the same way for every rule of a kind of row.
+"""
+
+from __future__ import annotations
+
+from jixiao.validate.base import Finding
+from jixiao.validate.records import fmt, num, page_of, txt, where
+
+
+def indicator_finding(form: dict | None, row: dict | None, code: str, severity: str, message: str,
+             expected: float | None = None, observed: float | None = None, *parts: object) -> Finding:
+    """A finding on an indicator row (or on the form when `row` is None)."""
+    indicator = txt(row.get("level3")) if row else None
+    return Finding(
+        doc_id=(form or row or {}).get("doc_id") or "", form_id=(form or row or {}).get("form_id"),
+        rule=code, severity=severity, location=where(form, *parts, indicator), message=message,
+        expected=expected, observed=observed, page=page_of(row) or page_of(form), table="indicators",
+        row_label=txt(row.get("level2_raw")) or txt(row.get("level1_raw")) if row else None,
+        indicator=indicator,
+    )
+
+
+def amount_finding(ctx_form: dict | None, row: dict, code: str, severity: str, message: str,
+                    expected: float | None, observed: float | None) -> Finding:
+    """A finding on a row of an amounts table."""
+    item = txt(row.get("item"))
+    table = f"{txt(row.get('table_kind')) or 'table'} #{row.get('table_no')}" if row.get("table_no") is not None \
+        else txt(row.get("table_kind"))
+    return Finding(
+        doc_id=row.get("doc_id") or "", form_id=row.get("form_id"), rule=code, severity=severity,
+        location=where(ctx_form, table, item, txt(row.get("measure_raw")) or txt(row.get("measure"))),
+        message=message, expected=expected, observed=observed, page=page_of(row), table=table,
+        row_label=item, indicator=None,
+    )
+
+
+def rate_finding(form: dict, row: dict | None, stated: float, computed: float, what: str) -> Finding:
+    """RATE_MISMATCH: a stated execution rate (on the form, or an indicator row) against executed ÷ budget."""
+    return Finding(
+        doc_id=form.get("doc_id") or "", form_id=form.get("form_id"), rule="RATE_MISMATCH", severity="error",
+        location=where(form, what), message=f"{what} {fmt(stated)}% 与执行数/预算数计算的 {fmt(computed)}% 不符 "
+        f"(stated rate contradicts executed ÷ budget)", expected=round(computed, 4), observed=stated,
+        page=page_of(row) or page_of(form), table="indicators" if row else "forms",
+        row_label=txt(row.get("level2_raw")) if row else "执行率", indicator=txt(row.get("level3")) if row else None,
+    )
+
+
+def prose_finding(fact: dict, code: str, severity: str, message: str,
+                   expected: float | None, observed: float | None) -> Finding:
+    """A finding on a number stated in prose (a facts row)."""
+    sentence = txt(fact.get("sentence")) or ""
+    return Finding(doc_id=fact.get("doc_id") or "", form_id=None, rule=code, severity=severity,
+                   location=sentence[:160], message=message, expected=expected, observed=observed,
+                   page=int(num(fact.get("page"))) if num(fact.get("page")) is not None else None,
+                   table="narrative", row_label=txt(fact.get("label")), indicator=None)
+
+
+def form_finding(form: dict, code: str, message: str, column: str, label: str) -> Finding:
+    """A warning on one text column of a form (its goals, its results)."""
+    return Finding(doc_id=form.get("doc_id") or "", form_id=form.get("form_id"), rule=code, severity="warning",
+                   location=where(form, label), message=message, page=page_of(form), table="forms",
+                   row_label=label, indicator=None)
