@@ -40,7 +40,9 @@ EXTRA: dict[str, list[str]] = {
     "documents": ["file_size", "sha256", "warnings", "n_pages_ocr"],
     "forms": ["grade_raw", "arrived_wan", "fiscal_wan", "grade_bands", "goal_text", "actual_text"],
     "indicators": ["level2_weight", "rule_text", "description", "basis", "target_value_pct"],
-    "amounts": ["table_no", "row_no", "col_no", "item_parent", "measure_parent", "relation", "value_raw", "side"],
+    "amounts": ["table_no", "row_no", "col_no", "item_parent", "measure_parent", "relation", "value_raw", "side",
+                "table_family", "table_title", "level", "code", "code_scheme", "column_role", "unit_raw",
+                "layout_ok", "layout_reason"],
     "narrative": ["page"],
     "facts": ["narrative_seq", "parts_of", "relation", "base_label", "value_raw"],
     "findings": ["table", "row_label", "indicator", "related_refs"],
@@ -66,7 +68,7 @@ INTEGER: set[str] = {
     "n_pages", "n_pages_ocr", "n_forms", "n_indicators", "n_findings", "fiscal_year", "page_start",
     "page_end", "row_no", "page", "seq", "file_size", "table_no", "col_no", "narrative_seq", "side",
 }
-BOOLEAN: set[str] = {"is_total"}
+BOOLEAN: set[str] = {"is_total", "layout_ok"}
 
 FORM_TYPES = ("project_self_eval", "dept_self_eval", "target_table", "budget_summary", "other")
 SOURCE_FORMATS = ("pdf", "pdf_scanned", "docx", "doc", "xlsx", "xls", "txt", "html", "md")

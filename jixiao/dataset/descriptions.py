@@ -129,6 +129,18 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "value_raw": "the cell as written (before converting 元 to 万元)",
         "page": "1-based, PDF only",
         "side": "which side of a side-by-side table (收入 | 支出), from 1",
+        "table_family": "finer kind of table: summary (收支总表), fiscal_summary, income, expenditure, "
+                        "fiscal_expenditure, general_expenditure, basic_expenditure, three_public, gov_fund, "
+                        "state_capital, admin_operating, procurement, projects, assets, balance, other",
+        "table_title": "the table's title as written",
+        "level": "row level: total, subtotal, 类, 款, 项 (by 科目编码 or (类)/(款)/(项)), 其中, n1-n4 (numbering "
+                 "一、/（一）/1./（1）), item",
+        "code": "科目编码 of the row (split 类|款|项 columns glued, or digits before the label)",
+        "code_scheme": "function (功能分类, 2xx) or economic (经济分类, 3xx/5xx)",
+        "column_role": "role of the column: total, budget, final, fiscal, basic, project, personnel, public, …",
+        "unit_raw": "the unit the table states (元 or 万元); value is in 万元",
+        "layout_ok": "the table's family, column roles and row levels were understood (only then is it checked)",
+        "layout_reason": "why the table was not understood",
     },
     "narrative": {
         "doc_id": DOC_ID,

@@ -33,7 +33,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jixiao.normalize.amounts_items import ItemRow, link_items, relation_of
+from jixiao.normalize import budget_tables as bt
+from jixiao.normalize.amounts_items import ItemRow, link_items, numbering_rank, relation_of
 from jixiao.normalize.values import parse_number
 from jixiao.text import first_match, one_line, squash
 
@@ -44,7 +45,11 @@ QIZHONG_PREFIX = re.compile(r"^其中[:：]")
 DASH = re.compile(r"^[—\-–－―_]+$")
 CAPTION = re.compile(r"^(单位|金额单位|编制部门|部门|编制单位|截止时间|填报单位)[:：]|单位[:：]\s*(万元|元)")
 CODE_HEAD = re.compile(r"编码|代码|编号|序号")
+SUBJECT_CODE_HEAD = re.compile(r"编码|代码|^(类|款|项)$")
+AMOUNT_HEAD = re.compile(r"预算|决算|金额|万元|[（(]元[)）]|合计|总计|小计|支出|收入|执行|资金|经费|数$")
 CODE = re.compile(r"^\d{3,9}$")
+CODE_PART = re.compile(r"^\d{2,7}$")
+SUBJECT_CODE = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
 
 MEASURES: list[tuple[str, re.Pattern[str]]] = [
     ("budget_initial", re.compile(r"年初(预算|安排)")),
@@ -107,14 +112,21 @@ def _is_caption(row: list[str]) -> bool:
     return len(cells) <= 2 and any(CAPTION.search(squash(c)) for c in cells)
 
 
-def unit_factor(texts: list[str], hint: str | None = None) -> tuple[float, str]:
-    """1 for 万元 tables, 1/10000 for tables published in 元."""
-    for t in [hint or ""] + texts:
+def unit_factor(texts: list[str], hint: str | None = None, headers: list[str] | None = None) -> tuple[float, str]:
+    """1 for 万元 tables, 1/10000 for tables published in 元.
+
+    The table's own caption (单位：元, 金额单位：元, 单位:万元) decides; without one, the value
+    columns' headers (金额（元）, 预算数(万元)) when they all say the same."""
+    for t in texts + [hint or ""]:
         s = squash(t)
         if re.search(r"单位[:：]?万元|（万元）|\(万元\)", s):
             return 1.0, "万元"
         if re.search(r"单位[:：]?元", s):
             return 1e-4, "元"
+    said = {("万元" if re.search(r"[（(]万元[)）]", squash(h)) else "元") for h in headers or []
+            if re.search(r"[（(]万?元[)）]", squash(h))}
+    if said == {"元"}:
+        return 1e-4, "元"
     return 1.0, "万元"
 
 
@@ -149,11 +161,22 @@ def _widen(row: list[str], width: int) -> list[str]:
 
 def _first_data_row(rows: list[list[str]]) -> int:
     for i, row in enumerate(rows):
-        nums = [c for c in row if _num(c) is not None and not CODE.match(squash(c))]
+        nums = [c for j, c in enumerate(row) if _num(c) is not None and not _code_cell(rows[:i], row, j)]
         labels = [c for c in row if squash(c) and _num(c) is None]
         if nums and (labels or len(nums) >= 2):
             return i
     return len(rows)
+
+
+def _code_cell(above: list[list[str]], row: list[str], j: int) -> bool:
+    """A digit string is a 科目编码, not an amount, only under a 编码/代码 header or right before a label."""
+    t = squash(row[j])
+    if not CODE.match(t):
+        return False
+    if any(j < len(r) and CODE_HEAD.search(squash(r[j])) for r in above):
+        return True
+    nxt = squash(row[j + 1]) if j + 1 < len(row) else ""
+    return bool(nxt) and _num(nxt) is None and not DASH.match(nxt)
 
 
 def _columns(header: list[list[str]], width: int) -> list[Column]:
@@ -220,21 +243,24 @@ def measure_of(label: str, title: str = "") -> str:
     return "value"
 
 
-def _continuations(data: list[list[str]], width: int) -> list[list[str]]:
+def _continuations(data: list[list[str]], width: int, covered: list[set[int]] | None = None) -> list[list[str]]:
     """Cells as newly written: vertical-merge repeats and horizontal-span repeats blanked.
 
-    A cell repeats the one above when it and every cell to its left equal the row
-    above (a merged group label filled down); a total repeats its left neighbour when
-    the two hold the same text (当年支出小计 spanning columns). Other equal neighbours
-    are kept: 专项名称 and 经济科目 may both read 办公设备购置.
+    With ``covered`` (the grid knows its spans) exactly the covered positions are repeats, so a
+    row truly written twice stays. Without it (text tables), a cell repeats the one above when
+    it and every cell to its left equal the row above (a merged group label filled down); a
+    total repeats its left neighbour when the two hold the same text (当年支出小计 spanning
+    columns). Other equal neighbours are kept: 专项名称 and 经济科目 may both read 办公设备购置.
     """
     out: list[list[str]] = []
     prev: list[str] | None = None
-    for row in data:
+    for n, row in enumerate(data):
         texts = [one_line(row[j]) if j < len(row) else "" for j in range(width)]
         new = []
         for j, t in enumerate(texts):
-            if t and j > 0 and t == texts[j - 1] and _num(t) is None and TOTAL.search(squash(t)):
+            if covered is not None:
+                new.append("" if j in covered[n] and _num(t) is None else t)
+            elif t and j > 0 and t == texts[j - 1] and _num(t) is None and TOTAL.search(squash(t)):
                 new.append("")
             elif t and prev is not None and _num(t) is None and all(texts[k] == prev[k] for k in range(j + 1)):
                 new.append("")
@@ -261,14 +287,35 @@ def _label_columns(fresh: list[list[str]], width: int, code_cols: set[int]) -> l
 
 
 def _code_columns(cols: list[Column], data: list[list[str]], width: int) -> set[int]:
+    """Columns of 科目编码: under a 编码/代码 or 类 | 款 | 项 header with digit cells, or without a
+    header, 3/5/7-digit codes right before a column of labels (never a column headed as an amount)."""
     out = set()
     for j in range(width):
-        cells = [squash(r[j]) for r in data if j < len(r) and squash(r[j])]
-        if not cells:
+        cells = [squash(r[j]) for r in data if j < len(r) and squash(r[j]) and not TOTAL.search(squash(r[j]))]
+        leaf = squash(cols[j].label)
+        headed = bool(SUBJECT_CODE_HEAD.search(leaf)) or any(
+            re.search(r"编码|代码", squash(p)) for p in cols[j].path)
+        if headed and not AMOUNT_HEAD.search(leaf) and all(CODE_PART.match(c) for c in cells):
+            if cells or re.fullmatch(r"类|款|项", leaf):
+                out.add(j)
             continue
-        if all(CODE.match(c) for c in cells) and (CODE_HEAD.search(cols[j].label) or len(cells) >= 3):
+        if len(cells) < 3 or AMOUNT_HEAD.search(leaf) or not all(SUBJECT_CODE.match(c) for c in cells):
+            continue
+        nxt = [squash(r[j + 1]) for r in data if j + 1 < len(r) and squash(r[j + 1])]
+        if nxt and sum(1 for c in nxt if _num(c) is None) >= len(nxt) * 0.6:
             out.add(j)
     return out
+
+
+def _code_group(code_cols: set[int], start: int) -> list[int]:
+    """The run of code columns nearest to the left of a label column (split 类 | 款 | 项)."""
+    left = [j for j in code_cols if j < start]
+    if not left:
+        return []
+    group = [max(left)]
+    while group[0] - 1 in code_cols:
+        group.insert(0, group[0] - 1)
+    return group
 
 
 def _runs(label_cols: list[int]) -> list[list[int]]:
@@ -313,9 +360,10 @@ def _right(row: list[str], width: int) -> list[str]:
 class Side:
     label_cols: list[int]
     value_cols: list[int]
-    code_col: int | None
+    code_cols: list[int]
     kind: str
     start: int = 0  # first column of the side's label run
+    number: int = 1  # 1-based position among the sides
 
 
 def _sides(cols: list[Column], fresh: list[list[str]], width: int, code_cols: set[int], kind: str) -> list[Side]:
@@ -326,8 +374,8 @@ def _sides(cols: list[Column], fresh: list[list[str]], width: int, code_cols: se
         values = [j for j in range(run[-1] + 1, end) if j not in code_cols]
         if not values:
             continue
-        code_col = next((j for j in sorted(code_cols, reverse=True) if j < run[0]), None)
-        sides.append(Side(_item_columns(run, fresh), values, code_col, kind, run[0]))
+        sides.append(Side(_item_columns(run, fresh), values, _code_group(code_cols, run[0]), kind, run[0],
+                          len(sides) + 1))
     if len(sides) > 1:
         for side in sides:
             head = " ".join(" ".join(cols[j].path) for j in side.label_cols + side.value_cols)
@@ -351,15 +399,15 @@ def _row_item(fresh: list[str], raw: list[str], side: Side) -> ItemRow | None:
     depth, label = labels[-1]
     if TOTAL_WORD.match(squash(label)) and len(labels) >= 2:  # 一般公共预算资金 | 小计
         depth, label = labels[-2]
-        item = ItemRow(label, depth=depth)
-        item.group_total = True  # type: ignore[attr-defined]
+        item = ItemRow(label, depth=depth, group_total=True)
     else:
         item = ItemRow(label, depth=depth, grand_total=bool(TOTAL.search(squash(label))))
-    if side.code_col is not None:
-        code = squash(raw[side.code_col]) if side.code_col < len(raw) else ""
-        item.code = code if CODE.match(code) else ""
-        if item.code:
-            item.grand_total = False
+    code = bt.glue_code([raw[j] if j < len(raw) else "" for j in side.code_cols]) or bt.label_code(label)
+    item.code = code if code.isdigit() else ""
+    if item.code:
+        item.grand_total = False
+    else:
+        item.level_len = {"类": 3, "款": 5, "项": 7}.get(bt.suffix_level(label), 0)
     return item
 
 
@@ -378,11 +426,14 @@ def _cell_value(row: list[str], j: int, label: str) -> tuple[str, int]:
 
 def amounts_from_rows(rows: list[list[str]], *, title: str = "", unit_hint: str | None = None,
                       table_kind: str | None = None, doc_id: str = "", form_id: str | None = None,
-                      table_no: int = 1, row_pages: list[int | None] | None = None) -> list[dict]:
-    """Every figure of a money table as an amounts row."""
+                      table_no: int = 1, row_pages: list[int | None] | None = None,
+                      covered: list[set[int]] | None = None) -> list[dict]:
+    """Every figure of a money table as an amounts row, with the table-reading model's columns.
+
+    ``covered``: per row, the grid positions covered by a merged cell from above or the left
+    (known for formats with true spans); only those are continuations of the cell before."""
     kind = table_kind or classify_table(title, rows) or "other"
     captions = [one_line(c) for r in rows if _is_caption(r) for c in r if squash(c)]
-    factor, unit_written = unit_factor(captions + [title], unit_hint)
     keep = [(i, r) for i, r in enumerate(rows) if not _is_caption(r)]
     if not keep:
         return []
@@ -392,17 +443,28 @@ def amounts_from_rows(rows: list[list[str]], *, title: str = "", unit_hint: str 
     header = [_widen(r, width) for r in grid[:first]]
     data = [(keep[first + k][0], _right(r, width), len(r) >= width - 1) for k, r in enumerate(grid[first:])]
     cols = _columns(header, width)
+    factor, unit_written = unit_factor(captions + [title], unit_hint, [c.label for c in cols])
     code_cols = _code_columns(cols, [r for _, r, _ in data], width)
-    fresh = _continuations([r for _, r, _ in data], width)
+    mask = [covered[i] if i < len(covered) else set() for i, _, _ in data] if covered is not None else None
+    fresh = _continuations([r for _, r, _ in data], width, mask)
+    family = bt.table_family(title, " ".join(" ".join(c.path) for c in cols))
     ctx = _Ctx(doc_id, form_id, table_no, row_pages, factor, unit_written, title)
     sides = _sides(cols, fresh, width, code_cols, kind)
     if not sides:
-        return _transposed(cols, data, kind, ctx)
-    out: list[dict] = []
-    for side in sides:
-        _assign_parents(header, cols, set(side.value_cols))
-        out.extend(_side_rows(side, cols, data, fresh, ctx))
-    out.sort(key=lambda r: (r["row_no"], r["col_no"] or 0))
+        out = _transposed(cols, data, kind, ctx)
+        verdict = bt.judge(family, {}, {}, out, transposed=True)
+    else:
+        out = []
+        for side in sides:
+            _assign_parents(header, cols, set(side.value_cols))
+            out.extend(_side_rows(side, cols, data, fresh, ctx))
+        out.sort(key=lambda r: (r["row_no"], r["col_no"] or 0))
+        value_cols = [j for side in sides for j in side.value_cols if any(r["col_no"] == j + 1 for r in out)]
+        verdict = bt.judge(family, {j: bt.column_role(cols[j].label, cols[j].path) for j in value_cols},
+                           {j: cols[j].label for j in value_cols}, out)
+    for r in out:
+        r.update(table_family=family, table_title=one_line(title) or None, unit_raw=unit_written,
+                 layout_ok=verdict.ok, layout_reason=verdict.reason or None)
     return out
 
 
@@ -443,7 +505,9 @@ def _side_rows(side: Side, cols: list[Column], data: list[tuple[int, list[str], 
         qty_unit = _quantity_unit(item.label)
         item_parent = items[item.parent].label if item.parent is not None else None
         item_relation = relation_of(items, n)
-        is_total = item.grand_total or getattr(item, "group_total", False)
+        is_total = item.grand_total or item.group_total
+        level = bt.level_of(item.code, bt.suffix_level(item.label), numbering_rank(item.label), item.grand_total,
+                            item.group_total or (is_total and "小计" in squash(item.label)))
         for j in side.value_cols:
             raw, _ = _cell_value(row, j, item.label)
             value = _num(raw)
@@ -465,6 +529,9 @@ def _side_rows(side: Side, cols: list[Column], data: list[tuple[int, list[str], 
             relation = (("sum" if len(siblings) >= 2 else "part") if measure_parent else item_relation)
             out.append(_row(ctx, side.kind, item.label, measure, col.label or None, v, unit, is_total,
                             row_index + 1, j + 1, item_parent, measure_parent, relation, raw))
+            out[-1].update(side=side.number, level=level, code=item.code or None,
+                           code_scheme=bt.code_scheme(item.code) or None,
+                           column_role=bt.column_role(col.label, col.path) or None)
     return out
 
 
@@ -523,5 +590,6 @@ def _transposed(cols: list[Column], data: list[tuple[int, list[str], bool]], kin
             relation = ("sum" if n_children.get(parent, 0) >= 2 else "part") if parent else None
             out.append(_row(ctx, kind, name, measure, None, value * ctx.factor, "万元", tot, j + 1, row_index + 1,
                             parent, None, relation, raw))
-            out[-1]["page"] = ctx.page(row_index)
+            out[-1].update(page=ctx.page(row_index), side=1,
+                           level=("subtotal" if tot and parent else "total") if tot else "item")
     return out

@@ -44,13 +44,15 @@ class ItemRow:
     label: str
     depth: int = 0  # index of the label column the row starts in
     code: str = ""
+    level_len: int = 0  # 3/5/7 for a (类)/(款)/(项) suffix when the row has no code
     grand_total: bool = False
+    group_total: bool = False  # 一般公共预算资金 | 小计: the total of the group named on its left
     parent: int | None = None  # index into the list of ItemRow
     children: list[int] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[int, int, int]:
-        return (self.depth, len(self.code), numbering_rank(self.label))
+        return (self.depth, len(self.code) or self.level_len, numbering_rank(self.label))
 
 
 def link_items(items: list[ItemRow]) -> None:
@@ -102,4 +104,6 @@ def relation_of(items: list[ItemRow], i: int) -> str | None:
     p = items[i].parent
     if p is None:
         return None
+    if numbering_rank(items[i].label) == 9:  # 其中：X lists some parts, never all of them
+        return "part"
     return "sum" if len(items[p].children) >= 2 else "part"

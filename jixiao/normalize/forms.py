@@ -28,7 +28,8 @@ class FormDraft:
     fiscal_year: int | None = None
     fields: dict = field(default_factory=dict)
     indicator_tables: list[IndicatorTable] = field(default_factory=list)
-    amount_tables: list[tuple[str, list[list[str]], list[int | None]]] = field(default_factory=list)
+    # (title, grid, row pages[, unit caption, covered positions per row]): see amounts.amounts_from_rows
+    amount_tables: list[tuple] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     grade_text: str = ""
     band_text: str = ""

@@ -62,6 +62,42 @@ def _money_grid(table: Table, rows: list[list[str]]) -> list[list[str]]:
     return rows if table.ragged else table.grid(fill=True)
 
 
+def _covered(table: Table) -> list[set[int]] | None:
+    """Per grid row, the positions a merged cell covers from above or the left (None: spans unknown)."""
+    if table.ragged:
+        return None
+    out: list[set[int]] = [set() for _ in range(table.n_rows)]
+    for c in table.cells:
+        for r in range(c.row, min(c.row + c.rowspan, table.n_rows)):
+            for k in range(c.col, min(c.col + c.colspan, table.n_cols)):
+                if (r, k) != (c.row, c.col):
+                    out[r].add(k)
+    return out
+
+
+def _money_title(table: Table, recent: list[str]) -> str:
+    """The title of a money table: the extractor's title unless that is only its unit line
+    (单位：万元), else the nearest paragraph above that is not one."""
+    for text in [table.title, *reversed(recent)]:
+        t = one_line(text)
+        if t and not UNIT_ONLY.match(squash(t)):
+            return t if t == one_line(table.title) or len(t) <= 60 else ""
+    return ""
+
+
+UNIT_ONLY = re.compile(r"^((金额)?单位[:：]\s*(万元|元)|编制(单位|部门)[:：].{0,30})+$")
+UNIT_CAPTION = re.compile(r"(金额)?单位[:：]\s*(万元|元)")
+
+
+def _unit_caption(recent: list[str]) -> str:
+    """The unit line printed between a table's title and its grid (编制单位：X 单位：元)."""
+    for text in reversed(recent):
+        m = UNIT_CAPTION.search(squash(text))
+        if m:
+            return m.group(0)
+    return ""
+
+
 def segment_forms(document: Document) -> list[F.FormDraft]:
     """Walk the blocks in reading order and assemble forms from their tables."""
     drafts: list[F.FormDraft] = []
@@ -119,12 +155,15 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                     kind_a = classify_amounts(seg.title, seg.rows)
                     if kind_a:
                         grid = grid if grid is not None else _money_grid(block, rows)
+                        covered = _covered(block)
                         open_dept.amount_tables.append((seg.title, [grid[i] for i in seg.indices],
-                                                        [row_pages[i] for i in seg.indices]))
+                                                        [row_pages[i] for i in seg.indices], _unit_caption(recent),
+                                                        [covered[i] for i in seg.indices] if covered else None))
         elif classify_amounts(one_line(block.title), rows):
-            t_title = _caption_title(rows) or one_line(block.title) or title
+            t_title = _caption_title(rows) or _money_title(block, recent) or title
             form = F.FormDraft(form_type="budget_summary", title=t_title, pages=pages)
-            form.amount_tables.append((t_title, _money_grid(block, rows), row_pages))
+            form.amount_tables.append((t_title, _money_grid(block, rows), row_pages, _unit_caption(recent),
+                                       _covered(block)))
             drafts.append(form)
         recent = []
     return drafts

@@ -91,10 +91,13 @@ def amount_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
     from jixiao.normalize import amounts
 
     start = 1 + (1 if out else 0)
-    for k, (title, rows, pages) in enumerate(draft.amount_tables):
+    for k, (title, rows, pages, *more) in enumerate(draft.amount_tables):
         kind = amounts.classify_table(title, rows)
+        hint = more[0] if more else None
+        covered = more[1] if len(more) > 1 else None
         out.extend(amounts.amounts_from_rows(rows, title=title, table_kind=kind, doc_id=doc_id, form_id=form_id,
-                                             table_no=start + k, row_pages=pages))
+                                             table_no=start + k, row_pages=pages, unit_hint=hint or None,
+                                             covered=covered))
     return out
 
 

@@ -42,6 +42,9 @@ def figure(row: dict) -> object:
     if value is None or not m:
         return row.get("value")
     text = m.group().replace(",", "")
+    if txt(row.get("unit_raw")) == "元" and abs(float(text) / 1e4 - value) <= 1e-9 * max(1.0, abs(value)):
+        places = len(text.split(".", 1)[1]) if "." in text else 0  # 370,000 元 = 37.0000 万元: 4 more decimals
+        return f"{value:.{places + 4}f}"
     return text if abs(float(text) - value) <= 1e-9 * max(1.0, abs(value)) else row.get("value")
 
 
@@ -136,3 +139,8 @@ def bigrams(s: str) -> set[str]:
     """The pairs of adjacent Chinese characters of a text: its words, roughly, for overlap tests."""
     s = re.sub(r"[^\u4e00-\u9fff]", "", s)
     return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def is_true(v: object) -> bool:
+    """A boolean column read back from CSV/Parquet ("true", 1, True)."""
+    return v is True or str(v).lower() in ("true", "1")

@@ -127,6 +127,7 @@ def _repeated_header(rows_a: list[list[Cell]], rows_b: list[list[Cell]]) -> int:
 _NUMBERED = re.compile(r"^\s*([（(]?[一二三四五六七八九十\d]{1,3}[)）、.．:：]|指标\s*\d*\s*[:：]|其中)")
 _VALUE = re.compile(r"^[\s\d.,，%％≥≤<>=＞＜+\-－/年月日元万个次人卷份]*$")
 _CLOSED = re.compile(r"[。；;!！?？]$")
+_FIGURE = re.compile(r"^[-－]?\d[\d,，]*(\.\d+)?%?$")
 
 
 def _header_like(row: list[Cell], min_cells: int = 3) -> bool:
@@ -145,12 +146,14 @@ def _split_row(last: list[Cell], first: list[Cell]) -> bool:
     if not filled_first or not filled_first <= filled_last:
         return False
     left_behind = filled_last - filled_first
+    text_a = {c.col: squash(c.text) for c in last}
+    text_b = {c.col: squash(c.text) for c in first}
+    if any(_FIGURE.match(text_a[col]) and _FIGURE.match(text_b[col]) for col in filled_first):
+        return False  # a figure under a figure: the next row of a money table, not the rest of a cut one
     if _header_like(last):  # a header row cut in two carries on with more labels, not data
         return _header_like(first, min_cells=1)
     if any(col > min(filled_first) for col in left_behind):
         return True
-    text_a = {c.col: squash(c.text) for c in last}
-    text_b = {c.col: squash(c.text) for c in first}
     if left_behind and len(filled_first) > 2:
         return False  # only the label columns empty and a full row: a vertically merged label
     return all(not _CLOSED.search(text_a[col]) and not _VALUE.match(text_b[col]) and not _NUMBERED.match(text_b[col])

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import amount_finding
+from jixiao.validate.money import checked, gate, signed, understood
 from jixiao.validate.records import figure, fmt, forms_by_id, num, txt
 
 BUDGET = ("budget_adjusted", "budget")
@@ -17,10 +18,10 @@ EXECUTED = ("executed", "final")
 
 
 def _rows(ctx: Context) -> dict[tuple, list[dict]]:
-    """One entry per table row (document, form, table, side, row number)."""
+    """One entry per table row (document, form, table, side, row number), understood tables only."""
     out: dict[tuple, list[dict]] = {}
     for r in ctx.records("amounts"):
-        if num(r.get("value")) is None:
+        if num(r.get("value")) is None or not understood(r):
             continue
         key = (r.get("doc_id"), r.get("form_id"), r.get("table_no"), r.get("side"), r.get("row_no"))
         out.setdefault(key, []).append(r)
@@ -44,17 +45,21 @@ def _groups(cells: list[dict]) -> Iterator[tuple[dict, list[dict], str]]:
 def column_sums(ctx: Context) -> Iterator[Finding]:
     """A column group (基本支出 = 人员支出 + 公用支出) must add up in every row."""
     forms = forms_by_id(ctx)
+    found: list[tuple[dict, Finding]] = []
+    checks: dict[tuple, set] = {}
     for cells in _rows(ctx).values():
         for whole, parts, rel in _groups(cells):
             if rel != "sum" or len(parts) < 2:
                 continue
             total, values = num(whole.get("value")), [num(p.get("value")) for p in parts]
             s = sum(values)  # type: ignore[arg-type]
+            checked(checks, whole)
             if abs(s - total) > ctx.slack.of(figure(whole), *map(figure, parts)):  # type: ignore[operator]
                 names = "、".join(txt(p.get("measure_raw")) for p in parts)
-                yield amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
-                                      f"“{txt(whole.get('measure_raw'))}”{fmt(total)} 与 {names} 之和 {fmt(s)} 不符",
-                                      s, total)
+                found.append((whole, amount_finding(
+                    forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
+                    f"“{txt(whole.get('measure_raw'))}”{fmt(total)} 与 {names} 之和 {fmt(s)} 不符", s, total)))
+    yield from gate(ctx, found, checks, "列合计与分列之和")
 
 
 @rule("PART_EXCEEDS_WHOLE")
@@ -64,8 +69,12 @@ def column_parts(ctx: Context) -> Iterator[Finding]:
     for cells in _rows(ctx).values():
         for whole, parts, _ in _groups(cells):
             total = num(whole.get("value"))
+            if total is None or total < 0 or signed(whole):
+                continue
             for p in parts:
                 v = num(p.get("value"))
+                if v is None or v < 0 or signed(p):
+                    continue
                 # each figure may be off by half a unit of its last digit; the part is beyond its whole only
                 # when the gap exceeds the larger of the two half-units (11.7 vs 11.6: yes; 11.64 vs 11.6: no)
                 gap = max(ctx.slack.of(figure(p)), ctx.slack.of(figure(whole)))

@@ -8,11 +8,13 @@ from functools import lru_cache
 
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import amount_finding, rate_finding
+from jixiao.validate.money import checked, gate, signed, understood
 from jixiao.validate.records import (
     figure,
     fmt,
     forms_by_id,
     indicators_by_form,
+    is_true,
     num,
     page_of,
     txt,
@@ -86,32 +88,52 @@ def _tables(amounts: list[dict]) -> dict[tuple, list[tuple]]:
 
 
 def _is_true(v: object) -> bool:
-    return v is True or str(v).lower() in ("true", "1")
+    return is_true(v)
+
+
+def _same_level(kids: list[dict]) -> bool:
+    """Siblings only: parts of one whole must sit on one level (never 类 + 款 + 项)."""
+    levels = {txt(k.get("row_level")) for k in kids} - {None}
+    return len(levels) <= 1
+
+
+def _plain_side(rows: list[dict]) -> bool:
+    """A table side with no codes and no numbering at all: only there may 合计 be compared with
+    every row above it."""
+    return all(txt(r.get("row_level")) in (None, "item", "total", "subtotal") and not txt(r.get("code")) for r in rows)
 
 
 @rule("SUM_MISMATCH")
 def table_sums(ctx: Context) -> Iterator[Finding]:
-    """Total rows (is_total) against the rows that name them as parent with relation sum/part-of-total;
-    without links, a 合计 row against all non-total rows above it in the same column."""
+    """Each whole against its parts one level below (合计 = Σ类, 类 = Σ款, 款 = Σ项, per column);
+    in tables without codes and numbering, a 合计 row against the rows above it. Understood tables only."""
     forms = forms_by_id(ctx)
-    amounts = ctx.records("amounts")
+    amounts = [r for r in ctx.records("amounts") if understood(r)]
     tables = _tables(amounts)
+    found: list[tuple[dict, Finding]] = []
+    checks: dict[tuple, set] = {}
     for (key, parent, col, _), kids in parts_of(amounts).items():
-        rel = {txt(k.get("relation")) for k in kids}
-        if not rel & {"sum", "component", "addend"}:
+        kids = [k for k in kids if txt(k.get("relation")) in ("sum", "component", "addend")]
+        if len(kids) < 2 or not _same_level(kids):
             continue
         whole = _parent_row(tables, key, parent, col, below=kids[0])
         if whole is None:
             continue
         total, values = num(whole.get("value")), [num(k.get("value")) for k in kids]
         s = sum(v for v in values if v is not None)
+        checked(checks, whole)
         if abs(s - total) > ctx.slack.of(figure(whole), *map(figure, kids)):
-            yield amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
-                                  f"“{parent}”{fmt(total)} 与各分项之和 {fmt(s)} 不符", s, total)
-    by_table: dict[tuple, dict[tuple, list[dict]]] = {}
+            found.append((whole, amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
+                                                 f"“{parent}”{fmt(total)} 与各分项之和 {fmt(s)} 不符", s, total)))
+    by_side: dict[tuple, list[dict]] = {}
     for r in amounts:
-        by_table.setdefault(_key(r), {}).setdefault(_col_key(r), []).append(r)
-    for cols in by_table.values():
+        by_side.setdefault((*_key(r), r.get("side")), []).append(r)
+    for side_rows in by_side.values():
+        if not _plain_side(side_rows):
+            continue
+        cols: dict[tuple, list[dict]] = {}
+        for r in side_rows:
+            cols.setdefault(_col_key(r), []).append(r)
         for cells in cols.values():
             cells.sort(key=lambda r: num(r.get("row_no")) or 0)
             start = 0
@@ -126,34 +148,48 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
                     continue
                 values = [num(c.get("value")) for c in parts]
                 s = sum(values)  # type: ignore[arg-type]
+                checked(checks, r)
                 if abs(s - total) > ctx.slack.of(figure(r), *map(figure, parts)):
-                    yield amount_finding(forms.get(r.get("form_id")), r, "SUM_MISMATCH", "error",
-                                          f"“{txt(r.get('item'))}”{fmt(total)} 与上方各行之和 {fmt(s)} 不符", s, total)
+                    found.append((r, amount_finding(
+                        forms.get(r.get("form_id")), r, "SUM_MISMATCH", "error",
+                        f"“{txt(r.get('item'))}”{fmt(total)} 与上方各行之和 {fmt(s)} 不符", s, total)))
+    yield from gate(ctx, found, checks, "合计与分项之和")
 
 
 @rule("PART_EXCEEDS_WHOLE")
 def part_whole(ctx: Context) -> Iterator[Finding]:
+    """An explicit part (其中 row, or the single part of a whole) above its whole; both non-negative,
+    never on balance / carry-over figures. Addends of a total are SUM_MISMATCH's job."""
     forms = forms_by_id(ctx)
-    amounts = ctx.records("amounts")
+    amounts = [r for r in ctx.records("amounts") if understood(r)]
     tables = _tables(amounts)
+    found: list[tuple[dict, Finding]] = []
+    checks: dict[tuple, set] = {}
     for (key, parent, col, _), kids in parts_of(amounts).items():
-        whole = _parent_row(tables, key, parent, col, below=kids[0])
-        if whole is None:
+        kids = [k for k in kids if txt(k.get("relation")) == "part" and not signed(k)]
+        whole = _parent_row(tables, key, parent, col, below=kids[0]) if kids else None
+        if whole is None or signed(whole):
             continue
         total = num(whole.get("value"))
+        if total is None or total < 0:
+            continue
         for k in kids:
             v = num(k.get("value"))
-            if v is not None and total is not None and v > total + ctx.slack.of(figure(whole), figure(k)):
-                yield amount_finding(forms.get(k.get("form_id")), k, "PART_EXCEEDS_WHOLE", "error",
-                                      f"其中项“{txt(k.get('item'))}”{fmt(v)} 大于总额“{parent}”{fmt(total)}",
-                                      total, v)
-        values = [num(k.get("value")) for k in kids if num(k.get("value")) is not None]
-        if _is_true(whole.get("is_total")):
+            if v is None or v < 0:
+                continue
+            checked(checks, k)
+            if v > total + ctx.slack.of(figure(whole), figure(k)):
+                found.append((k, amount_finding(forms.get(k.get("form_id")), k, "PART_EXCEEDS_WHOLE", "error",
+                                                 f"其中项“{txt(k.get('item'))}”{fmt(v)} 大于总额“{parent}”{fmt(total)}",
+                                                 total, v)))
+        values = [num(k.get("value")) for k in kids if (num(k.get("value")) or 0) >= 0]
+        if _is_true(whole.get("is_total")) or len(values) < 2:
             continue  # a 合计 row against its items is SUM_MISMATCH's job, reported once
-        if len(values) >= 2 and total is not None and sum(values) > total + ctx.slack.of(total, *values):
-            yield amount_finding(forms.get(whole.get("form_id")), whole, "PART_EXCEEDS_WHOLE", "error",
-                                  f"“{parent}”的其中项合计 {fmt(sum(values))} 大于总额 {fmt(total)}",
-                                  total, sum(values))
+        if sum(values) > total + ctx.slack.of(total, *values):  # type: ignore[arg-type]
+            found.append((whole, amount_finding(forms.get(whole.get("form_id")), whole, "PART_EXCEEDS_WHOLE", "error",
+                                                 f"“{parent}”的其中项合计 {fmt(sum(values))} 大于总额 {fmt(total)}",  # type: ignore[arg-type]
+                                                 total, sum(values))))  # type: ignore[arg-type]
+    yield from gate(ctx, found, checks, "其中项大于总额")
 
 
 _EXEC_RATE = re.compile(r"执行率|执行进度|执行金额占预算|支出进度|资金执行")

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import prose_finding
-from jixiao.validate.records import fmt, num, txt
+from jixiao.validate.money import understood
+from jixiao.validate.records import figure, fmt, num, txt
 from jixiao.validate.slack import Slack
 
 
@@ -167,7 +168,7 @@ def prose_vs_tables(ctx: Context) -> Iterator[Finding]:
     """实际收入 3637.82 in prose vs 本年收入合计 (决算) 3564.5 in a table of the same document."""
     by_doc: dict[str, list[dict]] = {}
     for a in ctx.records("amounts"):  # amounts of forms count too: prose quotes both
-        if num(a.get("value")) is not None and txt(a.get("item")):
+        if num(a.get("value")) is not None and txt(a.get("item")) and understood(a):
             by_doc.setdefault(a.get("doc_id"), []).append(a)
     for f in _facts(ctx).values():
         label, value = txt(f.get("label")), num(f.get("value"))
@@ -182,7 +183,7 @@ def prose_vs_tables(ctx: Context) -> Iterator[Finding]:
                 and (not measures or txt(a.get("measure")) in measures)
                 and (txt(a.get("unit")) in (None, "万元"))]
         if not same or any(abs(num(a.get("value")) - value)  # type: ignore[operator]
-                           <= ctx.slack.of(_v(f), txt(a.get("value_raw")) or a.get("value")) for a in same):
+                           <= ctx.slack.of(_v(f), figure(a)) for a in same):
             continue
         a = same[0]
         yield prose_finding(f, "NARRATIVE_MISMATCH", "warning",

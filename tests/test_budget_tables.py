@@ -1,0 +1,271 @@
+"""The table-reading model of money tables (normalize/budget_tables.py) on real 预算公开 files.
+
+Every figure asserted on a real file was read off the PDF by a person (pdftotext -layout;
+see the notes on the wild files). A money table is checked only when its family, column
+roles and row levels were understood; sums go over siblings only (合计 = Σ类, 类 = Σ款,
+款 = Σ项); the two halves of a 收支总表 are separate sides; each table states its own unit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jixiao.normalize import budget_tables as bt
+from jixiao.normalize.amounts import amounts_from_rows
+from jixiao.pipeline import process_file
+from jixiao.validate.base import run_rules
+
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
+SHANGHAI = REAL / "wild" / "上海市财政局2025年单位预算.pdf"
+COURT = REAL / "省法院2018年度部门预算公开.pdf"
+TABLE_RULES = ("SUM_MISMATCH", "PART_EXCEEDS_WHOLE", "EXECUTION_OVER_BUDGET")
+
+
+@pytest.fixture(scope="module")
+def shanghai():
+    return process_file(SHANGHAI, SHANGHAI.parent).tables
+
+
+@pytest.fixture(scope="module")
+def court():
+    return process_file(COURT, REAL).tables
+
+
+@pytest.fixture(scope="module")
+def real_all():
+    return {p.name: process_file(p, REAL).tables for p in sorted(REAL.glob("*.pdf"))}
+
+
+def rows_of(tables: dict, title_word: str) -> list[dict]:
+    return [a for a in tables["amounts"] if title_word in (a.get("table_title") or "")]
+
+
+def cell(rows: list[dict], item: str, column: str, side: int | None = None) -> dict:
+    found = [a for a in rows if a["item"] == item and a["measure_raw"] == column
+             and (side is None or a["side"] == side)]
+    assert len(found) == 1, (item, column, found)
+    return found[0]
+
+
+def table_findings(tables: dict) -> list[dict]:
+    """Error/warning findings about amounts tables (prose findings carry no amounts table)."""
+    return [f for f in tables["findings"] if f["rule"] in TABLE_RULES and f["severity"] in ("error", "warning")
+            and f.get("table") not in (None, "narrative", "forms", "indicators")]
+
+
+# ---------------------------------------------------------------- Shanghai 2025 (tables in 元, table 9 in 万元)
+
+def test_shanghai_yuan_tables_come_out_in_wan(shanghai):
+    summary = rows_of(shanghai, "财务收支预算总表")
+    income_total = cell(summary, "收入总计", "预算数", side=1)
+    assert income_total["value"] == pytest.approx(17191.5169)
+    assert income_total["value_raw"] == "171,915,169" and income_total["unit_raw"] == "元"
+    assert income_total["unit"] == "万元"
+    assert cell(summary, "支出总计", "人员经费", side=2)["value"] == pytest.approx(10246.4260)
+    assert cell(summary, "支出总计", "公用经费", side=2)["value"] == pytest.approx(2517.7779)
+    spending = rows_of(shanghai, "支出预算总表")
+    assert cell(spending, "合计", "基本支出")["value"] == pytest.approx(12764.2039)
+    assert cell(spending, "合计", "项目支出")["value"] == pytest.approx(4427.3130)
+
+
+def test_shanghai_ninth_table_reads_its_own_caption_in_wan(shanghai):
+    three = rows_of(shanghai, "三公")
+    assert {a["unit_raw"] for a in three} == {"万元"}
+    values = {a["item"]: a["value"] for a in three}
+    assert values["机关运行经费预算数"] == pytest.approx(2517.78)
+    assert 346.30 in [pytest.approx(v) for v in values.values()]
+
+
+def test_shanghai_split_code_columns_give_codes_and_levels(shanghai):
+    rows = [a for a in rows_of(shanghai, "一般公共预算支出功能分类预算表") if a["measure_raw"] == "合计"]
+    by_code = {a["code"]: a for a in rows if a["code"]}
+    assert (by_code["201"]["level"], by_code["20106"]["level"], by_code["2010601"]["level"]) == ("类", "款", "项")
+    assert by_code["2010601"]["item"] == "行政运行" and by_code["2010601"]["item_parent"] == "财政事务"
+    # 款 and 项 with the same name are kept apart by their codes
+    assert by_code["21099"]["item"] == by_code["2109999"]["item"] == "其他卫生健康支出"
+    assert by_code["2109999"]["value"] == pytest.approx(4.8)
+    # the page join keeps the last row of p13 and the first of p14 apart
+    assert by_code["2080801"]["value"] == pytest.approx(120) and by_code["210"]["value"] == pytest.approx(466.8)
+    total = next(a for a in rows if a["level"] == "total")
+    assert total["value"] == pytest.approx(sum(a["value"] for a in rows if a["level"] == "类"))
+    assert all(a["code_scheme"] == "function" for a in rows if a["code"])
+
+
+def test_shanghai_economic_table_levels(shanghai):
+    rows = [a for a in rows_of(shanghai, "经济分类") if a["measure_raw"] == "人员经费"]
+    classes = {a["code"]: a["value"] for a in rows if a["level"] == "类"}
+    assert set(classes) == {"301", "303"}  # 人员经费 = 301 + 303
+    assert sum(classes.values()) == pytest.approx(next(a["value"] for a in rows if a["level"] == "total"))
+    assert {a["code_scheme"] for a in rows if a["code"]} == {"economic"}
+
+
+def test_shanghai_two_sided_tables_read_as_halves(shanghai):
+    summary = rows_of(shanghai, "财务收支预算总表")
+    assert {a["side"] for a in summary if a["table_kind"] == "income"} == {1}
+    assert {a["side"] for a in summary if a["table_kind"] == "expenditure"} == {2}
+    fiscal = rows_of(shanghai, "财政拨款收支预算总表")
+    assert cell(fiscal, "收入总计", "预算数", side=1)["value"] == pytest.approx(17191.5169)
+    assert cell(fiscal, "支出总计", "一般公共预算", side=2)["value"] == pytest.approx(17191.5169)
+
+
+def test_shanghai_families_and_understood(shanghai):
+    families = {a["table_title"]: a["table_family"] for a in shanghai["amounts"]}
+    assert families["2025年预算单位财务收支预算总表"] == "summary"
+    assert families["2025年预算单位财政拨款收支预算总表"] == "fiscal_summary"
+    assert families["2025年预算单位收入预算总表"] == "income"
+    assert families["2025年预算单位一般公共预算基本支出部门预算经济分类预算表"] == "basic_expenditure"
+    assert families["2025年单位“三公”经费和机关运行经费预算表"] == "three_public"
+    assert all(a["layout_ok"] for a in shanghai["amounts"])
+
+
+def test_shanghai_no_false_table_findings(shanghai):
+    assert table_findings(shanghai) == []
+    assert not [f for f in shanghai["findings"] if f["rule"] == "LAYOUT_NOT_UNDERSTOOD"]
+
+
+# ---------------------------------------------------------------- Jiangsu (code column, 合计 on top)
+
+def test_court_true_rate_mismatch_still_found(court):
+    (f,) = [f for f in court["findings"] if f["rule"] == "RATE_MISMATCH"]
+    assert f["page"] == 19 and f["observed"] == pytest.approx(5.95) and f["expected"] == pytest.approx(6.0985, abs=1e-3)
+
+
+def test_court_function_table_levels_and_sums(court):
+    rows = [a for a in rows_of(court, "五、2018年度江苏省高级人民法院财政拨款支出预算表")]
+    by_code = {a["code"]: a for a in rows if a["code"]}
+    assert by_code["2040502"]["value"] == pytest.approx(6049.97) and by_code["2040502"]["level"] == "项"
+    assert by_code["20405"]["level"] == "款" and by_code["204"]["level"] == "类"
+    assert by_code["2040502"]["item_parent"] == "法院" and by_code["20405"]["item_parent"] == "公共安全支出"
+    assert by_code["204"]["item_parent"] == "合计"  # 合计 heads the table: the 类 rows are its parts
+    assert {a["table_family"] for a in rows} == {"fiscal_expenditure"}
+
+
+def test_real_budget_files_no_false_table_findings(real_all):
+    for name, tables in real_all.items():
+        assert table_findings(tables) == [], name
+        assert all(a["layout_ok"] for a in tables["amounts"]), name
+
+
+def test_real_sums_are_checked_not_skipped(court):
+    """The court's tables add up; a planted error in one 项 is found on its 款 only, not on 类 or 合计."""
+    amounts = [dict(a) for a in court["amounts"]]
+    target = next(a for a in amounts if a.get("code") == "2040502" and "财政拨款支出预算表" in a["table_title"])
+    target["value"] += 100
+    target["value_raw"] = f"{target['value']:.2f}"
+    found = [f for f in run_rules({"amounts": amounts, "forms": court["forms"]}) if f["rule"] == "SUM_MISMATCH"]
+    assert [(f["row_label"], f["observed"]) for f in found] == [("法院", pytest.approx(26200.88))]
+
+
+# ---------------------------------------------------------------- the model on small tables
+
+def test_model_functions():
+    assert bt.glue_code(["201", "06", "01"]) == "2010601"
+    assert bt.glue_code(["201", "06", ""]) == "20106"
+    assert bt.glue_code(["201", "", ""]) == "201"
+    assert bt.label_code("2010601 行政运行") == "2010601" and bt.label_code("行政运行") == ""
+    assert bt.suffix_level("公共安全（类）") == "类"
+    assert bt.level_of("30101", "", 0, False, False) == "款"
+    assert bt.table_family("2019年政府采购预算表") == "procurement"
+    assert bt.table_family("单位：万元", "收入项目 预算数 支出项目 预算数") == "summary"
+    assert bt.table_family("单位：万元", "项目 金额") == "other"
+    assert bt.column_role("其中：财政拨款") == "fiscal" and bt.column_role("项目支出") == "project"
+
+
+LABEL_CODES = [
+    ["科目", "预算数"],
+    ["合计", "300.00"],
+    ["201 一般公共服务支出", "300.00"],
+    ["20106 财政事务", "300.00"],
+    ["2010601 行政运行", "100.00"],
+    ["2010602 一般行政管理事务", "200.00"],
+]
+
+
+def test_digits_before_the_label_give_levels():
+    rows = amounts_from_rows(LABEL_CODES, title="一般公共预算支出预算表")
+    levels = {a["item"]: (a["code"], a["level"]) for a in rows}
+    assert levels["2010601 行政运行"] == ("2010601", "项")
+    assert levels["20106 财政事务"] == ("20106", "款")
+    assert levels["合计"] == (None, "total")
+    assert all(a["layout_ok"] for a in rows)
+    assert not [f for f in run_rules({"amounts": rows}) if f["severity"] != "info"]
+
+
+def test_a_wrong_item_is_found_once_at_its_level():
+    table = [r[:] for r in LABEL_CODES]
+    table[5][1] = "250.00"  # 项 rows now 350, 款 300
+    found = [f for f in run_rules({"amounts": amounts_from_rows(table, title="一般公共预算支出预算表")})
+             if f["rule"] == "SUM_MISMATCH"]
+    assert [(f["row_label"], f["expected"], f["observed"]) for f in found] == [("20106 财政事务", 350, 300)]
+
+
+SUFFIXES = [
+    ["项目", "金额"],
+    ["公共安全（类）", "30.00"],
+    ["法院（款）", "30.00"],
+    ["行政运行（项）", "10.00"],
+    ["案件审判（项）", "20.00"],
+    ["合计", "30.00"],
+]
+
+
+def test_level_suffixes_give_levels_and_sibling_sums():
+    rows = amounts_from_rows(SUFFIXES, title="财政拨款支出预算表")
+    assert {a["item"]: a["level"] for a in rows}["法院（款）"] == "款"
+    assert not [f for f in run_rules({"amounts": rows}) if f["severity"] != "info"]
+
+
+def test_unknown_table_gets_one_layout_info_and_no_error():
+    table = [["名称", "金额"], ["甲", "1.00"], ["乙", "2.00"], ["合计", "9.00"]]
+    rows = amounts_from_rows(table, title="")
+    assert {a["layout_ok"] for a in rows} == {False}
+    found = run_rules({"amounts": rows})
+    assert [f["rule"] for f in found] == ["LAYOUT_NOT_UNDERSTOOD"] and found[0]["severity"] == "info"
+
+
+def test_most_rows_failing_is_a_reading_problem():
+    """Every group off while the grand total holds: the rows were read wrong, not published wrong."""
+    table = [["项目", "预算数", "执行数"],
+             ["一、甲", "10.00", "10.00"], ["1.子一", "3.00", "3.00"], ["2.子二", "3.00", "3.00"],
+             ["二、乙", "10.00", "10.00"], ["1.子三", "3.00", "3.00"], ["2.子四", "3.00", "3.00"],
+             ["合计", "20.00", "20.00"]]
+    found = run_rules({"amounts": amounts_from_rows(table, title="项目支出表")})
+    assert [(f["rule"], f["severity"]) for f in found] == [("LAYOUT_NOT_UNDERSTOOD", "info")]
+    assert "2/3" in found[0]["message"]
+
+
+def test_one_wrong_total_in_every_column_is_still_reported():
+    table = [["项目名称", "年初预算数", "调整预算数", "执行数"], ["培训", "10.00", "10.00", "9.00"],
+             ["会议", "20.00", "20.00", "19.00"], ["合计", "40.00", "40.00", "38.00"]]
+    found = run_rules({"amounts": amounts_from_rows(table, title="重点项目情况表")})
+    assert [f["rule"] for f in found] == ["SUM_MISMATCH"] * 3
+
+
+def test_yuan_in_the_column_header():
+    table = [["项目", "金额（元）"], ["办公费", "12,000"], ["差旅费", "8,000"], ["合计", "20,000"]]
+    rows = amounts_from_rows(table, title="支出明细表")
+    assert {a["unit_raw"] for a in rows} == {"元"}
+    assert {a["item"]: a["value"] for a in rows}["合计"] == pytest.approx(2.0)
+
+
+def test_integer_amounts_are_not_codes():
+    table = [["项目名称", "预算数", "执行数"], ["培训", "377", "300"], ["会议", "23", "20"], ["合计", "400", "320"]]
+    rows = amounts_from_rows(table, title="重点项目情况表")
+    assert {a["item"] for a in rows} == {"培训", "会议", "合计"}
+    assert all(not a["code"] for a in rows)
+
+
+def test_a_row_written_twice_stays_when_spans_are_known():
+    table = [["项目名称", "金额"], ["培训", "10.00"], ["培训", "10.00"], ["合计", "20.00"]]
+    covered = [set(), set(), set(), set()]
+    rows = amounts_from_rows(table, title="重点项目情况表", covered=covered)
+    assert [a["item"] for a in rows].count("培训") == 2
+    assert not [f for f in run_rules({"amounts": rows}) if f["rule"] == "SUM_MISMATCH"]
+
+
+def test_negative_balances_are_not_parts_exceeding_wholes():
+    table = [["项目", "年初结余", "其中：财政拨款结余"], ["合计", "-207.50", "-34.40"], ["基本支出", "-10.00", "-5.00"]]
+    rows = amounts_from_rows(table, title="收支结余情况表")
+    assert not [f for f in run_rules({"amounts": rows}) if f["rule"] == "PART_EXCEEDS_WHOLE"]
