@@ -41,7 +41,7 @@ EXTRA: dict[str, list[str]] = {
     "forms": ["grade_raw", "arrived_wan", "fiscal_wan", "grade_bands", "goal_text", "actual_text"],
     "indicators": ["level2_weight", "rule_text", "description", "basis", "target_value_pct"],
     "amounts": ["table_no", "row_no", "col_no", "item_parent", "measure_parent", "relation", "value_raw", "side",
-                "table_family", "table_title", "level", "code", "code_scheme", "column_role", "unit_raw",
+                "table_family", "table_title", "row_level", "code", "code_scheme", "column_role", "unit_raw",
                 "layout_ok", "layout_reason"],
     "narrative": ["page"],
     "facts": ["narrative_seq", "parts_of", "relation", "base_label", "value_raw"],

@@ -81,23 +81,23 @@ def test_shanghai_ninth_table_reads_its_own_caption_in_wan(shanghai):
 def test_shanghai_split_code_columns_give_codes_and_levels(shanghai):
     rows = [a for a in rows_of(shanghai, "一般公共预算支出功能分类预算表") if a["measure_raw"] == "合计"]
     by_code = {a["code"]: a for a in rows if a["code"]}
-    assert (by_code["201"]["level"], by_code["20106"]["level"], by_code["2010601"]["level"]) == ("类", "款", "项")
+    assert (by_code["201"]["row_level"], by_code["20106"]["row_level"], by_code["2010601"]["row_level"]) == ("类", "款", "项")
     assert by_code["2010601"]["item"] == "行政运行" and by_code["2010601"]["item_parent"] == "财政事务"
     # 款 and 项 with the same name are kept apart by their codes
     assert by_code["21099"]["item"] == by_code["2109999"]["item"] == "其他卫生健康支出"
     assert by_code["2109999"]["value"] == pytest.approx(4.8)
     # the page join keeps the last row of p13 and the first of p14 apart
     assert by_code["2080801"]["value"] == pytest.approx(120) and by_code["210"]["value"] == pytest.approx(466.8)
-    total = next(a for a in rows if a["level"] == "total")
-    assert total["value"] == pytest.approx(sum(a["value"] for a in rows if a["level"] == "类"))
+    total = next(a for a in rows if a["row_level"] == "total")
+    assert total["value"] == pytest.approx(sum(a["value"] for a in rows if a["row_level"] == "类"))
     assert all(a["code_scheme"] == "function" for a in rows if a["code"])
 
 
 def test_shanghai_economic_table_levels(shanghai):
     rows = [a for a in rows_of(shanghai, "经济分类") if a["measure_raw"] == "人员经费"]
-    classes = {a["code"]: a["value"] for a in rows if a["level"] == "类"}
+    classes = {a["code"]: a["value"] for a in rows if a["row_level"] == "类"}
     assert set(classes) == {"301", "303"}  # 人员经费 = 301 + 303
-    assert sum(classes.values()) == pytest.approx(next(a["value"] for a in rows if a["level"] == "total"))
+    assert sum(classes.values()) == pytest.approx(next(a["value"] for a in rows if a["row_level"] == "total"))
     assert {a["code_scheme"] for a in rows if a["code"]} == {"economic"}
 
 
@@ -135,8 +135,8 @@ def test_court_true_rate_mismatch_still_found(court):
 def test_court_function_table_levels_and_sums(court):
     rows = [a for a in rows_of(court, "五、2018年度江苏省高级人民法院财政拨款支出预算表")]
     by_code = {a["code"]: a for a in rows if a["code"]}
-    assert by_code["2040502"]["value"] == pytest.approx(6049.97) and by_code["2040502"]["level"] == "项"
-    assert by_code["20405"]["level"] == "款" and by_code["204"]["level"] == "类"
+    assert by_code["2040502"]["value"] == pytest.approx(6049.97) and by_code["2040502"]["row_level"] == "项"
+    assert by_code["20405"]["row_level"] == "款" and by_code["204"]["row_level"] == "类"
     assert by_code["2040502"]["item_parent"] == "法院" and by_code["20405"]["item_parent"] == "公共安全支出"
     assert by_code["204"]["item_parent"] == "合计"  # 合计 heads the table: the 类 rows are its parts
     assert {a["table_family"] for a in rows} == {"fiscal_expenditure"}
@@ -185,7 +185,7 @@ LABEL_CODES = [
 
 def test_digits_before_the_label_give_levels():
     rows = amounts_from_rows(LABEL_CODES, title="一般公共预算支出预算表")
-    levels = {a["item"]: (a["code"], a["level"]) for a in rows}
+    levels = {a["item"]: (a["code"], a["row_level"]) for a in rows}
     assert levels["2010601 行政运行"] == ("2010601", "项")
     assert levels["20106 财政事务"] == ("20106", "款")
     assert levels["合计"] == (None, "total")
@@ -213,7 +213,7 @@ SUFFIXES = [
 
 def test_level_suffixes_give_levels_and_sibling_sums():
     rows = amounts_from_rows(SUFFIXES, title="财政拨款支出预算表")
-    assert {a["item"]: a["level"] for a in rows}["法院（款）"] == "款"
+    assert {a["item"]: a["row_level"] for a in rows}["法院（款）"] == "款"
     assert not [f for f in run_rules({"amounts": rows}) if f["severity"] != "info"]
 
 

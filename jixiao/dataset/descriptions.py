@@ -133,7 +133,7 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
                         "fiscal_expenditure, general_expenditure, basic_expenditure, three_public, gov_fund, "
                         "state_capital, admin_operating, procurement, projects, assets, balance, other",
         "table_title": "the table's title as written",
-        "level": "row level: total, subtotal, 类, 款, 项 (by 科目编码 or (类)/(款)/(项)), 其中, n1-n4 (numbering "
+        "row_level": "row level: total, subtotal, 类, 款, 项 (by 科目编码 or (类)/(款)/(项)), 其中, n1-n4 (numbering "
                  "一、/（一）/1./（1）), item",
         "code": "科目编码 of the row (split 类|款|项 columns glued, or digits before the label)",
         "code_scheme": "function (功能分类, 2xx) or economic (经济分类, 3xx/5xx)",

@@ -529,7 +529,7 @@ def _side_rows(side: Side, cols: list[Column], data: list[tuple[int, list[str], 
             relation = (("sum" if len(siblings) >= 2 else "part") if measure_parent else item_relation)
             out.append(_row(ctx, side.kind, item.label, measure, col.label or None, v, unit, is_total,
                             row_index + 1, j + 1, item_parent, measure_parent, relation, raw))
-            out[-1].update(side=side.number, level=level, code=item.code or None,
+            out[-1].update(side=side.number, row_level=level, code=item.code or None,
                            code_scheme=bt.code_scheme(item.code) or None,
                            column_role=bt.column_role(col.label, col.path) or None)
     return out
@@ -591,5 +591,5 @@ def _transposed(cols: list[Column], data: list[tuple[int, list[str], bool]], kin
             out.append(_row(ctx, kind, name, measure, None, value * ctx.factor, "万元", tot, j + 1, row_index + 1,
                             parent, None, relation, raw))
             out[-1].update(page=ctx.page(row_index), side=1,
-                           level=("subtotal" if tot and parent else "total") if tot else "item")
+                           row_level=("subtotal" if tot and parent else "total") if tot else "item")
     return out

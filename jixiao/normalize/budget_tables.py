@@ -12,7 +12,7 @@ here travels on the `amounts` rows as extra columns, so every rule — and the c
 | column_role | the column's role: `item` (the header names a 科目 / 费 / asset: a 三公 table's 公务接待费 column), `price` 单价, `total` 合计, `amount` 金额, `budget` 预算数, `budget_initial`, `budget_adjusted`, `executed` 执行数, `final` 决算数, `fiscal` 财政拨款, `general_budget` 一般公共预算, `gov_fund`, `state_capital`, `special_account` 财政专户, `business` 事业收入, `operating` 经营收入, `other_income` 其他收入/资金, `upper` 上级补助/上缴上级/附属单位, `basic` 基本支出, `personnel` 人员经费, `public` 公用经费, `project` 项目支出, `reserve` 机动经费, `carryover` 结转, `balance` 结余, `count`, `share` 占比/% , `rate` 执行率/增长率; empty when not recognised |
 | code | the 科目编码 of the row, glued from split 类 | 款 | 项 columns ("201" "06" "01" → 2010601) or taken from digits before the label ("2010601 行政运行") |
 | code_scheme | `function` (功能分类, codes 2xx) or `economic` (经济分类, 3xx / 5xx) |
-| level | the row's level: `total` (合计/总计), `subtotal` (小计), `类` `款` `项` (code length 3/5/7, or a (类)/(款)/(项) suffix; 经济分类 3 = 类, 5 = 款), `其中`, `n1`..`n4` (numbering 一、 / （一） / 1. / （1）), `item` (a plain row) |
+| row_level | the row's level: `total` (合计/总计), `subtotal` (小计), `类` `款` `项` (code length 3/5/7, or a (类)/(款)/(项) suffix; 经济分类 3 = 类, 5 = 款), `其中`, `n1`..`n4` (numbering 一、 / （一） / 1. / （1）), `item` (a plain row) |
 | unit_raw | the unit the table states (`元`, `万元`); value is always 万元, value_raw keeps the text |
 | layout_ok | the table was understood (family, column roles, row levels): only such tables are checked |
 | layout_reason | why not, when layout_ok is false |
@@ -166,18 +166,18 @@ def judge(family: str, roles: dict[int, str], labels: dict[int, str], rows: list
     """Understood = family known, every value column's role known, every coded row's level known.
 
     ``roles``/``labels``: value column -> role / header text; ``rows``: the table's amounts rows
-    (with `code`, `level`, `is_total`)."""
+    (with `code`, `row_level`, `is_total`)."""
     if family == "other":
         return Verdict(False, "表名与表头未说明是哪一类表（收入/支出/三公/采购…）")
     if not transposed:
         unknown = [labels.get(j) or f"第{j + 1}列" for j, r in sorted(roles.items()) if not r]
         if unknown:
             return Verdict(False, "数值列的含义不明：" + "、".join(dict.fromkeys(unknown)))
-    bad = sorted({r["code"] for r in rows if r.get("code") and r.get("level") not in ("类", "款", "项")})
+    bad = sorted({r["code"] for r in rows if r.get("code") and r.get("row_level") not in ("类", "款", "项")})
     if bad:
         return Verdict(False, "科目编码位数不符（应为3/5/7位）：" + "、".join(bad[:5]))
     coded = [r for r in rows if r.get("code")]
-    plain = {r["row_no"] for r in rows if not r.get("code") and not r.get("is_total") and r.get("level") == "item"}
+    plain = {r["row_no"] for r in rows if not r.get("code") and not r.get("is_total") and r.get("row_level") == "item"}
     if coded and len(plain) > len({r["row_no"] for r in coded}) / 2:
         return Verdict(False, "部分行有科目编码、部分行没有，行的层级不明")
     return Verdict(True)
