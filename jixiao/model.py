@@ -3,7 +3,8 @@
 Normalizers and validators only ever see this model, so they never care whether a
 table came from a .txt, a .docx, a born-digital or a scanned PDF (docling's idea, kept
 small). Positions are kept where the format has them: 1-based page numbers and
-bounding boxes in PDF points (x0, top, x1, bottom), origin at the page's top-left.
+bounding boxes in PDF points (x0, top, x1, bottom), origin at the page's top-left, and
+1-based text lines for text files (`line`: where a paragraph, table or cell starts).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Cell:
     colspan: int = 1
     bbox: BBox | None = None
     page: int | None = None
+    line: int | None = None
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Table:
     ragged: bool = False
     title: str = ""
     row_pages: list[int | None] = field(default_factory=list)
+    line: int | None = None
     _rows: list[list[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def origin(self) -> dict[tuple[int, int], Cell]:
@@ -139,6 +142,7 @@ class Paragraph:
     page: int | None = None
     bbox: BBox | None = None
     heading_level: int | None = None
+    line: int | None = None
 
 
 Block = Paragraph | Table

@@ -9,6 +9,7 @@ person can act on.
 from __future__ import annotations
 
 import importlib
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,12 +63,28 @@ def sniff_format(path: Path, head: bytes | None = None) -> str:
         return _sniff_ole(path, head)
     if head.lstrip()[:5] == b"{\\rtf":  # RTF saved under a .doc name: a Word format LibreOffice reads
         return "doc"
-    low = _decode_head(head).lower()
-    if "mime-version:" in low[:2000] or "<html" in low or "<!doctype html" in low or "<table" in low:
+    text = _decode_head(head)
+    if is_html(text):
         return "html"
-    if path.suffix.lower() in (".md", ".markdown"):
+    from jixiao.extract.markup import looks_like_markdown
+
+    if path.suffix.lower() in (".md", ".markdown") or looks_like_markdown(text):
         return "md"
     return "txt"
+
+
+_HTML_DOC = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|p|div|h[1-6]|span|br|style)\b", re.I)
+
+
+def is_html(text: str) -> bool:
+    """An HTML document or MHT message (what a browser or Word saved), as against text that
+    merely holds `<table>` elements between its lines (Markdown from a PDF converter)."""
+    low = text.lstrip("\ufeff \t\r\n").lower()
+    if "mime-version:" in low[:2000]:
+        return True
+    if "<html" in low[:1024] or "<!doctype html" in low[:1024]:
+        return True
+    return low.startswith("<") and bool(_HTML_DOC.search(low[:4000]))
 
 
 def _decode_head(head: bytes) -> str:

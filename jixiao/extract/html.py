@@ -16,9 +16,10 @@ from lxml import etree
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
 from jixiao.extract.encoding import decode_bytes
+from jixiao.extract.fragments import continues, join_tables
+from jixiao.extract.markup import element_table, element_text
 from jixiao.extract.outline import heading_level
-from jixiao.model import Cell, Document, Paragraph, Table
-from jixiao.text import clean
+from jixiao.model import Document, Paragraph, Table
 
 BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "td", "th"}
 
@@ -47,62 +48,6 @@ def html_text(data: bytes) -> str:
     return decode_bytes(data)[0]
 
 
-_SPACE = re.compile(r"[ \t\r\n\f]+")
-
-
-def _text(el: etree._Element) -> str:
-    """Rendered text: source white space collapses to one space (as a browser shows it),
-    <br> and block boundaries (p, div, li) are line breaks."""
-    parts: list[str] = []
-
-    def add(text: str | None, pre: bool) -> None:
-        if text:
-            parts.append(text if pre else _SPACE.sub(" ", text))
-
-    def walk(node: etree._Element, pre: bool) -> None:
-        if not isinstance(node.tag, str) or node.tag in ("script", "style"):
-            return
-        pre = pre or node.tag == "pre"
-        block = node is not el and node.tag in ("p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6")
-        if node.tag == "br" or (block and parts and not parts[-1].endswith("\n")):
-            parts.append("\n")
-        elif node is not el and node.tag in ("td", "th") and parts and not parts[-1].endswith(("\n", " ")):
-            parts.append(" ")  # cells of a nested table's row, as the .docx reader joins them
-        add(node.text, pre)
-        for child in node:
-            walk(child, pre)
-            add(child.tail, pre)
-        if block:
-            parts.append("\n")
-
-    walk(el, False)
-    return clean("\n".join(line.strip() for line in "".join(parts).split("\n")))
-
-
-def _table(tbl: etree._Element) -> Table:
-    cells: list[Cell] = []
-    taken: set[tuple[int, int]] = set()
-    rows = [tr for tr in tbl.iter("tr") if _owner(tr) is tbl]
-    n_cols = 0
-    for r, tr in enumerate(rows):
-        c = 0
-        for td in tr:
-            if td.tag not in ("td", "th"):
-                continue
-            while (r, c) in taken:
-                c += 1
-            rs = max(1, int(re.sub(r"\D", "", td.get("rowspan", "1")) or 1))
-            cs = max(1, int(re.sub(r"\D", "", td.get("colspan", "1")) or 1))
-            rs = min(rs, len(rows) - r)
-            cells.append(Cell(row=r, col=c, text=_text(td), rowspan=rs, colspan=cs))
-            for rr in range(r, r + rs):
-                for cc in range(c, c + cs):
-                    taken.add((rr, cc))
-            c += cs
-        n_cols = max(n_cols, c)
-    return Table(cells=cells, n_rows=len(rows), n_cols=n_cols)
-
-
 def _drop(el: etree._Element) -> None:
     """Remove an element and its content, keeping the text that follows it."""
     parent = el.getparent()
@@ -115,13 +60,6 @@ def _drop(el: etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + el.tail
     parent.remove(el)
-
-
-def _owner(tr: etree._Element) -> etree._Element | None:
-    for a in tr.iterancestors():
-        if a.tag == "table":
-            return a
-    return None
 
 
 def extract(path: Path, options: ExtractOptions) -> Document:
@@ -143,18 +81,28 @@ def extract(path: Path, options: ExtractOptions) -> Document:
         if el.tag == "table":
             if any(a.tag == "table" for a in el.iterancestors()):
                 continue
-            t = _table(el)
+            t = element_table(el)
             if t.cells:
-                if blocks and isinstance(blocks[-1], Paragraph) and len(blocks[-1].text) <= 80:
-                    t.title = blocks[-1].text
-                blocks.append(t)
+                if _follows_table(el) and blocks and isinstance(blocks[-1], Table) and continues(blocks[-1], t):
+                    blocks[-1] = join_tables(blocks[-1], t)  # one table cut by a page (HTML written from a PDF)
+                else:
+                    if blocks and isinstance(blocks[-1], Paragraph) and len(blocks[-1].text) <= 80:
+                        t.title = blocks[-1].text
+                    blocks.append(t)
             # nested tables follow the table holding them (their text also stays in its cell)
-            blocks.extend(n for n in (_table(inner) for inner in el.iter("table") if inner is not el) if n.cells)
+            blocks.extend(n for n in (element_table(inner) for inner in el.iter("table") if inner is not el) if n.cells)
         elif el.tag in BLOCK_TAGS - {"td", "th"} and not any(a.tag in ("table", "p", "li") for a in el.iterancestors()):
             if el.tag == "div" and any(ch.tag in ("p", "div", "table", "li") for ch in el):
                 continue
-            t = _text(el)
+            t = element_text(el)
             if t:
                 level = int(el.tag[1]) if re.fullmatch(r"h[1-6]", el.tag) else heading_level(t)
                 blocks.append(Paragraph(text=t, heading_level=level))
     return Document(blocks=blocks, source_format="html")
+
+
+def _follows_table(el: etree._Element) -> bool:
+    """The element comes right after a table without nested tables, with only white space between."""
+    prev = el.getprevious()
+    return (prev is not None and prev.tag == "table" and not (prev.tail or "").strip()
+            and next(prev.iter("table"), None) is prev and len(list(prev.iter("table"))) == 1)
