@@ -14,6 +14,15 @@ Decisions (documented here because callers rely on them):
   followed by a description (`≥100单位办公人员对办公环境的满意度`, `≤0.93工程余款`)
   the unit is None: the description is not a unit.
 - `百分比` and `％` are the unit `%`.
+- Comparator words are read in their typo'd forms too: `不超` (no 过), `不超过过`,
+  `不超不超过`, `小于或者等于`; `》` written for `≥`.
+- `个` between a number and a unit is a measure word: `3个小时内` is `<=` 3 `小时`; before a
+  noun that is no unit it makes the noun the unit: `13个社区` is 13 `社区`. `个月` and `个工作日`
+  stay units of their own.
+- `半小时` is 0.5 `小时`; `两栋`, `三小时内` are read as Chinese numerals.
+- Deadlines are months: `11月底`, `11月底前`, `2023年12月前` are `<=` 11 / 12 `月`.
+- Rates keep their period in the unit: `不超过42万元/年` -> `万元/年`, `35.8万一年` -> `万元/年`.
+  A bare `万`/`亿` is money (`万元`/`亿元`) in a rate or when the cell speaks of money (成本, 经费…).
 """
 
 from __future__ import annotations
@@ -51,6 +60,7 @@ KNOWN_UNITS: tuple[str, ...] = tuple(sorted({
     "次", "场次", "场", "期", "批", "批次", "轮", "届",
     "个", "项", "件", "份", "部", "条", "篇", "本", "册", "套", "块", "卷", "张", "台", "辆", "座",
     "所", "处", "个点", "站", "台套", "种", "类", "门", "节", "课时", "学时", "班", "幅", "首",
+    "栋", "幢", "间", "棵", "株", "盏", "根",
     "平方米", "平方公里", "公里", "千米", "米", "亩", "公顷", "吨", "千克", "公斤", "万册", "万份",
     "分", "星", "级", "GB", "TB", "M", "km", "kg", "m2", "m", "t",
 }, key=len, reverse=True))
@@ -59,14 +69,17 @@ _PERCENT_UNITS = {"%", "百分比"}
 
 # Comparators written before the number, longest first.
 _PREFIX_OPS: tuple[tuple[str, str], ...] = (
+    ("大于或者等于", ">="), ("小于或者等于", "<="),
     ("大于或等于", ">="), ("大于等于", ">="), ("小于或等于", "<="), ("小于等于", "<="),
     ("不少于", ">="), ("不低于", ">="), ("不小于", ">="), ("至少", ">="), ("达到", ">="),
-    ("不超过", "<="), ("不高于", "<="), ("不大于", "<="), ("不多于", "<="), ("最多", "<="),
+    ("不超过", "<="), ("不超", "<="), ("不高于", "<="), ("不大于", "<="), ("不多于", "<="), ("最多", "<="),
     ("控制在", "<="), ("低于", "<"), ("小于", "<"), ("少于", "<"), ("高于", ">"), ("大于", ">"),
     ("超过", ">"), ("多于", ">"),
     (">=", ">="), ("<=", "<="), ("≥", ">="), ("≤", "<="), ("≧", ">="), ("≦", "<="),
-    ("⩾", ">="), ("⩽", "<="), (">", ">"), ("<", "<"), ("=", "="),
+    ("⩾", ">="), ("⩽", "<="), ("》", ">="), (">", ">"), ("<", "<"), ("=", "="),
 )
+# a comparator word written twice or with a doubled 过 (`不超过过`, `不超不超过`): the rest is skipped
+_REPEATED_OP = re.compile(r"^(?:过|不超过|不超|不少于|不低于|不高于|小于等于|大于等于)+")
 _PREFIX_RE = re.compile("|".join(re.escape(w) for w, _ in _PREFIX_OPS))
 _PREFIX_MAP = dict(_PREFIX_OPS)
 
@@ -75,8 +88,17 @@ _PREFIX_MAP = dict(_PREFIX_OPS)
 _UNIT_AT_START = re.compile("|".join(re.escape(u) for u in KNOWN_UNITS))
 _POSTFIX_OPS: tuple[tuple[str, str], ...] = (
     ("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="), ("之内", "<="),
-    ("底前", "<="), ("末前", "<="), ("前", "<="), ("内", "<="),
+    ("底前", "<="), ("末前", "<="), ("底", "<="), ("末", "<="), ("前", "<="), ("内", "<="),
 )
+# a rate's period: `/年`, `一年`, `每场` after the unit
+_PERIODS = "年|月|季度|周|天|日|场|次|人次|人|户|期|届|批|班|台|辆|课时|学时|家|个"
+_PER = re.compile(rf"^(?:/([\u4e00-\u9fff]{{1,3}})|[一每]({_PERIODS}))")
+_MONEY_WORDS = re.compile(r"成本|费|资金|金额|预算|投入|补贴|补助|经费|支出|元|收入|造价|价")
+# `个` before a noun that is no known unit: the noun is the unit (`13个社区`, `覆盖5个住宅区（城中村）`)
+_COUNTED_NOUN = re.compile(r"^个([\u4e00-\u9fff]{1,5}?)(?=$|及以上|以上|以下|以内|之内|[(,;，；。)）])")
+_SMALL_CN = {c: str(i) for i, c in enumerate("零一二三四五六七八九十")} | {"两": "2"}
+_AND_HALF = re.compile(r"(\d+|[一两二三四五六七八九十])个?半(?=小时|天|日|年|月|钟头)")
+_HALF = re.compile(r"(?<![\d一二两三四五六七八九十个上下前后])半个?(?=小时|天|日|年|月|钟头)")
 
 _NULL_TEXTS = {"", "-", "--", "—", "——", "―", "/", "／", "\\", "无", "不适用", "n/a", "na", "none", "null", "空", "×"}
 
@@ -97,6 +119,9 @@ def _normalize(text: str) -> str:
     t = re.sub(r"\s+", "", t)
     t = t.replace("≧", "≥").replace("≦", "≤").replace("⩾", "≥").replace("⩽", "≤")
     t = re.sub(r"\((?:含|含本数)\)", "", t)  # `90%(含)以上` == `90%以上`
+    if "半" in t:  # 半小时内 == 0.5小时内, 一个半小时 == 1.5小时
+        t = _AND_HALF.sub(lambda m: f"{_SMALL_CN.get(m.group(1), m.group(1))}.5", t)
+        t = _HALF.sub("0.5", t)
     return _THOUSANDS.sub("", t)
 
 
@@ -104,16 +129,44 @@ def _is_null(t: str) -> bool:
     return t.lower() in _NULL_TEXTS or bool(re.fullmatch(r"[-—―–/\\]+", t))
 
 
+def _unit_at(rest: str) -> tuple[str | None, str]:
+    """The unit at the start of the text after a number, and what follows it.
+
+    `个` is a measure word before a known unit (`个小时`) and makes a following noun the unit
+    (`个社区`); `个月`, `个工作日` are units of their own."""
+    m = _UNIT_AT_START.match(rest)
+    unit = m.group() if m else None
+    if unit == "个":
+        inner = _UNIT_AT_START.match(rest, 1)
+        if inner and inner.group() != "个":
+            return inner.group(), rest[1 + len(inner.group()):]
+        noun = _COUNTED_NOUN.match(rest)
+        if noun and not any(rest.startswith(w, 1) for w, _ in _POSTFIX_OPS + (("及", ""),)):
+            return noun.group(1), rest[noun.end():]
+    if unit is None and rest[:1] in ("万", "亿") and _PER.match(rest[1:]):
+        unit = rest[0]  # 35.8万一年: a magnitude before a period (money, see parse_value)
+    return unit, rest[len(unit):] if unit else rest
+
+
+def _with_period(unit: str | None, rest: str) -> tuple[str | None, str]:
+    """`万元` + `/年` or `一年` -> `万元/年` (a rate keeps its period)."""
+    if unit is None or "/" in unit:
+        return unit, rest
+    for _ in range(2):
+        m = _PER.match(rest)
+        if not m:
+            break
+        unit, rest = f"{unit}/{m.group(1) or m.group(2)}", rest[m.end():]
+    return unit, rest
+
+
 def _unit_and_postfix(rest: str) -> tuple[str | None, str | None, str]:
     """Read the unit and a postfix comparator from the text after the number.
 
     Returns (unit, postfix_op, what is left after them).
     """
-    unit = None
-    m = _UNIT_AT_START.match(rest)
-    if m:
-        unit = m.group()
-        rest = rest[len(unit):]
+    unit, rest = _unit_at(rest)
+    unit, rest = _with_period(unit, rest)
     op = None
     for w, o in _POSTFIX_OPS:
         if rest.startswith(w):
@@ -142,12 +195,25 @@ def _unit_and_postfix(rest: str) -> tuple[str | None, str | None, str]:
     return unit, op, rest
 
 
+def _money_unit(unit: str | None, text: str) -> str | None:
+    """A bare `万`/`亿` is 万元/亿元 in a rate (`万/年`) or when the cell speaks of money."""
+    if unit is None or unit.split("/")[0] not in ("万", "亿"):
+        return unit
+    if "/" in unit or _MONEY_WORDS.search(text):
+        head, _, per = unit.partition("/")
+        return head + "元" + (f"/{per}" if per else "")
+    return unit
+
+
 def _chinese_number(t: str) -> tuple[str, float, str] | None:
     """`三次` -> ('', 3.0, '次'): only when a known unit follows, so `统一` stays text."""
     m = _CN_VALUE.match(t)
     if not m:
         return None
-    rest = m.group("rest")
+    num, rest = m.group("num"), m.group("rest")
+    if len(num) > 1 and num[-1] in "万亿" and _UNIT_AT_START.match(num[-1] + rest) \
+            and len(_UNIT_AT_START.match(num[-1] + rest).group()) > 1:
+        num, rest = num[:-1], num[-1] + rest  # 一万元 is 1 万元, as 1万元 is
     if not any(rest.startswith(u) for u in KNOWN_UNITS if not u.isascii() and u not in _CN_NOT_UNITS):
         return None
     if rest.startswith("年") and len(m.group("num")) >= 4:  # 二〇一九年 is a year
@@ -155,7 +221,7 @@ def _chinese_number(t: str) -> tuple[str, float, str] | None:
     try:
         import cn2an
 
-        value = float(cn2an.cn2an(m.group("num"), "smart"))
+        value = float(cn2an.cn2an(num, "smart"))
     except Exception:  # cn2an raises on malformed numerals such as `十十`
         return None
     return m.group("pre"), value, rest
@@ -171,54 +237,73 @@ def parse_value(text: str | None) -> ParsedValue:
     t = _normalize(raw)
     if _is_null(t):
         return ParsedValue(None, None, None, raw)
+    op, value, unit = _read(t)
+    return ParsedValue(op, value, _money_unit(unit, t), raw)
 
+
+def _read(t: str) -> tuple[str | None, float | None, str | None]:
+    """(op, value, unit) of a normalized cell."""
     m = _PREFIX_RE.search(t)
     if m:
         op = _PREFIX_MAP[m.group(0)]
         after = t[m.end():]
+        after = after[_REPEATED_OP.match(after).end():] if _REPEATED_OP.match(after) else after
         n = re.match(rf"(-)?({_NUM})", after)
         if n:
             value = _finite(float(n.group(2)) * (-1 if n.group(1) else 1))
             unit, post, _ = _unit_and_postfix(after[n.end():])
             if post in (">=", "<=") and op in (">", "<"):
                 op = post  # `大于80%以上` -> >=
-            return ParsedValue(op if value is not None else None, value, unit, raw)
+            return (op if value is not None else None), value, unit
         cn = _chinese_number(after)
         if cn and not cn[0]:
             unit, _, _ = _unit_and_postfix(cn[2])
-            return ParsedValue(op, cn[1], unit, raw)
+            return op, cn[1], unit
 
     r = _RANGE.search(t)
     if r and float(r.group(1)) <= float(r.group(3)):
         low_unit = _unit_and_postfix(r.group(2))[0] if r.group(2) else None
         high_unit = _unit_and_postfix(t[r.end():])[0]
         if low_unit is None or high_unit is None or low_unit == high_unit:
-            return ParsedValue(">=", _finite(float(r.group(1))), low_unit or high_unit, raw)
+            return ">=", _finite(float(r.group(1))), low_unit or high_unit
 
     # number followed by a postfix comparator anywhere (`指标1：满意率95%以上`)
     for n in _NUMBER_AT.finditer(t):
         unit, post, _ = _unit_and_postfix(t[n.end():])
         if post:
             sign = -1 if n.group(1) and (n.start() == 0 or not t[n.start() - 1].isdigit()) else 1
-            return ParsedValue(post, _finite(sign * float(n.group(2))), unit, raw)
+            return post, _finite(sign * float(n.group(2))), unit
 
     # a bare number, optionally after a short label (`满意度达98%`)
     n = re.search(rf"(-)?({_NUM})", t)
-    if n and _BARE_LABEL.match(t[: n.start()]):
+    if n and _label_only(t[: n.start()]):
         unit, post, left = _unit_and_postfix(t[n.end():])
-        if not left or re.fullmatch(r"[,;，；。)）]*", left):
+        if _nothing_left(left):
             value = _finite(float(n.group(2)) * (-1 if n.group(1) else 1))
             op = post or (">=" if t[: n.start()].endswith("达") else "=")
-            return ParsedValue(op if value is not None else None, value, unit, raw)
-        return ParsedValue(None, None, None, raw)
+            return (op if value is not None else None), value, unit
+        return None, None, None
 
     if not re.search(r"\d", t):
         cn = _chinese_number(t)
-        if cn and _BARE_LABEL.match(cn[0]):
+        if cn and _label_only(cn[0]):
             unit, post, left = _unit_and_postfix(cn[2])
             if not left:
-                return ParsedValue(post or "=", cn[1], unit, raw)
-    return ParsedValue(None, None, None, raw)
+                return post or "=", cn[1], unit
+    return None, None, None
+
+
+# a label before the number: short (`满意度达`), or a longer one ending in a word of counting (`…等共`)
+_COUNT_LABEL = re.compile(r"^[^\d]{0,24}(?:共|合计|总计|累计|约)$")
+
+
+def _label_only(before: str) -> bool:
+    return bool(_BARE_LABEL.match(before) or _COUNT_LABEL.match(before))
+
+
+def _nothing_left(left: str) -> bool:
+    """Only punctuation or a bracketed aside (`（城中村）`) after the value."""
+    return not left or bool(re.fullmatch(r"[,;，；。)）]*|\([^()]{1,12}\)[,;，；。]?", left))
 
 
 _AMOUNT = re.compile(rf"^(-)?({_NUM})(?:万元|亿元|元|%)?$")
