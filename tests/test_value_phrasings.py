@@ -43,6 +43,8 @@ from jixiao.normalize.values import parse_value
         ("5个工作日以内", "<=", 5, "个工作日"),
         ("不少于25人", ">=", 25, "人"),
         ("大于或等于98%", ">=", 98, "%"),
+        ("11月份之前", "<=", 11, "月份"),
+        ("85%满意", "=", 85, "%"),
     ],
 )
 def test_real_phrasings(text, op, value, unit):

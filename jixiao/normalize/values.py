@@ -88,7 +88,7 @@ _PREFIX_MAP = dict(_PREFIX_OPS)
 _UNIT_AT_START = re.compile("|".join(re.escape(u) for u in KNOWN_UNITS))
 _POSTFIX_OPS: tuple[tuple[str, str], ...] = (
     ("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="), ("之内", "<="),
-    ("底前", "<="), ("末前", "<="), ("底", "<="), ("末", "<="), ("前", "<="), ("内", "<="),
+    ("底前", "<="), ("末前", "<="), ("底", "<="), ("末", "<="), ("之前", "<="), ("前", "<="), ("内", "<="),
 )
 # a rate's period: `/年`, `一年`, `每场` after the unit
 _PERIODS = "年|月|季度|周|天|日|场|次|人次|人|户|期|届|批|班|台|辆|课时|学时|家|个"
@@ -302,8 +302,8 @@ def _label_only(before: str) -> bool:
 
 
 def _nothing_left(left: str) -> bool:
-    """Only punctuation or a bracketed aside (`（城中村）`) after the value."""
-    return not left or bool(re.fullmatch(r"[,;，；。)）]*|\([^()]{1,12}\)[,;，；。]?", left))
+    """Only punctuation, a bracketed aside (`（城中村）`) or what is measured (`85%满意`) after the value."""
+    return not left or bool(re.fullmatch(r"[,;，；。)）]*|\([^()]{1,12}\)[,;，；。]?|满意(?:度|率)?[,;，；。]?", left))
 
 
 _AMOUNT = re.compile(rf"^(-)?({_NUM})(?:万元|亿元|元|%)?$")
