@@ -38,8 +38,11 @@ REQUIRED: dict[str, list[str]] = {
 
 EXTRA: dict[str, list[str]] = {
     "documents": ["file_size", "sha256", "warnings", "n_pages_ocr"],
-    "forms": ["grade_raw", "arrived_wan", "fiscal_wan", "grade_bands", "goal_text", "actual_text"],
-    "indicators": ["level2_weight", "rule_text", "description", "basis", "target_value_pct"],
+    "forms": ["grade_raw", "arrived_wan", "fiscal_wan", "grade_bands", "goal_text", "actual_text",
+              "execution_weight", "execution_score", "budget_raw", "budget_label", "basis_text",
+              "project_code"],
+    "indicators": ["level2_weight", "rule_text", "description", "basis", "target_value_pct", "table_no",
+                   "layout_ok", "layout_reason"],
     "amounts": ["table_no", "row_no", "col_no", "item_parent", "measure_parent", "relation", "value_raw", "side",
                 "table_family", "table_title", "row_level", "code", "code_scheme", "column_role", "unit_raw",
                 "layout_ok", "layout_reason"],
@@ -62,7 +65,7 @@ NUMERIC: set[str] = {
     "budget_wan", "executed_wan", "execution_rate", "total_score", "page_start", "page_end",
     "row_no", "level1_weight", "target_value", "actual_value", "weight", "score", "page",
     "value", "seq", "expected", "observed", "file_size", "arrived_wan", "fiscal_wan",
-    "level2_weight", "target_value_pct", "table_no", "col_no", "narrative_seq", "side",
+    "level2_weight", "target_value_pct", "table_no", "execution_weight", "execution_score", "col_no", "narrative_seq", "side",
 }
 INTEGER: set[str] = {
     "n_pages", "n_pages_ocr", "n_forms", "n_indicators", "n_findings", "fiscal_year", "page_start",

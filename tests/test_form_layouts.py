@@ -44,3 +44,69 @@ def test_national_project_form():
     assert ind[0]["target_op"] == ">=" and ind[0]["target_value"] == 1000 and ind[0]["target_unit"] == "人次"
     assert ind[2]["note"] == "部分课程效果一般"
     assert ind[1]["level2_raw"] == "质量指标" and ind[1]["level1_raw"] == "产出指标"
+
+
+def test_national_funds_block_counts_in_totals():
+    """预算执行率 分值 10 / 得分 9 of the 项目资金 block: weights 90 + 10 = 100, scores 86 + 9 = 95."""
+    from jixiao.validate.base import run_rules
+
+    doc = Document(blocks=parse_text(NATIONAL), source_format="txt")
+    rows = interpret_document(doc, "0" * 16).tables
+    (form,) = rows["forms"]
+    assert (form["execution_weight"], form["execution_score"]) == (10, 9)
+    money = [(a["item"], a["measure"], a["value"], a["is_total"]) for a in rows["amounts"]]
+    assert ("年度资金总额", "budget_initial", 100, True) in money
+    assert ("其中：当年财政拨款", "executed", 108, False) in money
+    findings = run_rules(rows)
+    assert not [f for f in findings if f["rule"] in ("SCORE_TOTAL_MISMATCH", "WEIGHT_TOTAL_MISMATCH")]
+    assert not [f for f in findings if f["rule"] == "SCORE_RULE_MISMATCH"]  # 90% × 10 = 9
+
+
+def test_national_block_score_checked_against_rate():
+    """A block score that is neither the stated nor the computed 执行率 × 分值 is reported."""
+    from jixiao.validate.base import run_rules
+
+    text = NATIONAL.replace("\t年度资金总额\t100\t120\t108\t10\t90%\t9", "\t年度资金总额\t100\t120\t108\t10\t90%\t10")
+    text = text.replace("总分\t\t\t\t\t\t100\t95\t", "总分\t\t\t\t\t\t100\t96\t")
+    rows = interpret_document(Document(blocks=parse_text(text), source_format="txt"), "0" * 16).tables
+    hits = [f for f in run_rules(rows) if f["rule"] == "SCORE_RULE_MISMATCH"]
+    assert [(f["expected"], f["observed"]) for f in hits] == [(9.0, 10.0)]
+
+
+def test_bare_pingfen_header_is_the_score_column():
+    text = NATIONAL.replace("分值\t得分\t偏差原因分析及改进措施", "分值\t评分\t偏差原因分析及改进措施")
+    rows = interpret_document(Document(blocks=parse_text(text), source_format="txt"), "0" * 16).tables
+    assert [r["score"] for r in rows["indicators"]] == [25, 25, 26, 10]
+
+
+def test_target_table_with_project_header_rows():
+    """项目名称 / 主管部门 / 项目资金 rows above an indicator table without actuals or scores: a target table."""
+    text = "\n".join([
+        "1. 教师培训专项经费绩效目标表",
+        "项目名称\t教师培训专项经费",
+        "主管部门\t某区教育局",
+        "项目资金（万元）\t372.36",
+        "绩效目标\t完成教师培训任务。",
+        "一级指标\t二级指标\t三级指标\t指标值\t指标值确定依据",
+        "产出指标\t数量指标\t培训教师人次\t≥950人次\t往年数据",
+        "满意度指标\t满意度指标\t受训教师满意度\t≥90%\t上年数据",
+    ])
+    rows = interpret_document(Document(blocks=parse_text(text), source_format="txt"), "0" * 16).tables
+    (form,) = rows["forms"]
+    assert form["form_type"] == "target_table"
+    assert (form["subject"], form["budget_wan"], form["goal_text"]) == ("教师培训专项经费", 372.36, "完成教师培训任务。")
+    assert len(rows["indicators"]) == 2
+
+
+def test_scores_above_weights_on_most_rows_doubt_the_reading():
+    """Scores above their weights on most rows mean the columns were misread: one LAYOUT_NOT_UNDERSTOOD
+    info for the table, no SCORE_OUT_OF_RANGE on each row."""
+    from jixiao.validate.base import run_rules
+
+    text = "\n".join(ln.replace("\t25\t25\t", "\t5\t25\t").replace("\t30\t26\t", "\t6\t26\t").replace("\t10\t10\t", "\t2\t10\t")
+                     if ln.startswith("\t") else ln for ln in NATIONAL.split("\n"))  # weight and score swapped
+    rows = interpret_document(Document(blocks=parse_text(text), source_format="txt"), "0" * 16).tables
+    findings = run_rules(rows)
+    assert not [f for f in findings if f["rule"] == "SCORE_OUT_OF_RANGE"]
+    layout = [f for f in findings if f["rule"] == "LAYOUT_NOT_UNDERSTOOD"]
+    assert len(layout) == 1 and layout[0]["severity"] == "info"

@@ -73,22 +73,39 @@ TARGET_GOAL = re.compile(r"^(年度)?绩效目标$|^总体目标$")
 DEPT_MARK = re.compile(r"^[一二三四五六七八九十、]*部门[（(]单位[)）](名称|基本概况)$|整体支出绩效|部门整体")
 
 
-def classify_table(rows: list[list[str]], title: str) -> str | None:
-    """Which form layout a table holds, or None when it holds no indicator form."""
+def classify_table(rows: list[list[str]], title: str, doc_title: str = "") -> str | None:
+    """Which form layout a table holds, or None when it holds no indicator form.
+
+    The indicator header decides first: targets without 完成值 and without 得分/评分 make a
+    target table whatever header rows (项目名称, 项目资金) sit above it.
+    """
     header = find_indicator_header(rows)
-    if has_cell(rows, PROJECT_NAME) and (header is not None or has_cell(rows, re.compile(r"预算执行|项目资金"))):
-        return "project_self_eval"
     if header is not None:
         roles = column_roles(rows[header])
         if "actual" not in roles and "score" not in roles:
             return "target_table"
-        t = squash(title)
+        if has_cell(rows, PROJECT_NAME):
+            return "project_self_eval"
+        t = squash(title) or squash(doc_title)
+        if "项目" not in t and "部门" not in t and "整体" not in t:
+            t = squash(doc_title)  # 绩效评价指标体系评分表 of a 项目绩效评价报告 is the project's
         if "项目" in t and "部门整体" not in t and "整体支出" not in t:
             return "project_self_eval"
         return "dept_self_eval"
+    if _project_label(rows) and has_cell(rows, re.compile(r"预算执行|项目资金")):
+        return "project_self_eval"
     if has_cell(rows, DEPT_NAME) or has_cell(rows, DEPT_MARK):
         return "dept_self_eval"
     return None
+
+
+def _project_label(rows: list[list[str]]) -> bool:
+    """项目名称 as a form's label (its value beside it), not as the first header of a list of projects."""
+    for row in rows:
+        cells = [squash(c) for c in row if squash(c)]
+        if any(PROJECT_NAME.match(c) for c in cells) and len(cells) <= 5:
+            return True
+    return False
 
 
 _NUM = re.compile(r"-?\d+(?:\.\d+)?")
@@ -143,24 +160,52 @@ def read_project_block(rows: list[list[str]], form: FormDraft) -> None:
                 break
     else:
         form.fields["goal_text"] = goal
+    grade = value_after(rows, GRADE_LABEL)
+    if grade and not form.grade_text:
+        form.grade_text = grade.split("\n")[0]
+        first = re.split(r"\s|填表人|填报人|联系", one_line(grade))[0]
+        form.grade_text = first if first else form.grade_text
+
+
+NATIONAL_ROW = re.compile(r"资金总额|财政拨款|财政资金|上年结转|结转资金|其他资金")
 
 
 def read_national_funds(rows: list[list[str]], form: FormDraft) -> None:
-    """The 2020 national layout: 项目资金 rows 年度资金总额/其中… under 年初预算数|全年预算数|全年执行数|分值|执行率|得分."""
+    """The 2020 national layout: 项目资金 rows 年度资金总额/其中… under 年初预算数|全年预算数|全年执行数|分值|执行率|得分.
+
+    The 年度资金总额 row's 分值 and 得分 are the 预算执行率 indicator of the form: they count in
+    its total weight and score. Every row of the block is kept for the amounts table.
+    """
     for i, row in enumerate(rows):
         names = [squash(c) for c in row]
         if "年初预算数" not in names or not ({"全年执行数", "执行数"} & set(names)):
             continue
-        for r in rows[i + 1:i + 6]:
+        block: list[tuple[str, dict[str, str]]] = []
+        for r in rows[i + 1:i + 7]:
             cells = _align_right(_cells(r), len(row))
-            if any("年度资金总额" in squash(c) for c in cells):
-                named = dict(zip(names, cells, strict=False))
-                form.fields["budget_initial_raw"] = named.get("年初预算数") or None
-                form.fields["budget_raw"] = named.get("全年预算数") or named.get("预算数") or None
-                form.fields["executed_raw"] = named.get("全年执行数") or named.get("执行数") or None
-                form.fields["execution_rate_raw"] = named.get("执行率") or None
-                return
+            label = next((one_line(c) for c in cells if NATIONAL_ROW.search(squash(c))), None)
+            if label is None:
+                if block:
+                    break
+                continue
+            named = {n: v for n, v in zip(names, cells, strict=False) if n}
+            block.append((label, named))
+        if not block:
+            return
+        form.fields["national_block"] = [(label, {n: v for n, v in named.items() if n in NATIONAL_MEASURES})
+                                         for label, named in block]
+        label, named = next(((lab, nm) for lab, nm in block if "资金总额" in squash(lab)), block[0])
+        form.fields["budget_initial_raw"] = named.get("年初预算数") or None
+        form.fields["budget_raw"] = named.get("全年预算数") or named.get("预算数") or None
+        form.fields["executed_raw"] = named.get("全年执行数") or named.get("执行数") or None
+        form.fields["execution_rate_raw"] = named.get("执行率") or None
+        form.fields["execution_weight_raw"] = named.get("分值") or named.get("权重") or None
+        form.fields["execution_score_raw"] = named.get("得分") or None
         return
+
+
+NATIONAL_MEASURES = {"年初预算数": "budget_initial", "全年预算数": "budget", "预算数": "budget",
+                     "全年执行数": "executed", "执行数": "executed"}
 
 
 def _align_right(cells: list[str], width: int) -> list[str]:
@@ -205,10 +250,22 @@ def read_dept_fields(rows: list[list[str]], form: FormDraft) -> None:
                     form.fields.setdefault("conclusion_score_raw", sm.group(1))
 
 
+CONCLUSION = re.compile(r"得分?\s*(?:为)?\s*(\d+(?:\.\d+)?)\s*分[，,。；;]?\s*(?:综合)?(?:绩效)?(?:评价|自评)?"
+                        r"(?:等级|等次|结果|级别)(?:为|是|：|:)\s*[“\"'‘]?(优秀|优|良好|良|中等|中|合格|及格|差|不合格)")
+
+
+def read_conclusion(text: str, form: FormDraft) -> None:
+    """The conclusion sentence of a department form: "最终得分95分，绩效评价等级为良好"."""
+    m = CONCLUSION.search(squash(text))
+    if m and not form.grade_text:
+        form.grade_text = m.group(2)
+        form.fields.setdefault("conclusion_score_raw", m.group(1))
+
+
 def subject_from_title(title: str) -> str:
     """`1. 2020年度…考核工作绩效目标表` -> `2020年度…考核工作`."""
     t = one_line(title)
-    t = re.sub(r"^\s*\d{1,3}\s*[.、．]\s*", "", t)
+    t = re.sub(r"^\s*(\d{1,3}\s*[.、．]|[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*、)\s*", "", t)
     t = re.sub(r"(项目)?(支出)?绩效(目标|自评)表$", "", t)
     return t.strip() or one_line(title)
 
@@ -223,3 +280,23 @@ def read_indicators(rows: list[list[str]], form: FormDraft) -> None:
         table = read_indicator_table(rows, h)
         form.indicator_tables.append(table)
         start = max(table.end, h + 1)
+
+
+def apply_header(header: dict, form: FormDraft) -> None:
+    """Fill the form's fields from its `label：value` header cells, never over a value already read."""
+    def text(name: str) -> str | None:
+        hv = header.get(name)
+        return one_line(hv.value) if hv is not None else None
+
+    form.subject = form.subject or text("subject")
+    form.reporting_unit = form.reporting_unit or text("reporting_unit")
+    form.implementing_unit = form.implementing_unit or text("implementing_unit")
+    budget = header.get("budget")
+    if budget is not None and not form.fields.get("budget_raw"):
+        form.fields["budget_raw"] = one_line(budget.value)
+        form.fields["budget_label"] = budget.label
+        form.fields["budget_unit"] = budget.unit
+    for name in ("goal_text", "basis_text", "project_code"):
+        hv = header.get(name)
+        if hv is not None and not form.fields.get(name):
+            form.fields[name] = clean(hv.value)

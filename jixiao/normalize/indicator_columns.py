@@ -24,6 +24,7 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("actual", re.compile(r"实际(完成)?值|完成值|实际完成|完成情况|实现值|实际值")),
     ("target", re.compile(r"目标值|指标值|预期|年度指标|计划值|标准值")),
     ("score", re.compile(r"得分")),
+    ("score_bare", re.compile(r"^(自评|评价|考核)?评分(值|结果)?([(（]分[)）])?$")),  # a bare 评分 column holds scores
     ("weight", re.compile(r"^(分值|权重|权数|标准分|满分|指标分值|分数)")),
     ("op", re.compile(r"^指标性质$")),
     ("unit", re.compile(r"^(度量|计量)单位$")),
@@ -45,6 +46,14 @@ def is_indicator_header(row: list[str]) -> bool:
     return "level1" in roles and ("level3" in roles or "level2" in roles)
 
 
+def find_header_row(rows: list[list[str]], start: int = 0) -> int | None:
+    """Index of the first indicator header row at or after ``start``."""
+    for i in range(start, len(rows)):
+        if is_indicator_header(rows[i]):
+            return i
+    return None
+
+
 def column_roles(row: list[str]) -> dict[str, int]:
     """Role -> column index for a header row (first column of each role)."""
     roles: dict[str, int] = {}
@@ -52,6 +61,9 @@ def column_roles(row: list[str]) -> dict[str, int]:
         role = header_role(cell)
         if role and role not in roles:
             roles[role] = i
+    bare = roles.pop("score_bare", None)
+    if bare is not None and "score" not in roles:
+        roles["score"] = bare  # 评分 is the score column unless the row also has 得分
     return roles
 
 

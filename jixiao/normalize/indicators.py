@@ -21,6 +21,8 @@ class IndicatorTable:
     rows: list[dict] = field(default_factory=list)
     total_score_raw: str | None = None
     end: int = 0  # index of the first row after the table
+    layout_ok: bool = True  # column roles and row levels recognised: its rows may be accused
+    layout_reason: str | None = None
 
 
 def _align(row: list[str], width: int) -> list[str]:
@@ -47,6 +49,41 @@ def _last_number(row: list[str]) -> str | None:
     return None
 
 
+def _sum_of(rows: list[dict], key: str) -> float | None:
+    values = [_number(r.get(key)) for r in rows]
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def _number(text: str | None) -> float | None:
+    t = squash(text).rstrip(".")
+    return float(t) if t and re.fullmatch(r"-?\d+(\.\d+)?", t) else None
+
+
+def _read_total(row: list[str], roles: dict[str, int], out: IndicatorTable) -> None:
+    """The 总分 row: score and weight under their columns; when the row holds one number that is not
+    under the score column, the rows above tell which total it is (a blank 总分 with 分值 100 beside
+    it is a blank score, not a score of 100)."""
+    score, weight = _get(row, roles, "score"), _get(row, roles, "weight")
+    if _number(score) is not None:
+        out.total_score_raw = score
+        return
+    numbers = [squash(c).rstrip(".") for c in row if _number(c) is not None]
+    if len(numbers) >= 2 and "score" in roles and "weight" in roles:
+        out.total_score_raw = numbers[-1]
+        return
+    if len(numbers) != 1:
+        out.total_score_raw = _last_number(row)
+        return
+    n = float(numbers[0])
+    if _number(weight) == n:
+        return  # the one number sits under 分值: the score cell is blank
+    scores, weights = _sum_of(out.rows, "score_raw"), _sum_of(out.rows, "weight_raw")
+    if weights is not None and abs(weights - n) < 1e-6 and (scores is None or abs(scores - n) > 1e-6):
+        return  # the weights' total: the score cell is blank
+    out.total_score_raw = numbers[0]
+
+
 SECTION_BREAK = ("五、", "六、", "评价结论", "绩效指标完成", "超标完成", "改进措施", "存在问题", "填表要求",
                  "填报人", "评价人员")
 
@@ -71,12 +108,17 @@ def read_indicator_table(rows: list[list[str]], header_at: int) -> IndicatorTabl
         row = _align(raw, width)
         label = next((c for c in row if squash(c)), "")
         if is_total_label(label):
-            out.total_score_raw = _get(row, roles, "score") or _last_number(row) or None
+            _read_total(row, roles, out)
             i += 1
             break
         if len(raw) < width - 2 and not any(squash(c) for c in row[: roles.get("level3", 0)]):
             break  # a different, narrower block follows
         l1, l2, l3 = (one_line(_get(row, roles, r)) for r in ("level1", "level2", "level3"))
+        if out.rows and _continues(out.rows[-1], l1, l2, l3, row, roles):
+            _merge_into(out.rows[-1], l2, l3, row, roles)
+            level2 = out.rows[-1]["level2_raw"]
+            i += 1
+            continue
         if l1:
             level1, level2 = l1, ""
         if l2:
@@ -100,4 +142,49 @@ def read_indicator_table(rows: list[list[str]], header_at: int) -> IndicatorTabl
         })
         i += 1
     out.end = i
+    out.layout_reason = layout_problem(roles, out.rows)
+    out.layout_ok = out.layout_reason is None
     return out
+
+
+_VALUES = ("target", "actual", "weight", "score", "note", "rule_text", "description", "basis")
+_BARE_CODE = re.compile(r"^[A-Z]\d{1,4}$")
+_CODED = re.compile(r"^[A-Z]\d{1,4}")
+
+
+def _continues(prev: dict, l1: str, l2: str, l3: str, row: list[str], roles: dict[str, int]) -> bool:
+    """The row is the rest of the row above, cut by a page break: either it holds only figures the
+    row above lacks (B101's score on the next page), or the row above holds a bare code (D401) whose
+    name and figures follow here."""
+    filled = [r for r in _VALUES if _get(row, roles, r)]
+    if not l1 and not l2 and not l3:
+        return bool(filled) and all(not prev.get(f"{r}_raw" if r in ("target", "actual", "weight", "score") else r)
+                                    for r in filled)
+    return (bool(_BARE_CODE.match(squash(prev["level3"]))) and bool(l3) and not _CODED.match(squash(l3))
+            and not l1)
+
+
+def _merge_into(prev: dict, l2: str, l3: str, row: list[str], roles: dict[str, int]) -> None:
+    if l3:
+        prev["level3"] = prev["level3"] + l3
+    if l2 and _BARE_CODE.match(squash(prev["level2_raw"])):
+        prev["level2_raw"] = prev["level2_raw"] + l2
+    for r in _VALUES:
+        key = f"{r}_raw" if r in ("target", "actual", "weight", "score") else r
+        value = _get(row, roles, r)
+        if value and not prev.get(key):
+            prev[key] = value
+
+
+def layout_problem(roles: dict[str, int], rows: list[dict]) -> str | None:
+    """Why an indicator table cannot be checked, or None when it was understood.
+
+    It needs a value column (指标值, 完成值 or 得分) and a first-level heading on every row; a rule
+    that needs another column (分值 for a score range) finds it empty and stays silent."""
+    if not rows:
+        return None
+    if not {"score", "target", "actual"} & set(roles):
+        return "未找到指标值、完成值或得分列 (no target, actual or score column)"
+    if any(not squash(r["level1_raw"]) for r in rows):
+        return "部分指标行没有一级指标 (rows without a first-level heading)"
+    return None

@@ -16,7 +16,10 @@ from jixiao.model import Document, Paragraph, Table
 from jixiao.normalize import forms as F
 from jixiao.normalize.amounts import classify_table as classify_amounts
 from jixiao.normalize.facts import extract_facts
+from jixiao.normalize.form_header import read_header
+from jixiao.normalize.long_forms import long_form_drafts, plan_long_tables
 from jixiao.normalize.rows import amount_rows, form_row, indicator_rows
+from jixiao.normalize.score_tables import code_scores, repair_from_restatement
 from jixiao.normalize.segments import split_segments
 from jixiao.text import clean, one_line, squash
 
@@ -29,7 +32,18 @@ class Interpretation:
     metadata: dict = field(default_factory=dict)
 
 
-REPORTING = re.compile(r"^填报单位[(（]?(?:盖章)?[)）]?\s*[:：]\s*(.+)$")
+REPORTING = re.compile(r"^(?:填报|申报|申请|项目)单位[(（]?(?:盖章)?[)）]?\s*[:：]\s*(.+)$")
+_REPORTING_END = re.compile(r"\s+(?=[\u4e00-\u9fff]{1,6}\s*[:：])|\s{2,}")
+
+
+def reporting_unit_in(text: str) -> str | None:
+    """`填报单位（盖章）：X   金额单位：万元` -> X (the value stops at the next label)."""
+    for line in (text or "").split("\n"):
+        m = REPORTING.match(line.strip())
+        if m:
+            value = one_line(_REPORTING_END.split(m.group(1), maxsplit=1)[0])
+            return value or None
+    return None
 YEAR_PAREN = re.compile(r"[(（]\s*(20\d{2})\s*年度?\s*[)）]")
 FORM_TITLE = re.compile(r"绩效(自评|评价)?(表|评分表)|绩效目标表|自评表")
 
@@ -103,22 +117,38 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
     drafts: list[F.FormDraft] = []
     recent: list[str] = []
     open_dept: F.FormDraft | None = None
+    plan = plan_long_tables(document.tables)
+    by_key: dict[str, F.FormDraft] = {}
+    restated: dict[str, tuple[str, str]] = {}
+    doc_title = document_title(document)
     for block in document.blocks:
+        if isinstance(block, Table):
+            found = code_scores(block.logical_rows())
+            if found:  # a score table restating the 评分表 by code: it repairs that form, it is no form
+                restated.update(found)
+                continue
+        if not isinstance(block, Paragraph) and (id(block) in plan.long or id(block) in plan.side):
+            if id(block) in plan.long:  # one form per project key; a project sheet only lends its fields
+                drafts.extend(long_form_drafts(block.logical_rows(), plan.long[id(block)], plan, by_key))
+            recent, open_dept = [], None
+            continue
         if isinstance(block, Paragraph):
             recent = (recent + [block.text])[-8:]
+            if open_dept is not None:
+                F.read_conclusion(block.text, open_dept)
             continue
         rows = block.logical_rows()
         # money tables want the true grid (spans filled) when the format knows spans
         title = _title_of(block, recent)
-        kind = F.classify_table(rows, title)
+        kind = F.classify_table(rows, title, doc_title)
         pages = _table_pages(block)
         row_pages = [block.page_of_row(i) for i in range(len(rows))]
         if kind in ("project_self_eval", "target_table"):
             form = F.FormDraft(form_type=kind, title=title, pages=pages)
             for text in recent:
-                m = REPORTING.match(one_line(text))
-                if m:
-                    form.reporting_unit = m.group(1).strip()
+                unit = reporting_unit_in(text)
+                if unit:
+                    form.reporting_unit = unit
                 y = YEAR_PAREN.search(text)
                 if y:
                     form.fiscal_year = int(y.group(1))
@@ -126,10 +156,12 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                 F.read_project_block(rows, form)
                 F.read_national_funds(rows, form)
             else:
-                form.subject = F.subject_from_title(block.title or title)
                 goal = F.value_after(rows, F.TARGET_GOAL)
                 if goal:
                     form.fields["goal_text"] = goal
+            F.apply_header(read_header(rows), form)
+            if kind == "target_table" and not form.subject:
+                form.subject = F.subject_from_title(block.title or title)
             F.read_indicators(rows, form)
             form.fields["row_pages"] = row_pages
             drafts.append(form)
@@ -138,11 +170,17 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
             if open_dept is None:
                 open_dept = F.FormDraft(form_type=kind, title=title, pages=pages)
                 drafts.append(open_dept)
+                for text in recent:
+                    F.read_conclusion(text, open_dept)
             else:
                 open_dept.pages = sorted(set(open_dept.pages + pages))
                 if FORM_TITLE.search(squash(title)) and not FORM_TITLE.search(squash(open_dept.title)):
                     open_dept.title = title
             F.read_dept_fields(rows, open_dept)
+            if not open_dept.reporting_unit:
+                open_dept.reporting_unit = next((u for u in map(reporting_unit_in, recent) if u), None)
+                if open_dept.reporting_unit and not open_dept.subject:
+                    open_dept.subject = open_dept.reporting_unit
             grid: list[list[str]] | None = None
             for seg in split_segments(rows):
                 if F.find_indicator_header(seg.rows) is not None:
@@ -166,7 +204,47 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                                        _covered(block)))
             drafts.append(form)
         recent = []
+    conclude(document, drafts)
+    for d in drafts:
+        if d.form_type == "project_self_eval" and not d.subject:
+            d.subject = project_of_title(doc_title)
+    if restated:
+        for d in drafts:
+            for t in d.indicator_tables:
+                repair_from_restatement(t.rows, restated)
     return drafts
+
+
+def document_title(document: Document) -> str:
+    """The document's own title: the first short paragraph that names a 绩效 document."""
+    for p in document.paragraphs[:12]:
+        t = one_line(p.text)
+        if len(t) <= 60 and re.search(r"绩效|自评|评价", t):
+            return t
+    return ""
+
+
+def project_of_title(title: str) -> str | None:
+    """`2021-2024年省级职业技能竞赛经费项目绩效评价报告` -> 省级职业技能竞赛经费 (a report on one project)."""
+    t = re.sub(r"^\s*(?:20\d{2}\s*(?:[-—–~至]\s*20\d{2})?\s*年度?)", "", squash(title))
+    m = re.match(r"^(.{2,40}?)项目(?:支出)?绩效(?:评价|自评)(?:报告)?$", t)
+    return m.group(1) if m else None
+
+
+def conclude(document: Document, drafts: list[F.FormDraft]) -> None:
+    """A report's conclusion sentence ("项目总体评价得65.00分，评价等级为“中”") gives the grade of its one
+    evaluation form, when the score it states is the form's own total."""
+    forms = [d for d in drafts if d.form_type in ("project_self_eval", "dept_self_eval") and not d.grade_text]
+    if len(forms) != 1 or len([d for d in drafts if d.form_type in ("project_self_eval", "dept_self_eval")]) != 1:
+        return
+    form = forms[0]
+    total = next((t.total_score_raw for t in form.indicator_tables if t.total_score_raw), None)
+    stated = re.fullmatch(r"\d+(?:\.\d+)?", squash(total))
+    for p in document.paragraphs:
+        m = F.CONCLUSION.search(squash(p.text))
+        if m and stated and abs(float(m.group(1)) - float(stated.group(0))) < 1e-6:
+            form.grade_text = m.group(2)
+            return
 
 
 def narrative_rows(document: Document, doc_id: str) -> list[dict]:
@@ -200,6 +278,13 @@ def unit_name_of(document: Document, drafts: list[F.FormDraft]) -> str | None:
     units = Counter(d.reporting_unit for d in drafts if d.reporting_unit)
     if units:
         return units.most_common(1)[0][0]
+    units = Counter(d.implementing_unit for d in drafts if d.implementing_unit and ORG.search(d.implementing_unit))
+    if units:
+        return units.most_common(1)[0][0]
+    for p in document.paragraphs[:15]:  # 项目单位：X  委托单位：Y  评价机构：Z under a report's title
+        unit = reporting_unit_in(p.text)
+        if unit and ORG.search(unit):
+            return unit
     head = squash(document.text()[:4000])
     m = DEPT_CAPTION.search(head)  # 部门：江苏省政协办公厅 above a 公开表
     if m:
@@ -215,8 +300,9 @@ def unit_name_of(document: Document, drafts: list[F.FormDraft]) -> str | None:
             return _prefer_frequent_spelling(m.group(1).strip(), document)
     names: Counter[str] = Counter()
     for text in [p.text for p in document.paragraphs] + [c.text for t in document.tables for c in t.cells]:
-        for m in ORG.finditer(squash(text)):
-            name = m.group(1)
+        t = squash(text)
+        for m in ORG.finditer(t):
+            name = _longest_org(t, m)
             name = re.sub(r"^第[一二三四五六七八九十]+部分", "", name)
             if len(name) >= 4 and (name.startswith(("中共", "中国共产党")) or re.search(r"[省市县区]", name)):
                 names[name] += 1
@@ -228,6 +314,20 @@ def unit_name_of(document: Document, drafts: list[F.FormDraft]) -> str | None:
             return longer.most_common(1)[0][0]
         return top
     return None
+
+
+_ORG_TAIL = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:组织部|宣传部|统战部|办公厅|办公室|委员会|活动中心|服务中心|中心|局|厅|部|院|处|站|所|馆)")
+
+
+def _longest_org(text: str, m: re.Match[str]) -> str:
+    """An ORG match stops at the first suffix (中共X县委|组织部, X老干部|活动中心): extend it over the
+    suffix chain that follows, as long as the text goes on with another unit suffix."""
+    name, end = m.group(1), m.end(1)
+    while True:
+        nxt = _ORG_TAIL.match(text, end)
+        if not nxt or len(nxt.group(0)) < 3 or re.search(r"[，。、；：:,;和与及的在对为]", nxt.group(0)):
+            return name
+        name, end = name + nxt.group(0), nxt.end()
 
 
 def _prefer_frequent_spelling(name: str, document: Document) -> str:

@@ -6,11 +6,21 @@ from jixiao.normalize.forms import FormDraft
 from jixiao.normalize.grades import canonical_grade, parse_grade_bands
 from jixiao.normalize.headings import category_for, map_level1, map_level2
 from jixiao.normalize.values import align_actual_to_target, parse_number, parse_value, with_columns
-from jixiao.text import one_line
+from jixiao.text import one_line, squash
 
 
 def _num(text: str | None) -> float | None:
     return parse_number(text) if text else None
+
+
+def _money(text: str | None, label_unit: str | None = None) -> float | None:
+    """An amount in 万元: a figure the label or the cell states in 元 is divided by 10^4 (the raw is kept)."""
+    v = _num(text)
+    if v is None:
+        return None
+    t = squash(text)
+    unit = "万元" if "万" in t else ("元" if t.endswith("元") else label_unit)
+    return round(v / 10_000, 10) if unit == "元" else v
 
 
 def _rate(text: str | None) -> float | None:
@@ -40,7 +50,7 @@ def indicator_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
     """One row per 三级指标, headings mapped to codes, targets and actuals parsed."""
     out: list[dict] = []
     row_pages = draft.fields.get("row_pages") or []
-    for table in draft.indicator_tables:
+    for table_no, table in enumerate(draft.indicator_tables, start=1):
         for r in table.rows:
             l1 = map_level1(r["level1_raw"])
             l2 = map_level2(r["level2_raw"])
@@ -62,12 +72,40 @@ def indicator_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
                 "page": r["page"] if "page" in r else (row_pages[i] if 0 <= i < len(row_pages) else None),
                 "level2_weight": l2.weight, "rule_text": r["rule_text"] or None,
                 "description": r["description"] or None, "basis": r["basis"] or None,
+                "table_no": table_no, "layout_ok": table.layout_ok, "layout_reason": table.layout_reason,
             })
+    return out
+
+
+def _national_amounts(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
+    """The national form's 项目资金 block as amounts rows: 年度资金总额 and the rows that make it up."""
+    from jixiao.normalize.forms import NATIONAL_MEASURES
+
+    block = draft.fields.get("national_block") or []
+    total = next((label for label, _ in block if "资金总额" in squash(label)), None)
+    filled = {label: {h: v for h, v in named.items() if _num(v) is not None} for label, named in block}
+    n_parts: dict[str, int] = {}
+    for label, named in filled.items():
+        if label != total:
+            for h in named:
+                n_parts[h] = n_parts.get(h, 0) + 1
+    out = []
+    for row_no, (label, _) in enumerate(block, start=1):
+        for header, raw in filled[label].items():
+            parent = total if total and label != total else None
+            out.append({"doc_id": doc_id, "form_id": form_id, "table_kind": "other", "item": label,
+                        "measure": NATIONAL_MEASURES[header], "measure_raw": header, "value": _num(raw),
+                        "unit": "万元", "is_total": label == total, "table_no": 1, "row_no": row_no,
+                        "item_parent": parent,
+                        "relation": ("sum" if n_parts.get(header, 0) >= 2 else "part") if parent else None,
+                        "value_raw": raw})
     return out
 
 
 def _project_amounts(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
     """The budget block of a project form as amounts rows (资金总额 and its 财政资金 part)."""
+    if draft.fields.get("national_block"):
+        return _national_amounts(draft, doc_id, form_id)
     block = draft.fields.get("budget_block") or {}
     names = {"budget": "预算数", "arrived": "到位数", "executed": "执行数"}
     out = []
@@ -83,9 +121,21 @@ def _project_amounts(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
     return out
 
 
+def _target_amounts(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
+    """A target table's stated amount (项目资金（万元）/ 本年度项目金额) as one projects row."""
+    raw = draft.fields.get("budget_raw")
+    value = _money(raw, draft.fields.get("budget_unit"))
+    if value is None:
+        return []
+    return [{"doc_id": doc_id, "form_id": form_id, "table_kind": "projects", "item": draft.subject,
+             "measure": "budget", "measure_raw": draft.fields.get("budget_label"), "value": value, "unit": "万元",
+             "is_total": False, "table_no": 1, "row_no": 1, "item_parent": None, "relation": None, "value_raw": raw}]
+
+
 def amount_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
     """Every amounts table of the form through the amounts normalizer."""
-    out = _project_amounts(draft, doc_id, form_id) if draft.form_type == "project_self_eval" else []
+    out = _project_amounts(draft, doc_id, form_id) if draft.form_type == "project_self_eval" else \
+        _target_amounts(draft, doc_id, form_id) if draft.form_type == "target_table" else []
     if not draft.amount_tables:
         return out
     from jixiao.normalize import amounts
@@ -116,7 +166,7 @@ def form_row(draft: FormDraft, doc_id: str, form_id: str, amounts: list[dict]) -
     total_raw = next((t.total_score_raw for t in draft.indicator_tables if t.total_score_raw), None)
     total_raw = total_raw or f.get("total_score_raw")
     budget_initial = _num(f.get("budget_initial_raw"))
-    budget = _num(f.get("budget_raw"))
+    budget = _money(f.get("budget_raw"), f.get("budget_unit"))
     executed = _num(f.get("executed_raw"))
     if draft.form_type == "dept_self_eval" and budget is None and executed is None:
         budget_initial = _pick(amounts, ("expenditure",), ("budget_initial",))
@@ -137,5 +187,8 @@ def form_row(draft: FormDraft, doc_id: str, form_id: str, amounts: list[dict]) -
         "page_start": pages[0] if pages else None, "page_end": pages[-1] if pages else None,
         "grade_raw": grade_raw, "arrived_wan": _num(f.get("arrived_raw")), "fiscal_wan": _num(f.get("fiscal_raw")),
         "grade_bands": bands, "goal_text": f.get("goal_text"), "actual_text": f.get("actual_text"),
+        "budget_raw": f.get("budget_raw"), "budget_label": f.get("budget_label"),
+        "basis_text": f.get("basis_text"), "project_code": f.get("project_code"),
+        "execution_weight": _num(f.get("execution_weight_raw")), "execution_score": _num(f.get("execution_score_raw")),
     }
 

@@ -100,7 +100,20 @@ _SMALL_CN = {c: str(i) for i, c in enumerate("零一二三四五六七八九十"
 _AND_HALF = re.compile(r"(\d+|[一两二三四五六七八九十])个?半(?=小时|天|日|年|月|钟头)")
 _HALF = re.compile(r"(?<![\d一二两三四五六七八九十个上下前后])半个?(?=小时|天|日|年|月|钟头)")
 
-_NULL_TEXTS = {"", "-", "--", "—", "——", "―", "/", "／", "\\", "无", "不适用", "n/a", "na", "none", "null", "空", "×"}
+_NULL_TEXTS = {"", "-", "--", "—", "——", "―", "/", "／", "\\", "无", "不适用", "不适应", "n/a", "na", "none", "null", "空", "×"}
+
+_PLACEHOLDERS = {"-", "--", "—", "——", "―", "/", "／", "\\", "无", "不适用", "不适应", "不涉及", "无此项", "空", "×",
+                 "n/a", "na"}
+
+
+def is_placeholder(text: object) -> bool:
+    """不适用 (also misspelt 不适应), 无, /, —, 空 …: a cell that says "nothing here" (kept as written, never a
+    target, a duplicate or a score to check)."""
+    if not isinstance(text, str):
+        return False
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+    return t in _PLACEHOLDERS
+
 
 _NUM = r"\d+(?:\.\d+)?"
 _NUMBER_AT = re.compile(rf"(-)?({_NUM})")

@@ -58,8 +58,8 @@ def prose_finding(fact: dict, code: str, severity: str, message: str,
                    table="narrative", row_label=txt(fact.get("label")), indicator=None)
 
 
-def form_finding(form: dict, code: str, message: str, column: str, label: str) -> Finding:
-    """A warning on one text column of a form (its goals, its results)."""
-    return Finding(doc_id=form.get("doc_id") or "", form_id=form.get("form_id"), rule=code, severity="warning",
+def form_finding(form: dict, code: str, message: str, column: str, label: str, severity: str = "warning") -> Finding:
+    """A finding (a warning unless said) on one text column of a form (its goals, its results)."""
+    return Finding(doc_id=form.get("doc_id") or "", form_id=form.get("form_id"), rule=code, severity=severity,
                    location=where(form, label), message=message, page=page_of(form), table="forms",
                    row_label=label, indicator=None)

@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Iterator
 
+from jixiao.normalize.values import is_placeholder
 from jixiao.validate.base import Context, is_na
 
 
@@ -52,11 +53,27 @@ def forms_by_id(ctx: Context) -> dict[str, dict]:
     return {r["form_id"]: r for r in ctx.records("forms") if r.get("form_id")}
 
 
+def understood(row: dict) -> bool:
+    """The row's table (indicators or amounts) was understood (column roles, row levels): it may be accused.
+
+    Rows written before the table-reading model existed (no layout_ok) count as understood."""
+    v = row.get("layout_ok")
+    return is_na(v) or is_true(v)
+
+
+def doubt_indicators(ctx: Context, row: dict, reason: str) -> None:
+    """Record that one check failed on most rows of an indicator table: the reading is what is wrong,
+    and LAYOUT_NOT_UNDERSTOOD reports the table once instead of the failures."""
+    key = ("indicators", row.get("doc_id"), row.get("form_id"), row.get("table_no"))
+    ctx.extra.setdefault("layout_doubts", {}).setdefault(key, (row, reason))
+
+
 def indicators_by_form(ctx: Context) -> Iterator[tuple[str, list[dict]]]:
-    """(form_id, rows sorted by row_no) for every form with indicators."""
+    """(form_id, rows sorted by row_no) for every form with indicators; rows of indicator tables
+    that were not understood are left out (LAYOUT_NOT_UNDERSTOOD reports those tables once)."""
     groups: dict[str, list[dict]] = {}
     for r in ctx.records("indicators"):
-        if r.get("form_id"):
+        if r.get("form_id") and understood(r):
             groups.setdefault(r["form_id"], []).append(r)
     for fid, rows in groups.items():
         rows.sort(key=lambda r: num(r.get("row_no")) or 0)
@@ -128,11 +145,22 @@ def each_group(ctx: Context) -> Iterator[tuple[dict | None, list[dict]]]:
             yield form, group
 
 
+_NOT_APPLICABLE = ("不适用", "不适应", "不涉及", "无此项")
+
+
+def not_applicable(row: dict) -> bool:
+    """A 不适用 row (name or target says so): it drops out of every score and weight check (DOMAIN.md)."""
+    l3, target = txt(row.get("level3")), txt(row.get("target_raw"))
+    return is_placeholder(l3) or bool(target and re.sub(r"\s+", "", target) in _NOT_APPLICABLE)
+
+
 def each_indicator(ctx: Context) -> Iterator[tuple[dict | None, list[dict], dict]]:
-    """(form, the row's level-1 group, row) for every indicator row: the walk row-level score rules share."""
+    """(form, the row's level-1 group, row) for every applicable indicator row: the walk row-level score
+    rules share."""
     for form, group in each_group(ctx):
         for r in group:
-            yield form, group, r
+            if not not_applicable(r):
+                yield form, group, r
 
 
 def bigrams(s: str) -> set[str]:

@@ -106,7 +106,8 @@ def goal_pasted_from_another_form(ctx: Context) -> Iterator[Finding]:
         owner, copy = (first, later) if a > b else (later, first)
         yield form_finding(copy, "TEXT_MISMATCH",
                             f"年度预期目标“{text[:40]}…”与“{txt(owner.get('subject'))}”（表 {owner.get('form_id')}）"
-                            f"相同，说的是那个项目 (the goal was copied from another form)", "goal_text", "年度预期目标")
+                            f"相同，说的是那个项目 (the goal was copied from another form)", "goal_text", "年度预期目标",
+                            _cross_form_severity(first, later))
 
 
 @rule("DUPLICATE_ENTRY")
@@ -117,7 +118,14 @@ def goal_repeated_across_forms(ctx: Context) -> Iterator[Finding]:
             continue
         yield form_finding(later, "DUPLICATE_ENTRY",
                             f"年度预期目标与“{txt(first.get('subject'))}”（表 {first.get('form_id')}）完全相同："
-                            f"“{text[:40]}…” (the same goal in two forms)", "goal_text", "年度预期目标")
+                            f"“{text[:40]}…” (the same goal in two forms)", "goal_text", "年度预期目标",
+                            _cross_form_severity(first, later))
+
+
+def _cross_form_severity(a: dict, b: dict) -> str:
+    """Declarations (target tables) of one unit share goals by design (a programme and its 政府购买服务
+    part, one template for many projects): there a shared goal is worth a look, not an accusation."""
+    return "info" if "target_table" in (a.get("form_type"), b.get("form_type")) else "warning"
 
 
 def _shared_goals(ctx: Context) -> Iterator[tuple[dict, dict, str]]:
@@ -135,9 +143,16 @@ def _shared_goals(ctx: Context) -> Iterator[tuple[dict, dict, str]]:
 
 
 def _same_programme(a: str | None, b: str | None) -> bool:
-    """Subjects that differ by a word or two (省级/中央 补助 of one programme) may share a goal."""
-    x, y = bigrams(a or ""), bigrams(b or "")
-    return bool(x and y) and len(x & y) / len(x | y) >= 0.6
+    """Subjects that differ by a word or two (省级/中央 补助 of one programme) may share a goal; so may
+    one programme run in several places, the place or kind written in brackets (经费（A社区）, 经费（B社区）)."""
+    def close(p: str, q: str) -> bool:
+        x, y = bigrams(p), bigrams(q)
+        return bool(x and y) and len(x & y) / len(x | y) >= 0.6
+
+    def outside(s: str) -> str:
+        return re.sub(r"[(（][^()（）]*[)）]", "", s)
+
+    return close(a or "", b or "") or close(outside(a or ""), outside(b or ""))
 
 
 _FIGURE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([^\d\s.]{1,4})\s*$")

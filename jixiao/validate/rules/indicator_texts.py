@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from jixiao.normalize.values import units_compatible
+from jixiao.normalize.values import is_placeholder, units_compatible
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import indicator_finding
-from jixiao.validate.records import bigrams, forms_by_id, indicators_by_form, txt
-
-_EMPTY = {"不适用", "无", "/", "-", "—", "――"}
+from jixiao.validate.records import bigrams, forms_by_id, indicators_by_form, not_applicable, txt
 
 
 @rule("UNIT_MISMATCH")
@@ -19,6 +17,8 @@ def unit_mismatch(ctx: Context) -> Iterator[Finding]:
     for fid, rows in indicators_by_form(ctx):
         for r in rows:
             tu, au = txt(r.get("target_unit")), txt(r.get("actual_unit"))
+            if not_applicable(r) or is_placeholder(txt(r.get("actual_raw"))):
+                continue
             if units_compatible(tu, au) is False:
                 yield indicator_finding(forms.get(fid), r, "UNIT_MISMATCH", "warning",
                                f"目标“{txt(r.get('target_raw'))}”以“{tu}”计，实际值“{txt(r.get('actual_raw'))}”"
@@ -36,7 +36,7 @@ def duplicate_rows(ctx: Context) -> Iterator[Finding]:
         seen: dict[tuple[str, str], dict] = {}
         for r in rows:
             l3, target = _norm(r.get("level3")), _norm(r.get("target_raw"))
-            if not l3 or l3 in _EMPTY or not target or target in _EMPTY:
+            if not l3 or not target or is_placeholder(l3) or is_placeholder(target) or not_applicable(r):
                 continue
             key = (l3, target)
             if key in seen:

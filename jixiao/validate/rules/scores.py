@@ -10,6 +10,7 @@ from jixiao.normalize.grades import canonical_grade, grade_for
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import indicator_finding
 from jixiao.validate.records import (
+    doubt_indicators,
     each_form,
     each_group,
     each_indicator,
@@ -18,12 +19,30 @@ from jixiao.validate.records import (
     forms_by_id,
     indicators_by_form,
     level1_groups,
+    not_applicable,
     num,
     txt,
+    understood,
 )
 from jixiao.validate.slack import Slack
 
 SELF_EVAL = ("project_self_eval", "dept_self_eval")
+
+
+def execution_block(form: dict | None, rows: list[dict]) -> tuple[float | None, float | None]:
+    """(weight, score) of the national form's 预算执行率 block when it counts in the form's totals.
+
+    The block's 分值/得分 sit in the 项目资金 rows, not among the indicators; when 预算执行率 is
+    already an indicator row it must not be counted twice."""
+    if not form:
+        return None, None
+    w = num(form.get("execution_weight"))
+    if w is None:
+        return None, None
+    if any("budget_execution" in (r.get("level1"), r.get("level2"), r.get("category"))
+           or "预算执行率" in (txt(r.get("level3")) or "") for r in rows):
+        return None, None
+    return w, num(form.get("execution_score"))
 
 
 @rule("SCORE_TOTAL_MISMATCH")
@@ -33,6 +52,11 @@ def score_total(ctx: Context) -> Iterator[Finding]:
         scores = [num(r.get("score")) for r in rows if num(r.get("score")) is not None]
         if total is None or len(scores) < 2:
             continue
+        block_w, block_s = execution_block(form, rows)
+        if block_w is not None:
+            if block_s is None:
+                continue  # the block's score is blank: the sum cannot be told
+            scores.append(block_s)
         s = sum(scores)
         if abs(s - total) > ctx.slack.score(total, *scores):
             yield indicator_finding(form, None, "SCORE_TOTAL_MISMATCH", "error",
@@ -43,18 +67,26 @@ def score_total(ctx: Context) -> Iterator[Finding]:
 @rule("SCORE_OUT_OF_RANGE")
 def score_range(ctx: Context) -> Iterator[Finding]:
     for form, rows in each_form(ctx):
-        for group in level1_groups(rows):
-            for r in group:
-                score = num(r.get("score"))
-                if score is None:
-                    continue
-                w = effective_weight(r, group)
-                if score < 0:
-                    yield indicator_finding(form, r, "SCORE_OUT_OF_RANGE", "error",
-                                   f"得分 {fmt(score)} 为负数 (negative score)", 0.0, score)
-                elif w is not None and score > w + ctx.slack.score(None, score):
-                    yield indicator_finding(form, r, "SCORE_OUT_OF_RANGE", "error",
-                                   f"得分 {fmt(score)} 超过权重 {fmt(w)} (score above its weight)", w, score)
+        above: list[Finding] = []
+        weighed = 0
+        for r in rows:
+            score = num(r.get("score"))
+            if score is None or not_applicable(r):
+                continue
+            w = num(r.get("weight"))  # a heading's weight is GROUP_SCORE_EXCEEDS_WEIGHT's to compare
+            weighed += w is not None
+            if score < 0:
+                yield indicator_finding(form, r, "SCORE_OUT_OF_RANGE", "error",
+                               f"得分 {fmt(score)} 为负数 (negative score)", 0.0, score)
+            elif w is not None and score > w + ctx.slack.score(None, score):
+                above.append(indicator_finding(form, r, "SCORE_OUT_OF_RANGE", "error",
+                                      f"得分 {fmt(score)} 超过权重 {fmt(w)} (score above its weight)", w, score))
+        if len(above) >= 3 and len(above) * 2 > weighed:
+            # most scores above their weights: the columns were read wrong, not the form
+            doubt_indicators(ctx, rows[0], "多数指标得分高于分值，分值/得分列可能识别有误 "
+                                           "(most scores exceed their weights: the columns were likely misread)")
+        else:
+            yield from above
         total = num(form.get("total_score")) if form else None
         if total is not None and (total < 0 or total > 100 + ctx.slack.of(total)):
             yield indicator_finding(form, None, "SCORE_OUT_OF_RANGE", "error",
@@ -94,11 +126,18 @@ def weight_total(ctx: Context) -> Iterator[Finding]:
                 continue
             total += value
             parts.append(value)
+        block_w, _ = execution_block(form, rows)
+        if block_w is not None:
+            total += block_w
+            parts.append(block_w)
         has_weights = any(num(r.get("weight")) is not None or num(r.get("level1_weight")) is not None
                           for r in rows)
         if not form or form.get("form_type") not in SELF_EVAL or not has_weights or not complete:
             continue
-        if abs(total - 100) > ctx.slack.score(None, *parts):
+        dropped = sum(num(r.get("weight")) or 0.0 for r in rows if not_applicable(r))
+        if abs(total - 100) > ctx.slack.score(None, *parts) and \
+                abs(total - dropped - 100) > ctx.slack.score(None, *parts):
+            # 不适用 rows drop out and the rest is rescaled: either total may be the one meant
             yield indicator_finding(form, None, "WEIGHT_TOTAL_MISMATCH", "warning",
                            f"权重合计 {fmt(total)}，应为 100 (weights add up to {fmt(total)}, not 100)",
                            100.0, total, "权重")
@@ -147,8 +186,11 @@ def grade(ctx: Context) -> Iterator[Finding]:
 def missing(ctx: Context) -> Iterator[Finding]:
     forms = forms_by_id(ctx)
     by_form = dict(indicators_by_form(ctx))
+    doubted = {r.get("form_id") for r in ctx.records("indicators") if not understood(r)}
     for fid, form in forms.items():
         rows = by_form.get(fid, [])
+        if fid in doubted and not rows:
+            continue  # its indicator table was not understood: nothing in it is accused
         if form.get("form_type") in SELF_EVAL and num(form.get("total_score")) is None:
             if any(num(r.get("score")) is not None for r in rows) or form.get("form_type") == "project_self_eval":
                 yield indicator_finding(form, None, "MISSING_VALUE", "warning",
