@@ -145,6 +145,12 @@ def each_group(ctx: Context) -> Iterator[tuple[dict | None, list[dict]]]:
             yield form, group
 
 
+def bigrams(s: str) -> set[str]:
+    """The pairs of adjacent Chinese characters of a text: its words, roughly, for overlap tests."""
+    s = re.sub(r"[^\u4e00-\u9fff]", "", s)
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
 _NOT_APPLICABLE = ("不适用", "不适应", "不涉及", "无此项")
 
 
