@@ -11,16 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from jixiao.validate.base import Context, Finding, is_na
-from jixiao.validate.records import is_true, txt
+from jixiao.validate.base import Context, Finding
+from jixiao.validate.records import txt, understood
 
-
-def understood(row: dict) -> bool:
-    """The amounts row's table was understood (family, column roles, row levels): it may be accused.
-
-    Rows written before the table-reading model existed (no layout_ok) count as understood."""
-    v = row.get("layout_ok")
-    return is_na(v) or is_true(v)
+__all__ = ["understood", "table_of", "doubt_table", "majority_failed", "checked", "gate", "signed"]
 
 
 def table_of(row: dict) -> tuple:

@@ -169,12 +169,6 @@ def each_indicator(ctx: Context) -> Iterator[tuple[dict | None, list[dict], dict
                 yield form, group, r
 
 
-def bigrams(s: str) -> set[str]:
-    """The pairs of adjacent Chinese characters of a text: its words, roughly, for overlap tests."""
-    s = re.sub(r"[^\u4e00-\u9fff]", "", s)
-    return {s[i:i + 2] for i in range(len(s) - 1)}
-
-
 def is_true(v: object) -> bool:
     """A boolean column read back from CSV/Parquet ("true", 1, True)."""
     return v is True or str(v).lower() in ("true", "1")
