@@ -91,3 +91,37 @@ def test_long_export_no_cross_project_duplicates(long_export):
     # only indicators repeated inside one project (the same 三级指标 and target under 质量 and 社会效益)
     assert len(dups) == 3
     assert not [f for f in long_export["findings"] if f["rule"] == "MISSING_VALUE"]
+
+
+HENAN = WILD / "河南_职业技能竞赛经费项目绩效评价报告.md"
+
+
+@pytest.fixture(scope="module")
+def henan():
+    return process_file(HENAN, WILD).tables
+
+
+def test_henan_scoring_table_is_one_form(henan):
+    """附件1 评分表 (13 fragments of inline HTML) repaired by the coded restatements 附表3-3…3-6: the 28
+    三级指标 the report counts, weights 100, scores 65.00, grade 中 from "项目总体评价得65.00分，评价等级为“中”"."""
+    evals = [f for f in henan["forms"] if f["form_type"] in ("project_self_eval", "dept_self_eval")]
+    assert len(evals) == 1
+    (form,) = evals
+    assert (form["form_type"], form["total_score"], form["grade"]) == ("project_self_eval", 65, "中")
+    assert form["subject"] == "省级职业技能竞赛经费"
+    rows = [r for r in henan["indicators"] if r["form_id"] == form["form_id"]]
+    assert len(rows) == 28
+    assert sum(r["weight"] for r in rows) == pytest.approx(100)
+    assert sum(r["score"] for r in rows) == pytest.approx(65)
+    by_code = {r["level3"][:4]: r for r in rows}
+    assert (by_code["A102"]["weight"], by_code["A102"]["score"]) == (3, 0)  # the score the fragment lost
+    assert (by_code["B101"]["weight"], by_code["B101"]["score"]) == (5, 3.33)  # the score on the next fragment
+    assert by_code["D201"]["score"] == 3.75
+    (doc,) = henan["documents"]
+    assert doc["unit_name"] == "河南省人力资源和社会保障厅"  # 项目单位, not 委托单位 or 评价机构
+
+
+def test_henan_scores_raise_no_accusation(henan):
+    score_rules = {"SCORE_TOTAL_MISMATCH", "WEIGHT_TOTAL_MISMATCH", "SCORE_OUT_OF_RANGE", "GROUP_SCORE_EXCEEDS_WEIGHT",
+                   "GRADE_MISMATCH", "MISSING_VALUE", "SCORE_RULE_MISMATCH"}
+    assert not [f for f in henan["findings"] if f["rule"] in score_rules and f["severity"] != "info"]
