@@ -199,10 +199,14 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                                                         [covered[i] for i in seg.indices] if covered else None))
         elif classify_amounts(one_line(block.title), rows):
             t_title = _caption_title(rows) or _money_title(block, recent) or title
-            form = F.FormDraft(form_type="budget_summary", title=t_title, pages=pages)
-            form.amount_tables.append((t_title, _money_grid(block, rows), row_pages, _unit_caption(recent),
-                                       _covered(block)))
-            drafts.append(form)
+            table = (t_title, _money_grid(block, rows), row_pages, _unit_caption(recent), _covered(block))
+            if open_dept is not None:  # the 收支/重点项目 tables of a 部门整体自评 are that form's amounts
+                open_dept.amount_tables.append(table)
+                open_dept.pages = sorted(set(open_dept.pages + pages))
+            else:
+                form = F.FormDraft(form_type="budget_summary", title=t_title, pages=pages)
+                form.amount_tables.append(table)
+                drafts.append(form)
         recent = []
     conclude(document, drafts)
     for d in drafts:

@@ -174,6 +174,8 @@ def form_row(draft: FormDraft, doc_id: str, form_id: str, amounts: list[dict]) -
         executed = _pick(amounts, ("expenditure",), ("final", "executed"))
         if budget is None and budget_initial is None and executed is None:
             executed = _pick(amounts, ("expenditure",), ("value",))  # a 决算 table: 支出合计 is what was spent
+    elif draft.form_type == "budget_summary" and budget is None:
+        budget = _pick(amounts, ("income",), ("budget", "budget_adjusted"))  # 收入总计 of a 收支预算总表
     bands = parse_grade_bands(draft.band_text) if draft.band_text else None
     grade_raw = one_line(draft.grade_text) or None
     pages = draft.pages
