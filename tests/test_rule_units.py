@@ -110,6 +110,17 @@ def test_rate_mismatch_form_and_indicator():
     assert not rules("RATE_MISMATCH", [form(budget_wan=260, executed_wan=260)], [row])
 
 
+def test_dept_budget_completion_rate_against_its_expenditure():
+    dept = form(form_type="dept_self_eval", budget_wan=2379, executed_wan=2267.97)  # from its 支出 table
+    row = ind(level1="input", level2="funds", category="funds", level3="预算完成率", actual_value=91.33, actual_unit="%")
+    assert rules("RATE_MISMATCH", [dept], [row])[0]["expected"] == pytest.approx(95.33, abs=0.01)
+    row["actual_value"] = 95.33
+    assert not rules("RATE_MISMATCH", [dept], [row])
+    # 支出进度率 is the share paid by a date, not the year's execution: not compared
+    row.update(level3="支出进度率", actual_value=91.33)
+    assert not rules("RATE_MISMATCH", [dept], [row])
+
+
 def test_execution_over_budget():
     assert rules("EXECUTION_OVER_BUDGET", [form(budget_wan=10, executed_wan=12)])
     assert not rules("EXECUTION_OVER_BUDGET", [form(budget_wan=10, executed_wan=10.004)])

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from jixiao.text import squash
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import amount_finding, rate_finding
 from jixiao.validate.money import checked, gate, signed, understood
@@ -193,6 +194,8 @@ def part_whole(ctx: Context) -> Iterator[Finding]:
 
 
 _EXEC_RATE = re.compile(r"执行率|执行进度|执行金额占预算|支出进度|资金执行")
+# named for the form's own budget ÷ execution whatever heading it sits under (not 支出/支付进度: a date's share)
+_BUDGET_RATE = re.compile(r"^(?:部门|单位|年度|项目)?预算(?:完成|执行)率$")
 
 
 @rule("RATE_MISMATCH")
@@ -213,8 +216,9 @@ def rates(ctx: Context) -> Iterator[Finding]:
             continue
         for row in rows:
             label = " ".join(filter(None, (txt(row.get("level2_raw")), txt(row.get("level3")), txt(row.get("target_raw")))))
-            if "budget_execution" not in (row.get("category"), row.get("level2"), row.get("level1")) \
-                    or not _EXEC_RATE.search(label) or "调整" in label:
+            named = _BUDGET_RATE.search(squash(txt(row.get("level3"))))  # 预算完成率 of a 资金投入 block is the same rate
+            if not named and ("budget_execution" not in (row.get("category"), row.get("level2"), row.get("level1"))
+                              or not _EXEC_RATE.search(label)) or "调整" in label:
                 continue
             v = num(row.get("actual_value"))
             if v is None or txt(row.get("actual_unit")) != "%":
