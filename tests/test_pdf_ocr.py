@@ -90,3 +90,13 @@ def test_a_dash_read_for_the_numeral_one_is_put_back():
     assert dash_as_one("实物量标准-致程度") == "实物量标准一致程度"
     for kept in ("-", "2019-2020", "产出——数量", "A-B", "-5%"):
         assert dash_as_one(kept) == kept
+
+
+def test_decimal_point_and_full_stop_misread_are_put_back():
+    from jixiao.extract.pdf.ocr import ocr_punctuation
+
+    assert ocr_punctuation("预算执行率为89:20%°") == "预算执行率为89.20%。"
+    assert ocr_punctuation("实际支出12:5万元") == "实际支出12.5万元"
+    assert ocr_punctuation("满意度达到95%以上°") == "满意度达到95%以上。"
+    for kept in ("8:30开会", "比例1:2", "30°C", "1,234.56万元", "倾角15°"):
+        assert ocr_punctuation(kept) == kept

@@ -102,7 +102,7 @@ def ocr_boxes(gray: np.ndarray, det_side: int) -> list[Char]:
         result, _ = engine(gray, use_cls=False)  # pages are upright once straightened
     out: list[Char] = []
     for points, text, score in result or []:
-        text = dash_as_one((text or "").strip())
+        text = ocr_punctuation(dash_as_one((text or "").strip()))
         if not text or float(score) < 0.5:
             continue
         xs = [p[0] for p in points]
@@ -120,6 +120,21 @@ def dash_as_one(text: str) -> str:
     A single dash starting a box or between two Chinese characters, before a Chinese
     character, is 一 in these forms (a heading `-级指标` otherwise hides the whole table)."""
     return _DASH_FOR_ONE.sub("一", text)
+
+
+# a colon read for the decimal point of a percentage or an amount: 89:20% → 89.20%
+_DECIMAL_MARK = re.compile(r"(?<=\d)[:：](?=\d{1,2}\s*(?:[%％]|万?元))")
+# a full stop read as a degree sign: after a percent sign, a Chinese character or a closing bracket
+_STOP_AS_DEGREE = re.compile(r"(?<=[%％\u4e00-\u9fff)）”])[°º˚]")
+
+
+def ocr_punctuation(text: str) -> str:
+    """Punctuation the recogniser confuses inside numbers and at sentence ends.
+
+    A colon between digits followed by one or two digits and % or 元 is the decimal
+    point (a clock time or a ratio is not followed by % or 元);
+    a degree sign after % or a Chinese character is the full stop 。 (a real degree follows a digit)."""
+    return _STOP_AS_DEGREE.sub("。", _DECIMAL_MARK.sub(".", text))
 
 
 def detect_small_read_full(engine, gray: np.ndarray, det_side: int) -> list[tuple[list, str, float]]:
