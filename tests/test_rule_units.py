@@ -203,6 +203,17 @@ def test_prose_sum_part_percent():
     assert not rules("PART_EXCEEDS_WHOLE", facts=main)
 
 
+def test_prose_execution_rate():
+    facts = [fact(1, "全年支出预算数（调整后）", 2910.61), fact(2, "实际支出", 2887.25),
+             fact(3, "预算执行率", 89.2, "%")]
+    assert rules("RATE_MISMATCH", facts=facts)[0]["expected"] == pytest.approx(99.197, abs=0.01)
+    facts[2]["value"] = 99.2
+    assert not rules("RATE_MISMATCH", facts=facts)
+    facts[1]["sentence"] = "另一句"  # the figures of another sentence are not this rate's
+    facts[2]["value"] = 89.2
+    assert not rules("RATE_MISMATCH", facts=facts)
+
+
 def test_narrative_vs_table():
     facts = [fact(1, "实际收入", 3637.82)]
     tab = [amount("本年收入合计", 3564.5, table_kind="income", is_total=True)]

@@ -145,6 +145,45 @@ def prose_change_rates(ctx: Context) -> Iterator[Finding]:
                              round(computed, 4), stated)
 
 
+_EXEC_RATE_LABEL = re.compile(r"(?:预算|资金)?执行率$|预算完成率$")
+_BUDGET_LABEL = re.compile(r"预算")
+_SPENT_LABEL = re.compile(r"^(?:全年|年度|本年度?|当年)?(?:实际|执行|决算|完成)")
+
+
+def _sentence_key(f: dict) -> tuple:
+    return (f.get("doc_id"), txt(f.get("narrative_seq")), txt(f.get("sentence")))
+
+
+@rule("RATE_MISMATCH")
+def prose_execution_rates(ctx: Context) -> Iterator[Finding]:
+    """“预算数（调整后）2910.61万元，实际支出2887.25万元，预算执行率为89.20%”: the rate is spent ÷ budget.
+
+    Only when the sentence names one budget figure and one spent figure before the rate, in the same unit."""
+    by_sentence: dict[tuple, list[dict]] = {}
+    for f in sorted(_facts(ctx).values(), key=lambda f: num(f.get("seq")) or 0):
+        by_sentence.setdefault(_sentence_key(f), []).append(f)
+    for facts in by_sentence.values():
+        for i, f in enumerate(facts):
+            label = re.sub(r"\s", "", txt(f.get("label")) or "")
+            if txt(f.get("unit")) != "%" or not _EXEC_RATE_LABEL.search(label):
+                continue
+            before = [g for g in facts[:i] if txt(g.get("unit")) in ("万元", "元") and num(g.get("value"))]
+            budgets = [g for g in before if _BUDGET_LABEL.search(txt(g.get("label")) or "")]
+            spent = [g for g in before if _SPENT_LABEL.search(txt(g.get("label")) or "")
+                     and not _BUDGET_LABEL.search(txt(g.get("label")) or "")]
+            if len(budgets) != 1 or len(spent) != 1 or txt(budgets[0].get("unit")) != txt(spent[0].get("unit")):
+                continue
+            b, e, stated = num(budgets[0].get("value")), num(spent[0].get("value")), num(f.get("value"))
+            if not b or e is None or stated is None:
+                continue
+            computed = e / b * 100
+            if abs(computed - stated) > rate_slack(e, b, _v(f), ctx.tolerance):
+                yield _prose_finding(f, "RATE_MISMATCH", "error",
+                                     f"“{txt(spent[0].get('label'))}”{fmt(e)} ÷ “{txt(budgets[0].get('label'))}”"
+                                     f"{fmt(b)} = {fmt(round(computed, 2))}%，文中写 {fmt(stated)}%",
+                                     round(computed, 4), stated)
+
+
 def _core(label: str) -> str:
     s = re.sub(r"^(本年度?|当年|全年|年度|部门|单位|本单位|本部门)", "", label)
     return re.sub(r"(合计|总计|总额|总数|金额)$", "", s)
