@@ -75,6 +75,27 @@ def test_row_cut_by_the_page_break_is_merged():
     assert joined.row_pages == [3, 3, 4]
 
 
+def test_full_row_after_the_page_break_is_a_new_row():
+    # the first column is a vertical merge over the break (empty on the new page); every other
+    # column of the new page's first row has its own text: a row of its own, not a cut one
+    a = _table([["一级指标", "二级指标", "三级指标", "指标值"], ["产出", "数量指标", "供餐天数", "180天"],
+                ["", "数量指标", "受益学生人数", "20000人以上"]], 2, [0, 100, 200, 300, 400])
+    b = _table([["", "数量指标", "维修改造学校数", "29所以上"], ["", "质量指标", "合格率", "≥90%"]], 3, [0, 100, 200, 300, 400])
+    (joined,) = join_tables([a, b])
+    assert [r[2] for r in joined.logical_rows()[2:]] == ["受益学生人数", "维修改造学校数", "合格率"]
+
+
+def test_row_with_its_own_label_after_the_break_is_a_new_row():
+    # the next page's first row has its own label and source but no target; the text
+    # target 持续改善 left on the first page is no number a cut row leaves behind: a new row
+    xs = [0, 100, 200, 300, 400, 500]
+    a = _table([["一级指标", "二级指标", "三级指标", "目标值", "依据"],
+                ["效果指标", "社会效益指标", "退役军人合法权益得到有效保障", "持续改善", "实施计划"]], 2, xs)
+    b = _table([["", "经济效益指标", "促进地方经济发展", "", "调查表"]], 3, xs)
+    (joined,) = join_tables([a, b])
+    assert [r[2] for r in joined.logical_rows()[1:]] == ["退役军人合法权益得到有效保障", "促进地方经济发展"]
+
+
 def test_tables_with_other_columns_or_prose_between_stay_apart():
     a = _table([["a", "b", "c"]], 1, XS)
     narrow = _table([["x", "y"]], 2, [0, 40, 90])

@@ -139,8 +139,9 @@ def _header_like(row: list[Cell], min_cells: int = 3) -> bool:
 def _split_row(last: list[Cell], first: list[Cell]) -> bool:
     """A row cut by the page break, judged from the text (LibreOffice and Word draw rules at the
     break, so geometry does not tell). Its continuation only adds text to columns that had
-    some, and either left filled columns to the right of its first text empty (the numbers
-    stayed on the first part) or carries on unfinished, unnumbered text."""
+    some, and either left value columns to the right of its first text empty (the numbers
+    stayed on the first part: a 持续改善 left behind is a new row's empty target) or carries
+    on unfinished, unnumbered text."""
     filled_last = {c.col for c in last if squash(c.text)}
     filled_first = {c.col for c in first if squash(c.text)}
     if not filled_first or not filled_first <= filled_last:
@@ -152,8 +153,10 @@ def _split_row(last: list[Cell], first: list[Cell]) -> bool:
         return False  # a figure under a figure: the next row of a money table, not the rest of a cut one
     if _header_like(last):  # a header row cut in two carries on with more labels, not data
         return _header_like(first, min_cells=1)
-    if any(col > min(filled_first) for col in left_behind):
+    if any(col > min(filled_first) and _VALUE.match(text_a[col]) for col in left_behind):
         return True
+    if not left_behind and len(filled_first) >= 3:
+        return False  # every column carries on: a new full row (a cut row goes on only where its text overflowed)
     if left_behind and len(filled_first) > 2:
         return False  # only the label columns empty and a full row: a vertically merged label
     return all(not _CLOSED.search(text_a[col]) and not _VALUE.match(text_b[col]) and not _NUMBERED.match(text_b[col])
