@@ -177,11 +177,11 @@ def prose_execution_rates(ctx: Context) -> Iterator[Finding]:
             if not b or e is None or stated is None:
                 continue
             computed = e / b * 100
-            if abs(computed - stated) > rate_slack(e, b, _v(f), ctx.tolerance):
-                yield _prose_finding(f, "RATE_MISMATCH", "error",
-                                     f"“{txt(spent[0].get('label'))}”{fmt(e)} ÷ “{txt(budgets[0].get('label'))}”"
-                                     f"{fmt(b)} = {fmt(round(computed, 2))}%，文中写 {fmt(stated)}%",
-                                     round(computed, 4), stated)
+            if abs(computed - stated) > ctx.slack.rate(e, b, _v(f)):
+                yield prose_finding(f, "RATE_MISMATCH", "error",
+                                    f"“{txt(spent[0].get('label'))}”{fmt(e)} ÷ “{txt(budgets[0].get('label'))}”"
+                                    f"{fmt(b)} = {fmt(round(computed, 2))}%，文中写 {fmt(stated)}%",
+                                    round(computed, 4), stated)
 
 
 def _core(label: str) -> str:
