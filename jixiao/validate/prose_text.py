@@ -1,0 +1,171 @@
+"""Reading the prose of a 预算/决算公开 for the rules that check its words (not its tables).
+
+The narrative rows are paragraphs as the extractor joined them: line breaks gone, but PDF
+spacing kept ("支出 6,442.75 万元") and full-width punctuation as published. Rules match on
+`norm(text)`: NFKC (，→, （→( ％→%) with the spaces between characters removed. Headings,
+chart labels and table-like rows are told apart from sentences here, so that no rule reads a
+chart label as a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from jixiao.validate.base import Context, Finding, decimals
+
+_SPACE = re.compile(r"\s+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# a money figure: 13,377.11万元, 0万元, 1.2亿元 (a digit or point before it belongs to another number)
+MONEY = re.compile(r"(?<![\d.,])(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(亿元|万元)")
+PERCENT = re.compile(r"(?<![\d.,])(-?\d+(?:\.\d+)?)%")
+_HEADING_NO = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)"
+                         r"|\d{1,2}[、.](?!\d)|\(\d{1,2}\))")
+
+
+def norm(text: object) -> str:
+    """NFKC, spaces removed: what the patterns of these rules read."""
+    if not isinstance(text, str):
+        return ""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def money_value(number: str, unit: str) -> float:
+    v = float(number.replace(",", ""))
+    return v * 10000 if unit == "亿元" else v
+
+
+def slack_of(*figures: str, factor: float = 1.0) -> float:
+    """SCHEMA.md: each published figure with d decimals may be off by 0.5·10^-d."""
+    return sum(0.5 * 10 ** -decimals(f.replace(",", "")) for f in figures) * factor + 1e-9
+
+
+def half_unit(figure: str) -> float:
+    d = decimals(figure.replace(",", ""))
+    return 0.5 * 10 ** -d if d else 0.005  # a whole number of 万元 is taken as exact to the 元 cent
+
+
+def fmt(v: float) -> str:
+    return f"{v:.4f}".rstrip("0").rstrip(".")
+
+
+@dataclass
+class Para:
+    """One narrative row, with what the rules need to know about it."""
+
+    doc_id: str
+    seq: int
+    page: int | None
+    section: str
+    raw: str
+    text: str  # norm(raw)
+
+    @property
+    def is_sentence(self) -> bool:
+        """Prose a person wrote, not a heading, a chart label or a table row laid out as text."""
+        return len(_CJK.findall(self.text)) >= 10 and bool(re.search(r"[,;。:]", self.text))
+
+    @property
+    def is_heading(self) -> bool:
+        t = self.text
+        return 0 < len(t) <= 60 and not re.search(r"[。;]|[,:]$", t) and not MONEY.search(t)
+
+
+def paragraphs(ctx: Context) -> dict[str, list[Para]]:
+    """The narrative rows of each document, in reading order."""
+    out: dict[str, list[Para]] = {}
+    for r in ctx.records("narrative"):
+        raw = r.get("text")
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        page = r.get("page")
+        try:
+            page = int(page) if page is not None and str(page) != "" else None
+        except (TypeError, ValueError):
+            page = None
+        try:
+            seq = int(r.get("seq") or 0)
+        except (TypeError, ValueError):
+            seq = 0
+        out.setdefault(r.get("doc_id") or "", []).append(
+            Para(r.get("doc_id") or "", seq, page, r.get("section") or "", raw, norm(raw)))
+    for rows in out.values():
+        rows.sort(key=lambda p: p.seq)
+    return out
+
+
+def sentences(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, sentence) of a normalised paragraph, split after 。!?"""
+    start = 0
+    for m in re.finditer(r"[。!?]", text):
+        yield start, text[start:m.end()]
+        start = m.end()
+    if start < len(text):
+        yield start, text[start:]
+
+
+def sentence_at(text: str, pos: int) -> str:
+    """The sentence of a normalised paragraph that holds position `pos`."""
+    start = max(text.rfind(c, 0, pos) for c in "。!?") + 1
+    ends = [i for i in (text.find(c, pos) for c in "。!?") if i >= 0]
+    return text[start:min(ends) + 1 if ends else len(text)]
+
+
+def finding(p: Para, code: str, severity: str, message: str, quote: str | None = None,
+            expected: float | None = None, observed: float | None = None, row_label: str | None = None) -> Finding:
+    """A prose finding: where a person looks is the sentence (or heading) itself, on its page."""
+    return Finding(doc_id=p.doc_id, form_id=None, rule=code, severity=severity,
+                   location=(quote or p.text)[:160], message=message, expected=expected, observed=observed,
+                   page=p.page, table="narrative", row_label=row_label, indicator=None)
+
+
+_YEAR_IN_HEADING = re.compile(r"(?<![\d.])(20\d{2})年")
+
+
+def doc_kind(paras: list[Para]) -> str | None:
+    """'决算' or '预算' by the headings (a 决算 mentions 预算 in its sentences, rarely in its headings)."""
+    c: Counter[str] = Counter()
+    for p in paras:
+        if p.is_heading:
+            t = p.text.replace("预决算", "")
+            c["决算"] += "决算" in t
+            c["预算"] += "预算" in t
+    if c["决算"] >= 2 and c["决算"] > c["预算"]:
+        return "决算"
+    if c["预算"] >= 2 and c["预算"] > c["决算"]:
+        return "预算"
+    return None
+
+
+def heading_years(paras: list[Para]) -> Counter[int]:
+    """Years written in the headings and titles, one count per distinct heading text."""
+    seen: set[str] = set()
+    c: Counter[int] = Counter()
+    for p in paras:
+        if not p.is_heading or p.text in seen:
+            continue
+        seen.add(p.text)
+        for m in _YEAR_IN_HEADING.finditer(p.text):
+            if not is_range(p.text, m.start(1), m.end(1)):
+                c[int(m.group(1))] += 1
+    return c
+
+
+def is_range(text: str, start: int, end: int) -> bool:
+    """2018-2020年, 2018至2020年, 2018年-2020年: a span of years, no single year."""
+    before, after = text[max(0, start - 6):start], text[end:end + 7]
+    return bool(re.search(r"\d{4}年?度?[-—–~～至到]$", before) or re.match(r"年?度?[-—–~～至到]\d{4}", after))
+
+
+def fiscal_year(paras: list[Para]) -> int | None:
+    """The year most headings name (the title, the part headings, the table titles): the fiscal year."""
+    c = heading_years(paras)
+    if not c:
+        return None
+    (year, n), *rest = c.most_common()
+    if n < 2 or (rest and rest[0][1] * 2 >= n):
+        return None
+    return year
