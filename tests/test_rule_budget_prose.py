@@ -78,6 +78,14 @@ def test_one_finding_per_page_and_pattern():
     assert len(found) == 1
 
 
+def test_a_sentence_broken_by_a_page_is_read_whole():
+    rows = [{"doc_id": "d", "seq": 1, "section": "s", "page": 9, "text": "4．上年结转资金预算数为0万元。与上年相比增加（减少）"},
+            {"doc_id": "d", "seq": 2, "section": "s", "page": 10, "text": "0万元，增长（减少）0%。主要原因是本部门无此项收入。"}]
+    found = run_rules({"narrative": rows}, only=["TEMPLATE_LEFTOVER"])
+    assert sorted((f["row_label"], f["severity"], f["page"]) for f in found) == [
+        ("增加(减少)", "info", 9), ("增长(减少)", "info", 10)]
+
+
 def test_a_blank_template_is_one_finding():
     texts = [f"XX单位{n}、XX年度XX支出预算XX万元，与上年相比增加（减少）XX万元，增长（减少）XX%。" for n in range(12)]
     (f,) = run(*texts, code="TEMPLATE_LEFTOVER")

@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jixiao.validate.base import Context, Finding, decimals
 
@@ -62,11 +61,25 @@ class Para:
     section: str
     raw: str
     text: str  # norm(raw)
+    pages: list[tuple[int, int | None]] = field(default_factory=list)  # (offset, page) of joined rows
+
+    def page_at(self, pos: int) -> int | None:
+        """The page of a position: a paragraph broken by a page is one paragraph on two pages."""
+        page = self.page
+        for offset, p in self.pages:
+            if pos >= offset:
+                page = p
+        return page
 
     @property
     def is_sentence(self) -> bool:
         """Prose a person wrote, not a heading, a chart label or a table row laid out as text."""
         return len(_CJK.findall(self.text)) >= 10 and bool(re.search(r"[,;。:]", self.text))
+
+    @property
+    def is_heading_like_title(self) -> bool:
+        """A line that opens something new: 第三部分…, 一、…, （二）…, or a table title …表."""
+        return bool(_HEADING_NO.match(self.text) or (self.is_heading and self.text.endswith("表")))
 
     @property
     def is_heading(self) -> bool:
@@ -92,19 +105,26 @@ def paragraphs(ctx: Context) -> dict[str, list[Para]]:
             seq = 0
         out.setdefault(r.get("doc_id") or "", []).append(
             Para(r.get("doc_id") or "", seq, page, r.get("section") or "", raw, norm(raw)))
-    for rows in out.values():
+    for doc_id, rows in out.items():
         rows.sort(key=lambda p: p.seq)
+        out[doc_id] = _join_broken(rows)
     return out
 
 
-def sentences(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, sentence) of a normalised paragraph, split after 。!?"""
-    start = 0
-    for m in re.finditer(r"[。!?]", text):
-        yield start, text[start:m.end()]
-        start = m.end()
-    if start < len(text):
-        yield start, text[start:]
+def _join_broken(rows: list[Para]) -> list[Para]:
+    """A sentence cut by a page break (“…与上年相比增加（减少）” | “0万元，增长（减少）0%。”) made whole again."""
+    out: list[Para] = []
+    for p in rows:
+        last = out[-1] if out else None
+        if (last is not None and last.is_sentence and not re.search(r"[。!?;:]$", last.text) and p.text
+                and not _HEADING_NO.match(p.text) and not p.is_heading_like_title
+                and (last.page is None or p.page is None or 0 <= p.page - (last.page_at(len(last.text)) or 0) <= 1)):
+            last.pages.append((len(last.text), p.page))
+            last.raw += p.raw
+            last.text += p.text
+            continue
+        out.append(p)
+    return out
 
 
 def sentence_at(text: str, pos: int) -> str:
@@ -114,12 +134,14 @@ def sentence_at(text: str, pos: int) -> str:
     return text[start:min(ends) + 1 if ends else len(text)]
 
 
-def finding(p: Para, code: str, severity: str, message: str, quote: str | None = None,
+def finding(p: Para, code: str, severity: str, message: str, pos: int | None = None, quote: str | None = None,
             expected: float | None = None, observed: float | None = None, row_label: str | None = None) -> Finding:
-    """A prose finding: where a person looks is the sentence (or heading) itself, on its page."""
+    """A prose finding: where a person looks is the sentence at `pos` (or the heading itself), on its page."""
+    if quote is None:
+        quote = sentence_at(p.text, pos) if pos is not None else p.text
     return Finding(doc_id=p.doc_id, form_id=None, rule=code, severity=severity,
-                   location=(quote or p.text)[:160], message=message, expected=expected, observed=observed,
-                   page=p.page, table="narrative", row_label=row_label, indicator=None)
+                   location=quote[:160], message=message, expected=expected, observed=observed,
+                   page=p.page_at(pos or 0), table="narrative", row_label=row_label, indicator=None)
 
 
 _YEAR_IN_HEADING = re.compile(r"(?<![\d.])(20\d{2})年")

@@ -30,7 +30,6 @@ from jixiao.validate.prose_text import (
     money_value,
     norm,
     paragraphs,
-    sentence_at,
     slack_of,
 )
 
@@ -94,14 +93,14 @@ def year_mismatch(ctx: Context) -> Iterator[Finding]:
                     yield finding(p, "YEAR_MISMATCH", "warning",
                                   f"“{m.group()}”写的是 {y} 年，本文件是 {fy} 年度的{m.group(2)} "
                                   f"(this year's compilation scope is given with another year)",
-                                  quote=sentence_at(p.text, m.start()), expected=fy, observed=y, row_label=m.group())
+                                  pos=m.start(), expected=fy, observed=y, row_label=m.group())
             if kind == "决算":
                 for m in _AS_OF.finditer(p.text):
                     y = int(m.group(1))
                     if y != fy:
                         yield finding(p, "YEAR_MISMATCH", "warning",
                                       f"{fy} 年度决算写“{m.group()}” (a 决算 dated at the end of another year)",
-                                      quote=sentence_at(p.text, m.start()), expected=fy, observed=y,
+                                      pos=m.start(), expected=fy, observed=y,
                                       row_label=m.group())
 
 
@@ -182,7 +181,7 @@ def _compare_claims(p: Para) -> Iterator[Finding]:
             rel = "大于" if b.value - a.value > slack_of(a.raw, b.raw) else "小于" if a.value - b.value > slack_of(a.raw, b.raw) else "等于"
             yield finding(p, "COMPARISON_MISMATCH", "error",
                           f"文中说决算数“{word}”{qual}预算数，但{qual}预算为 {a.raw}万元、决算为 {b.raw}万元，决算数{rel}预算数"
-                          f" (the words contradict the figures)", quote=sentence_at(t, m.start()),
+                          f" (the words contradict the figures)", pos=m.start(),
                           expected=a.value, observed=b.value, row_label=m.group())
 
 
@@ -204,7 +203,7 @@ def _last_money_before(t: str, pos: int, lo: int = 0) -> re.Match | None:
 
 def _change_claims(p: Para) -> Iterator[Finding]:
     t = p.text
-    for s in _sentences(t):
+    for off, s in _sentences(t):
         # “比上年的Y万元增加…” / “上年为Y万元，…比上年增加…”: both years' figures in one sentence
         prev = None
         m = _BOTH_YEARS.search(s)
@@ -226,11 +225,16 @@ def _change_claims(p: Para) -> Iterator[Finding]:
             rel = "多于" if a > y else "少于"
             yield finding(p, "COMPARISON_MISMATCH", "error",
                           f"本年 {this.group(1)}万元{rel}上年 {prev[0]}万元，文中却说“{word}” (the words contradict the figures)",
-                          quote=s, expected=y, observed=a, row_label=word)
+                          pos=off + cut, expected=y, observed=a, row_label=word)
 
 
-def _sentences(t: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[。!?])", t) if s]
+def _sentences(t: str) -> Iterator[tuple[int, str]]:
+    """(offset, sentence) of a normalised paragraph."""
+    off = 0
+    for s in re.split(r"(?<=[。!?])", t):
+        if s:
+            yield off, s
+        off += len(s)
 
 
 def _is_change_figure(s: str, m: re.Match) -> bool:
@@ -258,18 +262,18 @@ def comparison_words(ctx: Context) -> Iterator[Finding]:
                     if (m.group(1) or "年初") == "年初" and float(m.group(2)) != 0:
                         yield finding(p, "COMPARISON_MISMATCH", "error",
                                       f"年初预算为 0，却写“{m.group()}” (a completion rate of a budget of 0)",
-                                      quote=sentence_at(t, m.start()), expected=None, observed=float(m.group(2)),
+                                      pos=m.start(), expected=None, observed=float(m.group(2)),
                                       row_label=m.group())
             for m in _BOTH_WAYS.finditer(t):
                 yield finding(p, "COMPARISON_MISMATCH", "error",
                               f"“{m.group()}”：既说增减又说持平 (a change and no change in one phrase)",
-                              quote=sentence_at(t, m.start()), row_label=m.group())
+                              pos=m.start(), row_label=m.group())
             for m in _ZERO_GREW.finditer(t):
                 y = money_value(m.group(2), m.group(3))
                 if y > 0:
                     yield finding(p, "COMPARISON_MISMATCH", "error",
                                   f"本年为 0 万元，却比上年{m.group(1)} {m.group(2)}万元（上年须为负数） "
-                                  f"(a figure of 0 cannot have grown)", quote=sentence_at(t, m.start()),
+                                  f"(a figure of 0 cannot have grown)", pos=m.start(),
                                   expected=0.0, observed=y, row_label=m.group(1))
 
 
@@ -305,7 +309,7 @@ def _completion_rates(p: Para, factor: float) -> Iterator[Finding]:
         yield finding(p, "RATE_MISMATCH", "info" if cut else "error",
                       f"决算 {b.raw}万元 ÷ {qual}预算 {a.raw}万元 = {fmt(round(computed, 2))}%，文中写 {stated}%{hint}"
                       f"{'（截断而非四舍五入）' if cut else ''} (completion rate does not follow from the figures)",
-                      quote=sentence_at(t, m.start()), expected=round(computed, 4), observed=float(stated),
+                      pos=m.start(), expected=round(computed, 4), observed=float(stated),
                       row_label=m.group())
 
 
@@ -346,7 +350,7 @@ def _change_rates(p: Para, fy: int | None, covered: set, factor: float) -> Itera
                       f"{this.group(1)}万元比上年{m.group(3)}{m.group(4)}万元，上年为 {fmt(round(prev, 2))}万元，变动率应为 "
                       f"{fmt(round(computed, 2))}%，文中写 {stated}%{'（文中的比率是按本年数计算的）' if on_this else ''}"
                       f"{'（截断而非四舍五入）' if cut else ''} (change rate does not follow from the figures)",
-                      quote=sentence_at(t, m.start()), expected=round(computed, 4), observed=float(stated),
+                      pos=m.start(), expected=round(computed, 4), observed=float(stated),
                       row_label=rm.group().lstrip(",;。"))
 
 
@@ -385,5 +389,5 @@ def prose_shares_in_range(ctx: Context) -> Iterator[Finding]:
                     continue
                 yield finding(p, "VALUE_OUT_OF_RANGE", "warning",
                               f"占比“{m.group()}”不在 0–100% 之间 (a share outside 0–100 %)",
-                              quote=sentence_at(p.text, m.start()), expected=100.0 if v > 100 else 0.0,
+                              pos=m.start(), expected=100.0 if v > 100 else 0.0,
                               observed=v, row_label=m.group())

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.prose_text import MONEY, Para, finding, paragraphs, sentence_at
+from jixiao.validate.prose_text import MONEY, Para, finding, paragraphs
 
 _UP = "增加|增长|上升|提高|增"
 _DOWN = "减少|下降|降低|减"
@@ -99,11 +99,11 @@ def template_leftovers(ctx: Context) -> Iterator[Finding]:
             continue
         seen: set[tuple] = set()
         for p, kind, x, sev, pos in hits:
-            key = (p.page if p.page is not None else p.seq, kind, x)
+            key = (p.page_at(pos) if p.page_at(pos) is not None else p.seq, kind, x)
             if key in seen:
                 continue
             seen.add(key)
-            yield finding(p, "TEMPLATE_LEFTOVER", sev, _WHAT[kind].format(x=x), quote=sentence_at(p.text, pos),
+            yield finding(p, "TEMPLATE_LEFTOVER", sev, _WHAT[kind].format(x=x), pos=pos,
                           row_label=x)
 
 
@@ -143,5 +143,5 @@ def typos(ctx: Context) -> Iterator[Finding]:
             if not p.is_sentence:  # headings, chart labels, table rows as text
                 continue
             for quote, message, observed, pos in _typos(p):
-                yield finding(p, "TYPO", "info", message, quote=sentence_at(p.text, pos), observed=observed,
+                yield finding(p, "TYPO", "info", message, pos=pos, observed=observed,
                               row_label=quote)
