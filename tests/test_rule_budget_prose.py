@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.normalize.facts import extract_facts
 from jixiao.validate.base import run_rules
-from jixiao.validate.facts import extract_facts
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
 CODES = ("TEMPLATE_LEFTOVER", "TYPO", "YEAR_MISMATCH", "COMPARISON_MISMATCH", "RATE_MISMATCH", "VALUE_OUT_OF_RANGE")
