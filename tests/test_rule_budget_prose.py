@@ -172,6 +172,12 @@ def test_equal_and_about_equal():
     assert len(run("年初预算为100万元，支出决算为100.8万元，决算数等于年初预算数。", code="COMPARISON_MISMATCH")) == 1
 
 
+def test_each_item_is_compared_with_its_own_figures():
+    assert run("行政运行（项）年初预算为100万元，支出决算为120万元，决算数大于年初预算数的主要原因是增人。"
+               "机关服务（项）年初预算为200万元，支出决算为150万元，决算数小于年初预算数的主要原因是节约。",
+               code="COMPARISON_MISMATCH") == []
+
+
 def test_the_budget_the_words_name_is_the_one_compared():
     text = ("年初预算为100万元，调整预算为150万元，支出决算为120万元，完成年初预算的120%。"
             "决算数大于年初预算数的主要原因是追加了项目。")
@@ -185,7 +191,8 @@ def test_more_or_less_than_last_year_against_both_figures():
     assert run("2023年度“三公”经费支出决算为80万元，比上年决算数100万元减少20万元。", code="COMPARISON_MISMATCH") == []
     (f,) = run("本年支出决算90万元，上年支出决算为100万元，与上年相比增加10万元。", code="COMPARISON_MISMATCH")
     assert f["observed"] == 90
-    # 上年结转 is no last year's figure
+    # another item's last year, and 上年结转, are no last year's figure of this one
+    assert run("本年收入120万元，上年收入为100万元；本年支出80万元，比上年减少20万元。", code="COMPARISON_MISMATCH") == []
     assert run("本年收入120万元，上年结转为100万元，与上年相比减少5万元。", code="COMPARISON_MISMATCH") == []
 
 

@@ -155,16 +155,18 @@ def _compare_claims(p: Para) -> Iterator[Finding]:
     t = p.text
     figs = _figures(t)
     finals = [f for f in figs if f.kind == "final"]
+    lo = 0  # figures of an earlier item (before an earlier comparison) are not this one's
     for m in _COMPARE.finditer(t):
         word = m.group(1) or m.group(4)
         qual = (m.group(2) or m.group(3) or "").replace("调整后", "调整")
-        before = [f for f in finals if f.start < m.start()]
-        budgets = [f for f in _budgets(figs, qual) if f.start < m.start()]
+        before = [f for f in finals if lo <= f.start < m.start()]
+        budgets = [f for f in _budgets(figs, qual) if lo <= f.start < m.start()]
+        lo = m.end()
         if not before or not budgets:
             continue
         b = before[-1]  # the 决算 figure the sentence compares: the last one stated before the words
         verdicts = []
-        for a in budgets[-2:]:
+        for a in budgets:  # every budget the words can mean must contradict them
             d = b.value - a.value
             s = slack_of(a.raw, b.raw)
             if word in _UP_WORDS:
@@ -208,16 +210,18 @@ def _change_claims(p: Para) -> Iterator[Finding]:
         prev = None
         m = _BOTH_YEARS.search(s)
         if m:
-            prev, word, cut = (m.group(1), m.group(2)), m.group(3), m.start()
+            prev, word, cut, end = (m.group(1), m.group(2)), m.group(3), m.start(), m.end()
         else:
             pm, dm = _PREV_IS.search(s), _DIRECTION.search(s)
-            if pm and dm:
-                prev, word, cut = (pm.group(1), pm.group(2)), dm.group(1), min(pm.start(), dm.start())
+            if pm and dm and pm.start() < dm.start():
+                prev, word, cut, end = (pm.group(1), pm.group(2)), dm.group(1), pm.start(), dm.end()
         if prev is None:
             continue
         this = _last_money_before(s, cut)
-        if this is None or _is_change_figure(s, this):
+        if this is None or _is_change_figure(s, this) or ";" in s[this.start():end]:
             continue
+        if len(MONEY.findall(s, this.end(), end)) != 1:
+            continue  # another figure between them: the words may be about another item
         a, y = money_value(this.group(1), this.group(2)), money_value(*prev)
         sl = slack_of(this.group(1), prev[0])
         up = word in _UP
