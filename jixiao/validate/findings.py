@@ -7,6 +7,7 @@ A rule decides *whether* something is wrong; these builders say *where* a person
 from __future__ import annotations
 
 from jixiao.validate.base import Finding
+from jixiao.validate.prose_text import Para, sentence_at
 from jixiao.validate.records import fmt, num, page_of, txt, where
 
 
@@ -63,3 +64,13 @@ def form_finding(form: dict, code: str, message: str, column: str, label: str, s
     return Finding(doc_id=form.get("doc_id") or "", form_id=form.get("form_id"), rule=code, severity=severity,
                    location=where(form, label), message=message, page=page_of(form), table="forms",
                    row_label=label, indicator=None)
+
+
+def paragraph_finding(p: Para, code: str, severity: str, message: str, pos: int | None = None, quote: str | None = None,
+            expected: float | None = None, observed: float | None = None, row_label: str | None = None) -> Finding:
+    """A prose finding: where a person looks is the sentence at `pos` (or the heading itself), on its page."""
+    if quote is None:
+        quote = sentence_at(p.text, pos) if pos is not None else p.text
+    return Finding(doc_id=p.doc_id, form_id=None, rule=code, severity=severity,
+                   location=quote[:160], message=message, expected=expected, observed=observed,
+                   page=p.page_at(pos or 0), table="narrative", row_label=row_label, indicator=None)

@@ -14,7 +14,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from jixiao.validate.base import Context, Finding, decimals
+from jixiao.validate import slack
+from jixiao.validate.base import Context
 
 _SPACE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -39,12 +40,12 @@ def money_value(number: str, unit: str) -> float:
 
 def slack_of(*figures: str, factor: float = 1.0) -> float:
     """SCHEMA.md: each published figure with d decimals may be off by 0.5·10^-d."""
-    return sum(0.5 * 10 ** -decimals(f.replace(",", "")) for f in figures) * factor + 1e-9
+    return slack.rounding_slack(*(f.replace(",", "") for f in figures), factor=factor)
 
 
 def half_unit(figure: str) -> float:
-    d = decimals(figure.replace(",", ""))
-    return 0.5 * 10 ** -d if d else 0.005  # a whole number of 万元 is taken as exact to the 元 cent
+    """Half a unit of a prose figure's last decimal; a whole number of 万元 is taken as exact to the cent."""
+    return slack.half_unit(figure.replace(",", "")) or 0.005
 
 
 def fmt(v: float) -> str:
@@ -132,16 +133,6 @@ def sentence_at(text: str, pos: int) -> str:
     start = max(text.rfind(c, 0, pos) for c in "。!?") + 1
     ends = [i for i in (text.find(c, pos) for c in "。!?") if i >= 0]
     return text[start:min(ends) + 1 if ends else len(text)]
-
-
-def finding(p: Para, code: str, severity: str, message: str, pos: int | None = None, quote: str | None = None,
-            expected: float | None = None, observed: float | None = None, row_label: str | None = None) -> Finding:
-    """A prose finding: where a person looks is the sentence at `pos` (or the heading itself), on its page."""
-    if quote is None:
-        quote = sentence_at(p.text, pos) if pos is not None else p.text
-    return Finding(doc_id=p.doc_id, form_id=None, rule=code, severity=severity,
-                   location=quote[:160], message=message, expected=expected, observed=observed,
-                   page=p.page_at(pos or 0), table="narrative", row_label=row_label, indicator=None)
 
 
 _YEAR_IN_HEADING = re.compile(r"(?<![\d.])(20\d{2})年")

@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from jixiao.validate.base import Context, Finding, rule
+from jixiao.validate.findings import paragraph_finding
 from jixiao.validate.prose_text import (
     MONEY,
     Para,
     doc_kind,
-    finding,
     fiscal_year,
     fmt,
     half_unit,
@@ -32,6 +32,7 @@ from jixiao.validate.prose_text import (
     paragraphs,
     slack_of,
 )
+from jixiao.validate.slack import ratio_slack
 
 _M = MONEY.pattern  # (number)(unit)
 
@@ -81,7 +82,7 @@ def year_mismatch(ctx: Context) -> Iterator[Finding]:
             for m in _YEAR.finditer(p.text):
                 y = int(m.group(1))
                 if y != fy and abs(y - fy) <= 3 and not is_range(p.text, m.start(1), m.end(1)):
-                    yield finding(p, "YEAR_MISMATCH", "warning",
+                    yield paragraph_finding(p, "YEAR_MISMATCH", "warning",
                                   f"标题写“{y}年”，而本文件是 {fy} 年度的{kind or '预算/决算'}（其余标题均为 {fy} 年）"
                                   f" (a heading names another year than the document's)",
                                   expected=fy, observed=y, row_label=p.text[:40])
@@ -90,7 +91,7 @@ def year_mismatch(ctx: Context) -> Iterator[Finding]:
             for m in _SCOPE.finditer(p.text):
                 y = int(m.group(1))
                 if y != fy and (kind is None or m.group(2) == kind):
-                    yield finding(p, "YEAR_MISMATCH", "warning",
+                    yield paragraph_finding(p, "YEAR_MISMATCH", "warning",
                                   f"“{m.group()}”写的是 {y} 年，本文件是 {fy} 年度的{m.group(2)} "
                                   f"(this year's compilation scope is given with another year)",
                                   pos=m.start(), expected=fy, observed=y, row_label=m.group())
@@ -98,7 +99,7 @@ def year_mismatch(ctx: Context) -> Iterator[Finding]:
                 for m in _AS_OF.finditer(p.text):
                     y = int(m.group(1))
                     if y != fy:
-                        yield finding(p, "YEAR_MISMATCH", "warning",
+                        yield paragraph_finding(p, "YEAR_MISMATCH", "warning",
                                       f"{fy} 年度决算写“{m.group()}” (a 决算 dated at the end of another year)",
                                       pos=m.start(), expected=fy, observed=y,
                                       row_label=m.group())
@@ -181,7 +182,7 @@ def _compare_claims(p: Para) -> Iterator[Finding]:
         if verdicts and all(w for w, _ in verdicts):
             a = verdicts[-1][1]
             rel = "大于" if b.value - a.value > slack_of(a.raw, b.raw) else "小于" if a.value - b.value > slack_of(a.raw, b.raw) else "等于"
-            yield finding(p, "COMPARISON_MISMATCH", "error",
+            yield paragraph_finding(p, "COMPARISON_MISMATCH", "error",
                           f"文中说决算数“{word}”{qual}预算数，但{qual}预算为 {a.raw}万元、决算为 {b.raw}万元，决算数{rel}预算数"
                           f" (the words contradict the figures)", pos=m.start(),
                           expected=a.value, observed=b.value, row_label=m.group())
@@ -227,7 +228,7 @@ def _change_claims(p: Para) -> Iterator[Finding]:
         up = word in _UP
         if (up and a - y < -sl) or (not up and a - y > sl):
             rel = "多于" if a > y else "少于"
-            yield finding(p, "COMPARISON_MISMATCH", "error",
+            yield paragraph_finding(p, "COMPARISON_MISMATCH", "error",
                           f"本年 {this.group(1)}万元{rel}上年 {prev[0]}万元，文中却说“{word}” (the words contradict the figures)",
                           pos=off + cut, expected=y, observed=a, row_label=word)
 
@@ -264,29 +265,24 @@ def comparison_words(ctx: Context) -> Iterator[Finding]:
             if _ZERO_BUDGET.search(t):
                 for m in _COMPLETION.finditer(t):
                     if (m.group(1) or "年初") == "年初" and float(m.group(2)) != 0:
-                        yield finding(p, "COMPARISON_MISMATCH", "error",
+                        yield paragraph_finding(p, "COMPARISON_MISMATCH", "error",
                                       f"年初预算为 0，却写“{m.group()}” (a completion rate of a budget of 0)",
                                       pos=m.start(), expected=None, observed=float(m.group(2)),
                                       row_label=m.group())
             for m in _BOTH_WAYS.finditer(t):
-                yield finding(p, "COMPARISON_MISMATCH", "error",
+                yield paragraph_finding(p, "COMPARISON_MISMATCH", "error",
                               f"“{m.group()}”：既说增减又说持平 (a change and no change in one phrase)",
                               pos=m.start(), row_label=m.group())
             for m in _ZERO_GREW.finditer(t):
                 y = money_value(m.group(2), m.group(3))
                 if y > 0:
-                    yield finding(p, "COMPARISON_MISMATCH", "error",
+                    yield paragraph_finding(p, "COMPARISON_MISMATCH", "error",
                                   f"本年为 0 万元，却比上年{m.group(1)} {m.group(2)}万元（上年须为负数） "
                                   f"(a figure of 0 cannot have grown)", pos=m.start(),
                                   expected=0.0, observed=y, row_label=m.group(1))
 
 
 # ---------------------------------------------------------------- RATE_MISMATCH
-
-def _ratio_slack(n: float, d: float, en: float, ed: float, stated: str, factor: float) -> float:
-    """How far a stated n/d·100 may be from the computed one when n and d are each off by en, ed."""
-    return (100 * (en / abs(d) + abs(n) * ed / d ** 2) + (half_unit(stated) if "." in stated else 0.5)) * factor + 1e-9
-
 
 def _cut_off(computed: float, stated: str) -> bool:
     """The stated rate is the computed one cut off (not rounded) at its decimals: 2.31 for 2.3153."""
@@ -305,12 +301,12 @@ def _completion_rates(p: Para, factor: float) -> Iterator[Finding]:
             continue  # which budget is meant is not clear; a budget of 0 is COMPARISON_MISMATCH's
         a, b, stated = budgets[0], finals[-1], m.group(2)
         computed = b.value / a.value * 100
-        allowed = _ratio_slack(b.value, a.value, half_unit(b.raw), half_unit(a.raw), stated, factor)
+        allowed = ratio_slack(b.value, a.value, half_unit(b.raw), half_unit(a.raw), stated, factor)
         if abs(computed - float(stated)) <= allowed:
             continue
         cut = _cut_off(computed, stated)
         hint = "（按预算÷决算计算）" if abs(a.value / b.value * 100 - float(stated)) <= allowed else ""
-        yield finding(p, "RATE_MISMATCH", "info" if cut else "error",
+        yield paragraph_finding(p, "RATE_MISMATCH", "info" if cut else "error",
                       f"决算 {b.raw}万元 ÷ {qual}预算 {a.raw}万元 = {fmt(round(computed, 2))}%，文中写 {stated}%{hint}"
                       f"{'（截断而非四舍五入）' if cut else ''} (completion rate does not follow from the figures)",
                       pos=m.start(), expected=round(computed, 4), observed=float(stated),
@@ -345,12 +341,12 @@ def _change_rates(p: Para, fy: int | None, covered: set, factor: float) -> Itera
             continue
         computed = c / prev * 100
         ec, ea = half_unit(m.group(4)), half_unit(this.group(1))
-        allowed = _ratio_slack(c, prev, ec, ea + ec, stated, factor)
+        allowed = ratio_slack(c, prev, ec, ea + ec, stated, factor)
         if abs(computed - float(stated)) <= allowed:
             continue
         on_this = abs(c / a * 100 - float(stated)) <= allowed if a else False
         cut = _cut_off(computed, stated)
-        yield finding(p, "RATE_MISMATCH", "info" if cut else "error",
+        yield paragraph_finding(p, "RATE_MISMATCH", "info" if cut else "error",
                       f"{this.group(1)}万元比上年{m.group(3)}{m.group(4)}万元，上年为 {fmt(round(prev, 2))}万元，变动率应为 "
                       f"{fmt(round(computed, 2))}%，文中写 {stated}%{'（文中的比率是按本年数计算的）' if on_this else ''}"
                       f"{'（截断而非四舍五入）' if cut else ''} (change rate does not follow from the figures)",
@@ -391,7 +387,7 @@ def prose_shares_in_range(ctx: Context) -> Iterator[Finding]:
                 v = float(stated)
                 if _NOT_A_WHOLE.search(base) or 0 <= v <= 100:
                     continue
-                yield finding(p, "VALUE_OUT_OF_RANGE", "warning",
+                yield paragraph_finding(p, "VALUE_OUT_OF_RANGE", "warning",
                               f"占比“{m.group()}”不在 0–100% 之间 (a share outside 0–100 %)",
                               pos=m.start(), expected=100.0 if v > 100 else 0.0,
                               observed=v, row_label=m.group())

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.prose_text import MONEY, Para, finding, paragraphs
+from jixiao.validate.findings import paragraph_finding
+from jixiao.validate.prose_text import MONEY, Para, paragraphs
 
 _UP = "增加|增长|上升|提高|增"
 _DOWN = "减少|下降|降低|减"
@@ -92,7 +93,7 @@ def template_leftovers(ctx: Context) -> Iterator[Finding]:
             first = hits[0][0]
             kinds = sorted({x for _, _, x, _, _ in hits})[:6]
             pages = sorted({p.page for p, *_ in hits if p.page is not None})
-            yield finding(first, "TEMPLATE_LEFTOVER", "warning",
+            yield paragraph_finding(first, "TEMPLATE_LEFTOVER", "warning",
                           f"整份文件是未填写的模板：{len(hits)} 处占位符或空缺（{'、'.join(kinds)}），表中没有数字"
                           f"{f'，见第 {pages[0]}–{pages[-1]} 页' if pages else ''} (the document is the blank template)",
                           quote=first.text, observed=float(len(hits)), row_label="整份文件")
@@ -103,7 +104,7 @@ def template_leftovers(ctx: Context) -> Iterator[Finding]:
             if key in seen:
                 continue
             seen.add(key)
-            yield finding(p, "TEMPLATE_LEFTOVER", sev, _WHAT[kind].format(x=x), pos=pos,
+            yield paragraph_finding(p, "TEMPLATE_LEFTOVER", sev, _WHAT[kind].format(x=x), pos=pos,
                           row_label=x)
 
 
@@ -143,5 +144,5 @@ def typos(ctx: Context) -> Iterator[Finding]:
             if not p.is_sentence:  # headings, chart labels, table rows as text
                 continue
             for quote, message, observed, pos in _typos(p):
-                yield finding(p, "TYPO", "info", message, pos=pos, observed=observed,
+                yield paragraph_finding(p, "TYPO", "info", message, pos=pos, observed=observed,
                               row_label=quote)
