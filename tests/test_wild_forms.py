@@ -125,3 +125,10 @@ def test_henan_scores_raise_no_accusation(henan):
     score_rules = {"SCORE_TOTAL_MISMATCH", "WEIGHT_TOTAL_MISMATCH", "SCORE_OUT_OF_RANGE", "GROUP_SCORE_EXCEEDS_WEIGHT",
                    "GRADE_MISMATCH", "MISSING_VALUE", "SCORE_RULE_MISMATCH"}
     assert not [f for f in henan["findings"] if f["rule"] in score_rules and f["severity"] != "info"]
+
+
+def test_declaration_code_typed_as_a_number_is_not_invented(declaration):
+    """Sheet 1's 项目编码 is a float (4.403062313915e+20): its lost digits are not made up."""
+    codes = [f["project_code"] for f in declaration["forms"]]
+    assert codes[0] == "4.403062313915e+20"
+    assert codes[1] == "440306231391500000193"

@@ -45,9 +45,9 @@ def general_number(value: float | int) -> str:
     if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
     text = f"{value:.15g}"
-    if "e" in text:
+    if "e" in text and abs(value) < 2 ** 53:  # beyond, a float no longer holds every digit
         text = f"{value:.10f}".rstrip("0").rstrip(".")
-    return text
+    return text  # a float of 16+ digits (a 21-digit code typed as a number) keeps what it holds: 4.403062313915e+20
 
 
 def cell_text(value: object, number_format: str | None = None) -> str:
