@@ -135,7 +135,7 @@ def read_project_block(rows: list[list[str]], form: FormDraft) -> None:
                 block.setdefault("fiscal", {})[measure] = cells[j + 1]
         if hit:
             # 预算执行进度 sits in the last cell of the 预算数 row
-            tail = [c for c in cells[-2:] if "%" in c]
+            tail = [c for c in cells[-2:] if "%" in squash(c)]  # NFKC: ％ too
             if tail:
                 form.fields["execution_rate_raw"] = tail[-1]
         if any(squash(c) == "预算执行进度" or squash(c) == "执行率" for c in cells) and i + 1 < len(rows):

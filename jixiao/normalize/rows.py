@@ -35,15 +35,12 @@ def _rate(text: str | None) -> float | None:
     return v.value
 
 
-def known(code: str | None) -> str | None:
-    """A vocabulary code, or empty when the heading could not be mapped.
-
-    SCHEMA.md lists `other` for "anything else", but its checker (check_output.py) only
-    accepts codes whose row has a Chinese example, which `other` lacks; an unmapped heading
-    is unknown, and unknown is empty by the contract's first rule. The raw text stays in
-    level1_raw / level2_raw / level3.
-    """
-    return None if not code or code == "other" else code
+def known(code: str | None, keep_other: bool = False) -> str | None:
+    """A vocabulary code; `other` (SCHEMA.md: "anything else, raw text kept") for a heading that is
+    written but outside the vocabulary when ``keep_other``, else empty."""
+    if not code:
+        return None
+    return code if code != "other" or keep_other else None
 
 
 def indicator_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
@@ -60,8 +57,8 @@ def indicator_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
             out.append({
                 "form_id": form_id, "doc_id": doc_id, "row_no": len(out) + 1,
                 "level1_raw": r["level1_raw"] or None, "level2_raw": r["level2_raw"] or None,
-                "level1": known(l1.code) if r["level1_raw"] else None, "level1_weight": l1.weight,
-                "level2": known(l2.code) if r["level2_raw"] else None,
+                "level1": known(l1.code, keep_other=True) if r["level1_raw"] else None, "level1_weight": l1.weight,
+                "level2": known(l2.code, keep_other=True) if r["level2_raw"] else None,
                 "level3": r["level3"] or None,
                 "category": known(category_for(l1.code if r["level1_raw"] else "", r["level2_raw"] or "", r["level3"])),
                 "target_raw": r["target_raw"] or None, "actual_raw": r["actual_raw"] or None,
