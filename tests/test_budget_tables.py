@@ -269,3 +269,38 @@ def test_negative_balances_are_not_parts_exceeding_wholes():
     table = [["项目", "年初结余", "其中：财政拨款结余"], ["合计", "-207.50", "-34.40"], ["基本支出", "-10.00", "-5.00"]]
     rows = amounts_from_rows(table, title="收支结余情况表")
     assert not [f for f in run_rules({"amounts": rows}) if f["rule"] == "PART_EXCEEDS_WHOLE"]
+
+
+def test_money_tables_answer_by_meaning(shanghai, court):
+    from jixiao.validate.base import Context
+    from jixiao.validate.money import money_tables
+
+    tables = money_tables(Context({"amounts": shanghai["amounts"]}))
+    summary = next(t for t in tables if t.family == "summary")
+    assert summary.sides == [1, 2] and summary.unit_raw == "元" and summary.understood
+    assert summary.value(item="收入总计", side=1) == pytest.approx(17191.5169)
+    assert summary.value(level="total", role="project", side=2) == pytest.approx(4427.3130)
+    basic = next(t for t in tables if t.family == "basic_expenditure")
+    assert basic.value(code="302", role="total") == pytest.approx(2484.0779)
+    court_tables = money_tables(Context({"amounts": court["amounts"]}))
+    fiscal = next(t for t in court_tables if t.family == "fiscal_expenditure")
+    assert fiscal.value(code="2040502") == pytest.approx(6049.97)
+    assert fiscal.value(item="公共安全支出", level="类") == pytest.approx(26200.88)
+
+
+GROUPED = [
+    ["项目", "收入预算", "收入预算", "收入预算"],
+    ["项目", "合计", "财政拨款收入", "事业收入"],
+    ["一、财政拨款收入", "100.00", "90.00", "10.00"],
+    ["二、事业收入", "50.00", "40.00", "9.00"],
+    ["合计", "150.00", "130.00", "19.00"],
+]
+
+
+def test_group_total_column_is_the_sum_of_the_row():
+    rows = amounts_from_rows(GROUPED, title="收入预算总表")
+    assert {a["measure_parent"] for a in rows if a["measure_raw"] == "事业收入"} == {"合计"}
+    found = [f for f in run_rules({"amounts": rows}) if f["rule"] == "SUM_MISMATCH"]
+    # one wrong cell (事业收入 of row 二 should be 10) shows in its row and in its column's 合计
+    assert sorted((f["row_label"], f["expected"], f["observed"]) for f in found) == [
+        ("二、事业收入", 49, 50), ("合计", 149, 150)]

@@ -197,6 +197,25 @@ def _columns(header: list[list[str]], width: int) -> list[Column]:
 def _assign_parents(header: list[list[str]], cols: list[Column], value_cols: set[int]) -> None:
     for j in sorted(value_cols):
         cols[j].parent = _parent_of(header, j, cols[j].label, cols, value_cols)
+    _group_totals(cols, value_cols)
+
+
+def _group_totals(cols: list[Column], value_cols: set[int]) -> None:
+    """Under a spanning header (收入预算: 合计 | 财政拨款收入 | 事业收入 …) the 合计 column is the whole
+    of the other columns of the span, down to their leaves (基本支出: 人员经费 | 公用经费)."""
+    for k in sorted(value_cols):
+        group = cols[k].parent
+        if not group or not TOTAL_WORD.match(squash(cols[k].label)) or group not in cols[k].path:
+            continue
+        depth = cols[k].path.index(group)
+        members = [j for j in value_cols if j != k and len(cols[j].path) > depth
+                   and cols[j].path[depth] == group and cols[j].label != cols[k].label
+                   and not QIZHONG_PREFIX.match(squash(cols[j].label))]
+        if len(members) < 2:
+            continue
+        for j in members:
+            cols[j].parent = cols[k].label
+        cols[k].parent = None
 
 
 def _parent_of(header: list[list[str]], j: int, label: str, cols: list[Column], value_cols: set[int]) -> str | None:

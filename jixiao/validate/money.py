@@ -4,17 +4,22 @@ The table-reading model (normalize/budget_tables.py) marks each table understood
 (amounts.layout_ok). Rules that read amounts check understood tables only; when one check
 fails on most rows of a table, the reading is what is wrong: the failures are withheld and
 the table is reported once by LAYOUT_NOT_UNDERSTOOD (rules/layout.py).
+
+`money_tables(ctx)` gives each table as a `MoneyTable` to query by meaning (family, side,
+column role, code, row level) — the base for the cross-table 预决算 rules.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from jixiao.validate.base import Context, Finding
-from jixiao.validate.records import txt, understood
+from jixiao.validate.records import num, txt, understood
 
-__all__ = ["understood", "table_of", "doubt_table", "majority_failed", "checked", "gate", "signed"]
+__all__ = ["understood", "table_of", "doubt_table", "majority_failed", "checked", "gate", "signed", "MoneyTable",
+           "money_tables"]
 
 
 def table_of(row: dict) -> tuple:
@@ -65,3 +70,80 @@ def gate(ctx: Context, found: list[tuple[dict, Finding]], checks: dict[tuple, se
     for row, f in found:
         if table_of(row) not in doubted:
             yield f
+
+
+@dataclass
+class MoneyTable:
+    """One money table as a rule sees it: what it is (family, unit, understood) and its cells.
+
+    Built on the amounts rows and the table-reading model's columns (table_family, side,
+    column_role, code, row_level, unit_raw, layout_ok), so cross-table rules ask for cells by
+    meaning — ``t.value(role="basic", level="total")``, ``t.cell(code="2010601", role="total")`` —
+    never by position."""
+
+    key: tuple  # (doc_id, form_id, table_no)
+    family: str
+    title: str
+    unit_raw: str
+    understood: bool
+    reason: str
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def sides(self) -> list[int]:
+        return sorted({int(s) for s in (num(r.get("side")) for r in self.rows) if s is not None})
+
+    def cells(self, *, item: str | None = None, code: str | None = None, role: str | None = None,
+              measure: str | None = None, side: int | None = None, level: str | None = None,
+              kind: str | None = None) -> list[dict]:
+        """The cells matching every criterion given (item: exact label or label without numbering)."""
+        out = []
+        for r in self.rows:
+            if item is not None and item not in (txt(r.get("item")), _bare(txt(r.get("item")) or "")):
+                continue
+            if code is not None and txt(r.get("code")) != code:
+                continue
+            if role is not None and txt(r.get("column_role")) != role:
+                continue
+            if measure is not None and txt(r.get("measure")) != measure:
+                continue
+            if side is not None and num(r.get("side")) != side:
+                continue
+            if level is not None and txt(r.get("row_level")) != level:
+                continue
+            if kind is not None and txt(r.get("table_kind")) != kind:
+                continue
+            out.append(r)
+        return out
+
+    def cell(self, **criteria: object) -> dict | None:
+        """The one cell matching the criteria, None when there is none or more than one."""
+        found = self.cells(**criteria)  # type: ignore[arg-type]
+        return found[0] if len(found) == 1 else None
+
+    def value(self, **criteria: object) -> float | None:
+        """The figure (万元) of the one matching cell."""
+        c = self.cell(**criteria)
+        return num(c.get("value")) if c else None
+
+
+def _bare(label: str) -> str:
+    return re.sub(r"^(其中[:：]?|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．]"
+                  r"|\d{3}(?:\d{2}){0,2}\s*)", "", label).strip()
+
+
+def money_tables(ctx: Context, doc_id: str | None = None) -> list[MoneyTable]:
+    """Every money table of the run (or of one document), in reading order, with its model."""
+    cache = ctx.extra.get("money_tables")
+    if cache is None:
+        by_key: dict[tuple, MoneyTable] = {}
+        for r in ctx.records("amounts"):
+            key = table_of(r)
+            t = by_key.get(key)
+            if t is None:
+                t = by_key[key] = MoneyTable(
+                    key, txt(r.get("table_family")) or "other", txt(r.get("table_title")) or "",
+                    txt(r.get("unit_raw")) or "万元", understood(r), txt(r.get("layout_reason")) or "")
+            t.rows.append(r)
+        cache = ctx.extra["money_tables"] = list(by_key.values())
+    return [t for t in cache if doc_id is None or t.key[0] == doc_id]
