@@ -224,10 +224,12 @@ def test_existing_dask_scheduler_gives_the_same_output(corpus, parallel_run, tmp
 
 
 def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path):
-    """A broken environment (here: a main module that cannot be re-imported) is not a bad file."""
+    """A broken environment (here: a main module that cannot be re-imported) is not a bad file.
+
+    Three files: one or two small ones are converted in-process, without workers."""
     script = "import sys; sys.argv = ['jixiao', 'convert', sys.argv[1], '-o', sys.argv[2], '-q']\n" \
              "from jixiao.cli import app\napp()\n"
-    proc = subprocess.run([sys.executable, "-", str(sorted(SEEDS.glob("*.txt"))[4]), str(tmp_path / "out")],
+    proc = subprocess.run([sys.executable, "-", str(SEEDS), str(tmp_path / "out")],
                           input=script, capture_output=True, text=True, timeout=120,
                           cwd=Path(__file__).resolve().parents[1])
     assert proc.returncode == 2
@@ -270,3 +272,38 @@ def test_the_command_line_module_is_light_because_workers_import_it_again():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_one_small_file_is_converted_in_process_without_pandas(tmp_path):
+    """A small job pays for no worker pool and no pandas; the folder still has CSV, Parquet, DuckDB."""
+    script = ("import sys; sys.argv = ['jixiao', 'convert', sys.argv[1], '-o', sys.argv[2], '-q']\n"
+              "import jixiao.batch.local as local\n"
+              "local.LocalPool.imap = lambda *a, **k: (_ for _ in ()).throw(AssertionError('pool used'))\n"
+              "from jixiao.cli import app\n"
+              "try:\n    app()\nexcept SystemExit as e:\n    code = e.code\n"
+              "print('pandas' in sys.modules, code)\n")
+    proc = subprocess.run([sys.executable, "-", str(sorted(SEEDS.glob("*.txt"))[4]), str(tmp_path / "out")],
+                          input=script, capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert proc.stdout.split() == ["False", "0"], proc.stderr
+    names = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"indicators.csv", "indicators.parquet", "jixiao.duckdb", "report.html"} <= names
+    import pandas as pd
+
+    assert str(pd.read_parquet(tmp_path / "out" / "indicators.parquet")["weight"].dtype) == "Float64"
+
+
+def test_in_process_run_keeps_the_time_limit(tmp_path, monkeypatch):
+    """In-process conversion still gives up on a file after --timeout, as a failed row."""
+    import jixiao.batch.inline as inline
+
+    def slow(task, settings):
+        time.sleep(30)
+
+    monkeypatch.setattr(inline, "run_task", slow)
+    settings = Settings(options=PipelineOptions(), cache_dir=str(tmp_path / "cache"), timeout=1)
+    src = sorted(SEEDS.glob("*.txt"))[4]
+    start = time.monotonic()
+    outcome = inline.run_inline(make_task(0, src, SEEDS), settings)
+    assert time.monotonic() - start < 10
+    assert outcome.status == "failed" and "gave up after 1 s" in outcome.error

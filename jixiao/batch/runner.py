@@ -19,7 +19,7 @@ from jixiao.batch.cache import CACHE_DIR, remove_stale_temp_files
 from jixiao.batch.progress import BatchProgress
 from jixiao.batch.task import Outcome, Settings, Task, load_tables, make_task
 from jixiao.output.stream import TableStream
-from jixiao.output.writer import all_columns
+from jixiao.output.typed import all_columns
 from jixiao.schema import TABLES
 
 
@@ -47,6 +47,10 @@ def engine_outcomes(tasks: list[Task], settings: Settings, engine: str, workers:
         from jixiao.batch.dask_engine import dask_imap
 
         return dask_imap(tasks, settings, workers, scheduler)
+    if small_job(tasks, settings, workers):
+        from jixiao.batch.inline import inline_outcomes
+
+        return inline_outcomes(tasks, settings)
     from jixiao.batch.local import LocalPool
 
     return LocalPool(settings, workers).imap(tasks)
@@ -139,21 +143,34 @@ def run_batch(files: list[tuple[Path, Path | None]], out: Path, settings: Settin
 _COST = {".doc": (4.0, 10.0), ".rtf": (4.0, 10.0), ".pdf": (0.0, 4.0), ".xls": (0.2, 4.0)}
 
 
+def expected_seconds(t: Task) -> float:
+    """A guess of a file's cost from its size and format, never by opening the file."""
+    try:
+        size = os.path.getsize(t.path)
+    except OSError:
+        return 0.0
+    fixed, per_mb = _COST.get(os.path.splitext(t.path)[1].lower(), (0.0, 2.0))
+    return fixed + per_mb * size / 1e6
+
+
 def longest_first(tasks: list[Task]) -> list[Task]:
     """Tasks in the order to hand out: the longest expected first (LPT scheduling).
 
     A big file started last keeps one worker busy while the others idle; started first,
     it overlaps with the small ones. The output order does not change (shards are
-    assembled by index). Cost is guessed from size and format, never by opening the file."""
-    def cost(t: Task) -> float:
-        try:
-            size = os.path.getsize(t.path)
-        except OSError:
-            return 0.0
-        fixed, per_mb = _COST.get(os.path.splitext(t.path)[1].lower(), (0.0, 2.0))
-        return fixed + per_mb * size / 1e6
+    assembled by index)."""
+    return sorted(tasks, key=lambda t: (-expected_seconds(t), t.index))
 
-    return sorted(tasks, key=lambda t: (-cost(t), t.index))
+
+def small_job(tasks: list[Task], settings: Settings, workers: int | None) -> bool:
+    """Convert in this process: one file, or two cheap ones (a pool would cost more than it saves).
+
+    A memory limit needs a worker process of its own (it caps the whole address space)."""
+    from jixiao.batch.inline import INLINE_MAX_FILES, INLINE_MAX_SECONDS
+
+    if settings.max_memory_mb or not tasks or len(tasks) > INLINE_MAX_FILES:
+        return False
+    return len(tasks) == 1 or workers == 1 or sum(map(expected_seconds, tasks)) <= INLINE_MAX_SECONDS
 
 
 def cache_dir(out: Path) -> Path:

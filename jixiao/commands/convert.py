@@ -126,10 +126,18 @@ def convert(
 
 
 def write_extras(out: Path, xlsx: bool, report: bool) -> None:
-    """The workbook and the HTML discrepancy report, from the tables just written."""
-    from jixiao.output.writer import read_tables
+    """The workbook and the HTML discrepancy report, from the tables just written.
 
-    frames = read_tables(out)
+    The report alone reads rows with pyarrow: pandas (~1 s to import) only for the workbook."""
+    if xlsx:
+        from jixiao.output.writer import read_tables
+
+        frames = read_tables(out)
+    else:
+        from jixiao.output.typed import read_records
+        from jixiao.schema import TABLES
+
+        frames = read_records(out, TABLES)
     if report:
         from jixiao.report.findings import write_report
 

@@ -93,8 +93,29 @@ def _clean(value: object) -> str | None:
 
 @lru_cache(maxsize=1)
 def load_gazetteer():
-    import cpca  # slow to import (loads the gazetteer): only on first use
+    """cpca, imported on first use (it reads its gazetteer on import).
 
+    cpca opens its CSV with `pkg_resources.resource_stream`; importing the deprecated
+    pkg_resources costs ~0.5 s, more than the gazetteer itself. When nothing has imported
+    it yet, a stand-in that only has `resource_stream` (from importlib.resources) serves
+    that one call and is removed again, so a later real `import pkg_resources` is unaffected."""
+    import sys
+
+    if "cpca" in sys.modules or "pkg_resources" in sys.modules:
+        import cpca
+
+        return cpca
+    import importlib.resources
+    import types
+
+    shim = types.ModuleType("pkg_resources")
+    shim.resource_stream = lambda package, name: importlib.resources.files(package).joinpath(name).open("rb")
+    sys.modules["pkg_resources"] = shim
+    try:
+        import cpca
+    finally:
+        if sys.modules.get("pkg_resources") is shim:
+            del sys.modules["pkg_resources"]
     return cpca
 
 

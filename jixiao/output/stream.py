@@ -12,10 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from jixiao.output.writer import atomic_path, frame, to_csv_text
+from jixiao.output.atomic import atomic_path
+from jixiao.output.typed import arrow_schema, arrow_table, typed_rows, write_csv_rows
 from jixiao.schema import TABLES
 
 CHUNK_ROWS = 5_000
@@ -26,7 +24,9 @@ class _TableSink:
         self.name, self.cols = name, cols
         self.csv_path, self.parquet_path = out / f"{name}.csv", out / f"{name}.parquet"
         self.csv_tmp, self.parquet_tmp = atomic_path(self.csv_path), atomic_path(self.parquet_path)
-        self.schema = pa.Schema.from_pandas(frame(name, [], cols), preserve_index=False)
+        import pyarrow.parquet as pq  # not at import: `jixiao --help` and the workers never load it
+
+        self.schema = arrow_schema(cols)
         self.parquet = pq.ParquetWriter(self.parquet_tmp, self.schema)
         self.buffer: list[dict] = []
         self.header_written = False
@@ -39,14 +39,14 @@ class _TableSink:
     def flush(self, final: bool = False) -> None:
         if not self.buffer and (self.header_written or not final):
             return
-        df = frame(self.name, self.buffer, self.cols)
+        rows = typed_rows(self.cols, self.buffer)
         self.buffer = []
         with open(self.csv_tmp, "a" if self.header_written else "w", encoding="utf-8-sig" if not self.header_written
                   else "utf-8", newline="") as fh:
-            to_csv_text(df).to_csv(fh, index=False, header=not self.header_written, lineterminator="\n")
+            write_csv_rows(fh, self.cols, rows, header=not self.header_written)
         self.header_written = True
-        if len(df):
-            self.parquet.write_table(pa.Table.from_pandas(df, schema=self.schema, preserve_index=False))
+        if rows:
+            self.parquet.write_table(arrow_table(self.schema, rows))
 
     def finish(self) -> None:
         self.flush(final=True)

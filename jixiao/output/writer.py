@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,7 +16,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from jixiao.schema import BOOLEAN, INTEGER, NUMERIC, TABLES, columns
+from jixiao.output.atomic import atomic_path
+from jixiao.output.typed import all_columns
+from jixiao.schema import BOOLEAN, INTEGER, NUMERIC, TABLES
+
+__all__ = ["all_columns", "atomic_path", "frame", "read_tables", "to_csv_text", "write_csv", "write_duckdb",
+           "write_parquet", "write_tables"]
 
 
 def frame(table: str, rows: Iterable[dict], cols: list[str] | None = None) -> pd.DataFrame:
@@ -44,18 +48,6 @@ def frame(table: str, rows: Iterable[dict], cols: list[str] | None = None) -> pd
             # which rows share a chunk (streamed output must equal one-shot output)
             df[c] = pd.array([_as_text(r.get(c)) for r in rows], dtype="string") if rows else df[c].astype("string")
     return df
-
-
-def all_columns(table: str, rows: Iterable[dict]) -> list[str]:
-    """The contract's columns, then any other key the rows carry, in first-seen order."""
-    cols = list(columns(table))
-    known = set(cols)
-    for r in rows:
-        for k in r:
-            if k not in known:
-                known.add(k)
-                cols.append(k)
-    return cols
 
 
 def _as_text(v: object) -> str | None:
@@ -89,15 +81,6 @@ def to_csv_text(df: pd.DataFrame) -> pd.DataFrame:
         else:
             out[c] = ["" if v is pd.NA or v is None else str(v) for v in s]
     return out
-
-
-def atomic_path(final: Path) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the final file gets ordinary permissions
-    return Path(tmp)
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
+from typing import Any
 
-import pandas as pd
+# a table as a pandas DataFrame (read_tables) or as rows (read_records: no pandas needed)
+Tables = Mapping[str, Any]
 
 INDICATOR_COLUMNS = [("level1_raw", "一级"), ("level2_raw", "二级"), ("level3", "三级指标"),
                      ("target_raw", "目标值"), ("actual_raw", "实际值"), ("weight", "权重"),
@@ -20,28 +23,32 @@ FORM_COLUMNS = [("budget_wan", "预算数"), ("executed_wan", "执行数"), ("ex
                 ("total_score", "总分"), ("grade", "等级")]
 
 
-def _clean(v: object) -> object:
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-        return None
-    return v
+def is_missing(v: object) -> bool:
+    """None, NaN or pandas' NA (checked by name: this module never imports pandas)."""
+    return v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ == "NAType"
+
+
+def records(table: Any) -> list[dict]:
+    """A table's rows as dicts with missing values as None, from a DataFrame or a list of rows."""
+    if table is None:
+        return []
+    rows = table.to_dict("records") if hasattr(table, "to_dict") else table
+    return [{k: (None if is_missing(v) else v) for k, v in r.items()} for r in rows]
 
 
 class RowIndex:
     """Rows of indicators, amounts and forms, grouped by form for quick lookup."""
 
-    def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
+    def __init__(self, frames: Tables) -> None:
         self.indicators = self._group(frames.get("indicators"))
         self.amounts = self._group(frames.get("amounts"))
         forms = self._group(frames.get("forms"))
         self.forms = {k: v[0] for k, v in forms.items() if v}
 
     @staticmethod
-    def _group(df: pd.DataFrame | None) -> dict[str, list[dict]]:
+    def _group(table: Any) -> dict[str, list[dict]]:
         out: dict[str, list[dict]] = {}
-        if df is None or df.empty or "form_id" not in df.columns:
-            return out
-        for r in df.to_dict("records"):
-            r = {k: _clean(v) for k, v in r.items()}
+        for r in records(table):
             if r.get("form_id"):
                 out.setdefault(str(r["form_id"]), []).append(r)
         return out

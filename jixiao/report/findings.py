@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import os
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
-from jixiao.report.finding_rows import RowIndex
+from jixiao.report.finding_rows import RowIndex, Tables, is_missing, records
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
@@ -74,7 +71,7 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def _e(v: object) -> str:
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+    if is_missing(v):
         return ""
     return html.escape(str(v))
 
@@ -84,16 +81,9 @@ def _n(v: object) -> str:
         f = float(v)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return ""
-    if math.isnan(f):
+    if f != f:  # NaN
         return ""
     return f"{f:.4f}".rstrip("0").rstrip(".")
-
-
-def _records(df: pd.DataFrame | None) -> list[dict]:
-    if df is None or df.empty:
-        return []
-    return [{k: (None if v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v) for k, v in r.items()}
-            for r in df.to_dict("records")]
 
 
 def _sev(s: object) -> str:
@@ -143,11 +133,11 @@ def _head(with_doc: bool) -> str:
     return "<thead><tr>" + "".join(f"<th>{c}</th>" for c in cols) + "</tr></thead>"
 
 
-def render(frames: dict[str, pd.DataFrame]) -> str:
+def render(frames: Tables) -> str:
     """The page as a string."""
-    docs = _records(frames.get("documents"))
-    forms = _records(frames.get("forms"))
-    findings = _records(frames.get("findings"))
+    docs = records(frames.get("documents"))
+    forms = records(frames.get("forms"))
+    findings = records(frames.get("findings"))
     index = RowIndex(frames)
     names = {d.get("doc_id"): str(d.get("source_path") or d.get("doc_id")) for d in docs}
     form_names = {f.get("form_id"): str(f.get("subject") or f.get("title") or f.get("form_id")) for f in forms}
@@ -207,7 +197,7 @@ def render(frames: dict[str, pd.DataFrame]) -> str:
     return "\n".join(parts)
 
 
-def write_report(out_dir: Path, frames: dict[str, pd.DataFrame]) -> Path:
+def write_report(out_dir: Path, frames: Tables) -> Path:
     """Write out_dir/report.html atomically and return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -220,6 +210,6 @@ def write_report(out_dir: Path, frames: dict[str, pd.DataFrame]) -> Path:
     return path
 
 
-def to_json(frames: dict[str, pd.DataFrame]) -> str:
+def to_json(frames: Tables) -> str:
     """Findings as JSON (for --json)."""
-    return json.dumps(_records(frames.get("findings")), ensure_ascii=False, default=str)
+    return json.dumps(records(frames.get("findings")), ensure_ascii=False, default=str)
