@@ -45,7 +45,7 @@ EXTRA: dict[str, list[str]] = {
                    "layout_ok", "layout_reason"],
     "amounts": ["table_no", "row_no", "col_no", "item_parent", "measure_parent", "relation", "value_raw", "side",
                 "table_family", "table_title", "row_level", "code", "code_scheme", "column_role", "unit_raw",
-                "layout_ok", "layout_reason"],
+                "layout_ok", "layout_reason", "parent_row"],
     "narrative": ["page"],
     "facts": ["narrative_seq", "parts_of", "relation", "base_label", "value_raw"],
     "findings": ["table", "row_label", "indicator", "related_refs"],
@@ -66,10 +66,12 @@ NUMERIC: set[str] = {
     "row_no", "level1_weight", "target_value", "actual_value", "weight", "score", "page",
     "value", "seq", "expected", "observed", "file_size", "arrived_wan", "fiscal_wan",
     "level2_weight", "target_value_pct", "table_no", "execution_weight", "execution_score", "col_no", "narrative_seq", "side",
+    "parent_row",
 }
 INTEGER: set[str] = {
     "n_pages", "n_pages_ocr", "n_forms", "n_indicators", "n_findings", "fiscal_year", "page_start",
     "page_end", "row_no", "page", "seq", "file_size", "table_no", "col_no", "narrative_seq", "side",
+    "parent_row",
 }
 BOOLEAN: set[str] = {"is_total", "layout_ok"}
 

@@ -304,3 +304,29 @@ def test_group_total_column_is_the_sum_of_the_row():
     # one wrong cell (事业收入 of row 二 should be 10) shows in its row and in its column's 合计
     assert sorted((f["row_label"], f["expected"], f["observed"]) for f in found) == [
         ("二、事业收入", 49, 50), ("合计", 149, 150)]
+
+
+HENAN = REAL / "wild" / "河南_职业技能竞赛经费项目绩效评价报告.md"
+
+
+@pytest.fixture(scope="module")
+def henan():
+    return process_file(HENAN, HENAN.parent).tables
+
+
+def test_henan_year_groups_with_subtotals_below(henan):
+    """表1-1: 子项目 (spanning its years) | 年度 | 预算安排(万元) | 支出金额(万元) | 资金占比(%) | 预算执行(%);
+    each group's 小计 is the sum of its years, 总计 the sum of the 小计 rows; shares and rates are not summed."""
+    rows = [a for a in rows_of(henan, "表1-1") if a["measure_raw"] == "预算安排(万元)"]
+    assert {a["layout_ok"] for a in rows} == {True} and {a["table_family"] for a in rows} == {"expenditure"}
+    subtotals = [a for a in rows if a["row_level"] == "subtotal"]
+    assert [a["value"] for a in subtotals] == pytest.approx([7455.00, 1669.70, 4410.00])
+    for sub in subtotals:
+        years = [a for a in rows if a.get("parent_row") == sub["row_no"]]
+        assert sum(a["value"] for a in years) == pytest.approx(sub["value"])
+        assert all(a["item"].startswith("20") for a in years)
+    total = next(a for a in rows if a["row_level"] == "total")
+    assert total["value"] == pytest.approx(13534.70)
+    assert {a["parent_row"] for a in subtotals} == {total["row_no"]}
+    assert table_findings(henan) == []
+    assert "表1-1" not in " ".join(f["location"] for f in henan["findings"] if f["rule"] == "LAYOUT_NOT_UNDERSTOOD")

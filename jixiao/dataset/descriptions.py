@@ -141,6 +141,7 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "unit_raw": "the unit the table states (元 or 万元); value is in 万元",
         "layout_ok": "the table's family, column roles and row levels were understood (only then is it checked)",
         "layout_reason": "why the table was not understood",
+        "parent_row": "row_no of the row named in item_parent (the whole this row is part of)",
     },
     "narrative": {
         "doc_id": DOC_ID,

@@ -48,6 +48,9 @@ CODE_HEAD = re.compile(r"编码|代码|编号|序号")
 SUBJECT_CODE_HEAD = re.compile(r"编码|代码|^(类|款|项)$")
 AMOUNT_HEAD = re.compile(r"预算|决算|金额|万元|[（(]元[)）]|合计|总计|小计|支出|收入|执行|资金|经费|数$")
 CODE = re.compile(r"^\d{3,9}$")
+YEAR_HEAD = re.compile(r"^(年度|年份|年)$")
+YEAR_CELL = re.compile(r"^(19|20)\d{2}年?度?$")
+MONEY_WORDS = re.compile(r"万元|[（(]元[)）]|单位[:：]元|金额|资金|经费|预算|决算|支出|收入|拨款|费用|资产|价值|结余|结转")
 CODE_PART = re.compile(r"^\d{2,7}$")
 SUBJECT_CODE = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
 
@@ -139,7 +142,10 @@ def classify_table(title: str, rows: list[list[str]]) -> str | None:
     if numbers < 2 and not (numbers == 1 and budget_form_title(title)):
         return None
     head = squash(title) + "|" + "|".join(squash(c) for r in rows[:3] for c in r)
-    return first_match(KIND_WORDS, squash(title)) or first_match(KIND_WORDS, head) or "other"
+    kind = first_match(KIND_WORDS, squash(title)) or first_match(KIND_WORDS, head)
+    if kind is None and not MONEY_WORDS.search("|".join(squash(c) for r in rows[:3] for c in r)):
+        return None  # counts and shares (选项 | 人数 | 比例): figures, but no money in the table
+    return kind or "other"
 
 
 @dataclass
@@ -210,7 +216,8 @@ def _group_totals(cols: list[Column], value_cols: set[int]) -> None:
         depth = cols[k].path.index(group)
         members = [j for j in value_cols if j != k and len(cols[j].path) > depth
                    and cols[j].path[depth] == group and cols[j].label != cols[k].label
-                   and not QIZHONG_PREFIX.match(squash(cols[j].label))]
+                   and not QIZHONG_PREFIX.match(squash(cols[j].label))
+                   and bt.column_role(cols[j].label) not in ("share", "rate", "price")]
         if len(members) < 2:
             continue
         for j in members:
@@ -290,8 +297,8 @@ def _continuations(data: list[list[str]], width: int, covered: list[set[int]] | 
     return out
 
 
-def _label_columns(fresh: list[list[str]], width: int, code_cols: set[int]) -> list[int]:
-    """Columns whose new cells are mostly text: the row labels of each side."""
+def _label_columns(fresh: list[list[str]], width: int, code_cols: set[int], cols: list[Column]) -> list[int]:
+    """Columns whose new cells are mostly text, or years under a 年度 header: the row labels of each side."""
     out = []
     for j in range(width):
         if j in code_cols:
@@ -300,7 +307,9 @@ def _label_columns(fresh: list[list[str]], width: int, code_cols: set[int]) -> l
         if not cells:
             continue
         text = sum(1 for c in cells if _num(c) is None and not DASH.match(squash(c)))
-        if text >= max(1, len(cells) * 0.6):
+        years = YEAR_HEAD.search(squash(cols[j].label)) and all(
+            YEAR_CELL.match(squash(c)) or TOTAL.search(squash(c)) or DASH.match(squash(c)) for c in cells)
+        if text >= max(1, len(cells) * 0.6) or years:
             out.append(j)
     return out
 
@@ -386,7 +395,7 @@ class Side:
 
 
 def _sides(cols: list[Column], fresh: list[list[str]], width: int, code_cols: set[int], kind: str) -> list[Side]:
-    runs = _runs(_label_columns(fresh, width, code_cols))
+    runs = _runs(_label_columns(fresh, width, code_cols, cols))
     sides: list[Side] = []
     for n, run in enumerate(runs):
         end = runs[n + 1][0] if n + 1 < len(runs) else width
@@ -419,8 +428,11 @@ def _row_item(fresh: list[str], raw: list[str], side: Side) -> ItemRow | None:
     if TOTAL_WORD.match(squash(label)) and len(labels) >= 2:  # 一般公共预算资金 | 小计
         depth, label = labels[-2]
         item = ItemRow(label, depth=depth, group_total=True)
+    elif squash(label) == "小计" and depth > 0:  # the group's label spans its rows above: 2021 | 2022 | 小计
+        item = ItemRow(label, depth=depth, group_total=True, bottom=True)
     else:
-        item = ItemRow(label, depth=depth, grand_total=bool(TOTAL.search(squash(label))))
+        item = ItemRow(label, depth=depth, grand_total=bool(TOTAL.search(squash(label))),
+                       group_start=len(labels) >= 2)
     code = bt.glue_code([raw[j] if j < len(raw) else "" for j in side.code_cols]) or bt.label_code(label)
     item.code = code if code.isdigit() else ""
     if item.code:
@@ -523,6 +535,7 @@ def _side_rows(side: Side, cols: list[Column], data: list[tuple[int, list[str], 
     for n, (item, (row_index, row, aligned)) in enumerate(zip(items, where, strict=True)):
         qty_unit = _quantity_unit(item.label)
         item_parent = items[item.parent].label if item.parent is not None else None
+        parent_row = where[item.parent][0] + 1 if item.parent is not None else None
         item_relation = relation_of(items, n)
         is_total = item.grand_total or item.group_total
         level = bt.level_of(item.code, bt.suffix_level(item.label), numbering_rank(item.label), item.grand_total,
@@ -548,7 +561,7 @@ def _side_rows(side: Side, cols: list[Column], data: list[tuple[int, list[str], 
             relation = (("sum" if len(siblings) >= 2 else "part") if measure_parent else item_relation)
             out.append(_row(ctx, side.kind, item.label, measure, col.label or None, v, unit, is_total,
                             row_index + 1, j + 1, item_parent, measure_parent, relation, raw))
-            out[-1].update(side=side.number, row_level=level, code=item.code or None,
+            out[-1].update(side=side.number, row_level=level, code=item.code or None, parent_row=parent_row,
                            code_scheme=bt.code_scheme(item.code) or None,
                            column_role=bt.column_role(col.label, col.path) or None)
     return out
@@ -588,6 +601,7 @@ def _transposed(cols: list[Column], data: list[tuple[int, list[str], bool]], kin
             items.append((col.index, path[-1], False, tuple(path[:-1])))
     grand = next((name for _, name, tot, group in items if tot and not group and TOTAL.search(squash(name))), None)
     parent_of: dict[int, str | None] = {}
+    column_of = {name: j + 1 for j, name, _tot, _group in items}
     for j, name, _tot, group in items:
         parent = group[-1] if group else None
         if parent is None and grand is not None and name != grand:
@@ -609,6 +623,6 @@ def _transposed(cols: list[Column], data: list[tuple[int, list[str], bool]], kin
             relation = ("sum" if n_children.get(parent, 0) >= 2 else "part") if parent else None
             out.append(_row(ctx, kind, name, measure, None, value * ctx.factor, "万元", tot, j + 1, row_index + 1,
                             parent, None, relation, raw))
-            out[-1].update(page=ctx.page(row_index), side=1,
+            out[-1].update(page=ctx.page(row_index), side=1, parent_row=column_of.get(parent or ""),
                            row_level=("subtotal" if tot and parent else "total") if tot else "item")
     return out

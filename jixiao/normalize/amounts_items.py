@@ -12,7 +12,9 @@ A row's parent is the nearest row above with a smaller key. Grand totals (合计
 当年收入小计, 资产总额, …) are not placed by key: a total above the items is the
 whole of the top-level rows below it; a total below them is the whole of the top-level
 rows since the previous total plus that previous total (当年收入小计 + 上年结转 =
-收入合计). Two or more listed parts give relation `sum`, a single part `part`.
+收入合计). A group's 小计 below its rows, the group's label spanning them (一次性竞赛补贴经费:
+2021 | 2022 | 小计), is the whole of the rows up to the one carrying that label. Two or more
+listed parts give relation `sum`, a single part `part`; an 其中 row is always a `part`.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ class ItemRow:
     level_len: int = 0  # 3/5/7 for a (类)/(款)/(项) suffix when the row has no code
     grand_total: bool = False
     group_total: bool = False  # 一般公共预算资金 | 小计: the total of the group named on its left
+    bottom: bool = False  # a group total below its rows (the group's label spans them: 2021 | 2022 | 小计)
+    group_start: bool = False  # the row that carries its group's label (the first row of the group)
     parent: int | None = None  # index into the list of ItemRow
     children: list[int] = field(default_factory=list)
 
@@ -66,6 +70,17 @@ def link_items(items: list[ItemRow]) -> None:
                 break
             if other.key < item.key and (not item.code or not other.code or item.code.startswith(other.code)):
                 item.parent = k
+                break
+    for i, item in enumerate(items):  # a group's 小计 below its rows (2021 | 2022 | 小计) is their whole
+        if not item.bottom:
+            continue
+        for k in range(i - 1, -1, -1):
+            other = items[k]
+            if other.grand_total or other.group_total:
+                break
+            if other.parent is None:
+                other.parent = i
+            if other.group_start:
                 break
     last_total: int | None = None
     last_was_bottom = False

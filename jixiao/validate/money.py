@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from jixiao.validate.base import Context, Finding
 from jixiao.validate.records import num, txt, understood
 
-__all__ = ["understood", "table_of", "doubt_table", "majority_failed", "checked", "gate", "signed", "MoneyTable",
+__all__ = ["understood", "table_of", "doubt_table", "majority_failed", "checked", "gate", "signed", "additive", "MoneyTable",
            "money_tables"]
 
 
@@ -52,6 +52,15 @@ def signed(r: dict) -> bool:
     """A balance / carry-over / adjustment figure: negative values and mixed signs are normal there."""
     return r.get("measure") in ("balance", "carryover") or txt(r.get("column_role")) in ("balance", "carryover") \
         or bool(SIGNED.search(txt(r.get("measure_raw")) or "")) or bool(SIGNED.search(txt(r.get("item")) or ""))
+
+
+NOT_ADDITIVE = re.compile(r"[%％]|占比|比例|比重|执行率|完成率|增长率|单价")
+
+
+def additive(r: dict) -> bool:
+    """A figure that adds up with its column (money, counts); not a share, rate or unit price."""
+    return txt(r.get("column_role")) not in ("share", "rate", "price") \
+        and not NOT_ADDITIVE.search(txt(r.get("measure_raw")) or "")
 
 
 def checked(checks: dict[tuple, set], row: dict) -> None:

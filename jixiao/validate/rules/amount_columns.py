@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import amount_finding
-from jixiao.validate.money import checked, gate, signed, understood
+from jixiao.validate.money import additive, checked, gate, signed, understood
 from jixiao.validate.records import figure, fmt, forms_by_id, num, txt
 
 BUDGET = ("budget_adjusted", "budget")
@@ -21,7 +21,7 @@ def _rows(ctx: Context) -> dict[tuple, list[dict]]:
     """One entry per table row (document, form, table, side, row number), understood tables only."""
     out: dict[tuple, list[dict]] = {}
     for r in ctx.records("amounts"):
-        if num(r.get("value")) is None or not understood(r):
+        if num(r.get("value")) is None or not understood(r) or not additive(r):
             continue
         key = (r.get("doc_id"), r.get("form_id"), r.get("table_no"), r.get("side"), r.get("row_no"))
         out.setdefault(key, []).append(r)

@@ -9,7 +9,7 @@ from functools import lru_cache
 from jixiao.text import squash
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import amount_finding, rate_finding
-from jixiao.validate.money import checked, gate, signed, understood
+from jixiao.validate.money import additive, checked, gate, signed, understood
 from jixiao.validate.records import (
     figure,
     fmt,
@@ -61,6 +61,9 @@ def _parent_row(columns: dict[tuple, list[tuple]], key: tuple, parent: str, col:
                 below: dict | None = None) -> dict | None:
     """The row named ``parent`` in column ``col``: the nearest one above ``below`` when given."""
     limit = num(below.get("row_no")) if below is not None else None
+    at = num(below.get("parent_row")) if below is not None else None
+    if at is not None:  # the reader knows the row (a 小计 may sit below its parts)
+        return next((r for r, _, _, row_no in columns.get((key, col), ()) if row_no == at), None)
     wanted = _clean_item(parent)
     best, best_no = None, 0.0
     for r, label, clean_label, row_no in columns.get((key, col), ()):
@@ -109,7 +112,7 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
     """Each whole against its parts one level below (合计 = Σ类, 类 = Σ款, 款 = Σ项, per column);
     in tables without codes and numbering, a 合计 row against the rows above it. Understood tables only."""
     forms = forms_by_id(ctx)
-    amounts = [r for r in ctx.records("amounts") if understood(r)]
+    amounts = [r for r in ctx.records("amounts") if understood(r) and additive(r)]
     tables = _tables(amounts)
     found: list[tuple[dict, Finding]] = []
     checks: dict[tuple, set] = {}
@@ -162,7 +165,7 @@ def part_whole(ctx: Context) -> Iterator[Finding]:
     """An explicit part (其中 row, or the single part of a whole) above its whole; both non-negative,
     never on balance / carry-over figures. Addends of a total are SUM_MISMATCH's job."""
     forms = forms_by_id(ctx)
-    amounts = [r for r in ctx.records("amounts") if understood(r)]
+    amounts = [r for r in ctx.records("amounts") if understood(r) and additive(r)]
     tables = _tables(amounts)
     found: list[tuple[dict, Finding]] = []
     checks: dict[tuple, set] = {}
