@@ -139,8 +139,8 @@ def process_file(path: Path, root: Path | None = None, options: PipelineOptions 
             from jixiao.validate.base import run_rules
 
             tables["findings"] = run_rules(tables, tolerance=options.tolerance)
-            notes = [f"表未识别，未核对：{f['location']}（{f['message']}）" for f in tables["findings"]
-                     if f["rule"] == "LAYOUT_NOT_UNDERSTOOD"]
+            notes = [f"表未识别，未核对：{f['location']}（{f['message'].split('：', 1)[-1]}）"
+                     for f in tables["findings"] if f["rule"] == "LAYOUT_NOT_UNDERSTOOD"]
             if notes:
                 doc["warnings"] = " | ".join(filter(None, [doc.get("warnings"), *notes]))
     except ExtractionError as e:

@@ -330,3 +330,15 @@ def test_henan_year_groups_with_subtotals_below(henan):
     assert {a["parent_row"] for a in subtotals} == {total["row_no"]}
     assert table_findings(henan) == []
     assert "表1-1" not in " ".join(f["location"] for f in henan["findings"] if f["rule"] == "LAYOUT_NOT_UNDERSTOOD")
+
+
+def test_yuan_in_the_title():
+    table = [["项目", "金额"], ["办公费", "12,000"], ["合计", "12,000"]]
+    rows = amounts_from_rows(table, title="基本支出明细表（元）")
+    assert {a["unit_raw"] for a in rows} == {"元"} and rows[0]["value"] == pytest.approx(1.2)
+    assert {a["unit_raw"] for a in amounts_from_rows(table, title="基本支出明细表（万元）")} == {"万元"}
+
+
+def test_layout_notes_reach_the_document_warnings(henan):
+    warnings = henan["documents"][0].get("warnings") or ""
+    assert "表未识别，未核对：附表5-1" in warnings

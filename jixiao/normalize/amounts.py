@@ -124,7 +124,7 @@ def unit_factor(texts: list[str], hint: str | None = None, headers: list[str] | 
         s = squash(t)
         if re.search(r"单位[:：]?万元|（万元）|\(万元\)", s):
             return 1.0, "万元"
-        if re.search(r"单位[:：]?元", s):
+        if re.search(r"单位[:：]?元|[（(]元[)）]", s):
             return 1e-4, "元"
     said = {("万元" if re.search(r"[（(]万元[)）]", squash(h)) else "元") for h in headers or []
             if re.search(r"[（(]万?元[)）]", squash(h))}
