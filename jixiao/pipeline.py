@@ -8,11 +8,13 @@ status/error. That makes it safe to run in a process pool or on a Dask worker.
 from __future__ import annotations
 
 import hashlib
+import json
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jixiao.extract.base import ExtractionError, ExtractOptions, extract, sniff_format
+from jixiao.model import Document
 
 
 @dataclass
@@ -143,6 +145,7 @@ def process_file(path: Path, root: Path | None = None, options: PipelineOptions 
                      for f in tables["findings"] if f["rule"] == "LAYOUT_NOT_UNDERSTOOD"]
             if notes:
                 doc["warnings"] = " | ".join(filter(None, [doc.get("warnings"), *notes]))
+            add_context(document, tables["findings"])
     except ExtractionError as e:
         doc.update(status="failed", error=one_line(str(e)))
     except MemoryError:
@@ -157,3 +160,17 @@ def process_file(path: Path, root: Path | None = None, options: PipelineOptions 
     doc["n_indicators"] = len(tables["indicators"])
     doc["n_findings"] = len(tables["findings"])
     return FileResult(tables)
+
+
+def add_context(document: Document, findings: list[dict]) -> None:
+    """Office and text findings keep the rows around their cells (`context`, JSON) while the document
+    is in memory: the report shows them without reading the file again (a .doc costs a LibreOffice run)."""
+    if document.source_format in ("pdf", "pdf_scanned"):
+        return  # PDF evidence is a page crop, rendered from the file
+    for f in findings:
+        if not f.get("source_ref"):
+            continue
+        related = [r for r in str(f.get("related_refs") or "").split(";") if r]
+        found = document.context_of(f["source_ref"], related)
+        if found is not None:
+            f["context"] = json.dumps(found, ensure_ascii=False)

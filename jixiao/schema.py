@@ -1,7 +1,9 @@
 """The output contract of ../shared/SCHEMA.md as code: tables, required columns, extras.
 
 Required columns come first and in the contract's order; extra columns (positions,
-links between rows that the validators need) follow. A test checks REQUIRED against
+links between rows that the validators need) follow. `cell_refs` (forms, indicators) is
+JSON {column: source_ref}: the cell each figure of the row was read from, which findings
+about that figure point at. A test checks REQUIRED against
 SCHEMA.md itself so the two cannot drift apart.
 """
 
@@ -40,15 +42,15 @@ EXTRA: dict[str, list[str]] = {
     "documents": ["file_size", "sha256", "warnings", "n_pages_ocr"],
     "forms": ["grade_raw", "arrived_wan", "fiscal_wan", "grade_bands", "goal_text", "actual_text",
               "execution_weight", "execution_score", "budget_raw", "budget_label", "basis_text",
-              "project_code"],
+              "project_code", "cell_refs"],
     "indicators": ["level2_weight", "rule_text", "description", "basis", "target_value_pct", "table_no",
-                   "layout_ok", "layout_reason"],
+                   "layout_ok", "layout_reason", "cell_refs"],
     "amounts": ["table_no", "row_no", "col_no", "item_parent", "measure_parent", "relation", "value_raw", "side",
                 "table_family", "table_title", "row_level", "code", "code_scheme", "column_role", "unit_raw",
                 "layout_ok", "layout_reason", "parent_row"],
-    "narrative": ["page"],
+    "narrative": ["page", "source_ref"],
     "facts": ["narrative_seq", "parts_of", "relation", "base_label", "value_raw"],
-    "findings": ["table", "row_label", "indicator", "related_refs"],
+    "findings": ["table", "row_label", "indicator", "related_refs", "finding_id", "context"],
 }
 
 TABLES: list[str] = list(REQUIRED)

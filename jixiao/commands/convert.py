@@ -98,6 +98,11 @@ def convert(
         raise typer.Exit(2) from e
     outcomes = result.outcomes
     failed = result.failed
+    if not result.stopped:
+        from jixiao.batch.task import relative_path_safe
+        from jixiao.report.evidence import write_sources
+
+        write_sources(out, ((relative_path_safe(f, root), f) for f, root in found.files))
     if not result.stopped and (xlsx or report):
         write_extras(out, xlsx=xlsx, report=report)
     summary = {

@@ -35,6 +35,8 @@ TABLE_DOCS: dict[str, str] = {
     "indicator_panel": "every indicator row with its document's place and year and its form's type and subject",
 }
 
+CELL_REFS = "JSON {column: source_ref}: the cell each figure of the row was read from"
+
 COLUMN_DOCS: dict[str, dict[str, str]] = {
     "documents": {
         "doc_id": "first 16 hex digits of the SHA-256 of the file's bytes (stable across runs and machines)",
@@ -109,6 +111,8 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "description": "指标解释 / 指标说明 as written",
         "basis": "确定依据 / 数据来源 / 佐证 as written",
         "target_value_pct": "the target as a percent when it was written as a fraction",
+        "source_ref": "where the row sits in the file: `p3 x0,y0,x1,y1` (PDF points, origin top-left), `Sheet1!A7:F7`, `t2 r5` (Word table, row), `L123` (text line)",
+        "cell_refs": CELL_REFS,
     },
     "amounts": {
         "doc_id": DOC_ID,
@@ -142,6 +146,7 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "layout_ok": "the table's family, column roles and row levels were understood (only then is it checked)",
         "layout_reason": "why the table was not understood",
         "parent_row": "row_no of the row named in item_parent (the whole this row is part of)",
+        "source_ref": "the cell holding the value: `p3 x0,y0,x1,y1` (PDF), `Sheet1!C7`, `t2 r5 c4` (Word), `L123` (text line)",
     },
     "narrative": {
         "doc_id": DOC_ID,
@@ -149,6 +154,7 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "section": "heading path, ` > `-joined, e.g. `一、部门基本情况 > （一）部门概况`",
         "text": "one paragraph",
         "page": "1-based, PDF only",
+        "source_ref": "where the paragraph sits: `p3 x0,y0,x1,y1` (PDF), `para12` (Word body paragraph), `Sheet1!A1`, `L123`",
     },
     "facts": {
         "doc_id": DOC_ID,
@@ -164,6 +170,7 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "base_label": "for a share: what it is a share of (占X的…)",
         "value_raw": "the figure as written",
         "page": "1-based, PDF only",
+        "source_ref": "where the sentence sits (its paragraph): `p3 x0,y0,x1,y1` (PDF), `para12` (Word), `L123` (text line)",
     },
     "findings": {
         "doc_id": DOC_ID,
@@ -178,6 +185,13 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "table": "the table concerned",
         "row_label": "the row label concerned",
         "indicator": "the indicator concerned",
+        "source_ref": "where the observed value sits: `p3 x0,y0,x1,y1` (PDF points, origin top-left), `Sheet1!C7`, "
+                      "`t2 r5 c4` (Word table, row, column, 1-based), `L123` (text line)",
+        "related_refs": "`;`-joined refs of the figures the expected value comes from (the addends, the other table's "
+                        "cell, the sentence)",
+        "finding_id": "`{doc_id}-F{n}`: the finding's id within its document (`jixiao show OUT FINDING_ID`)",
+        "context": "Office and text files: JSON of the table rows around the observed cell (cells marked obs / rel) "
+                   "or the paragraph, read at conversion; what report.html shows",
     },
     "unit_year": {
         "unit_name": "the reporting department as written (documents.unit_name); empty when not recognised",

@@ -81,7 +81,7 @@ def extract(path: Path, options: ExtractOptions) -> Document:
         if el.tag == "table":
             if any(a.tag == "table" for a in el.iterancestors()):
                 continue
-            t = element_table(el)
+            t = element_table(el, line0=el.sourceline)  # cells keep their source line (L123 refs)
             if t.cells:
                 if _follows_table(el) and blocks and isinstance(blocks[-1], Table) and continues(blocks[-1], t):
                     blocks[-1] = join_tables(blocks[-1], t)  # one table cut by a page (HTML written from a PDF)
@@ -90,14 +90,14 @@ def extract(path: Path, options: ExtractOptions) -> Document:
                         t.title = blocks[-1].text
                     blocks.append(t)
             # nested tables follow the table holding them (their text also stays in its cell)
-            blocks.extend(n for n in (element_table(inner) for inner in el.iter("table") if inner is not el) if n.cells)
+            blocks.extend(n for n in (element_table(inner, line0=inner.sourceline) for inner in el.iter("table") if inner is not el) if n.cells)
         elif el.tag in BLOCK_TAGS - {"td", "th"} and not any(a.tag in ("table", "p", "li") for a in el.iterancestors()):
             if el.tag == "div" and any(ch.tag in ("p", "div", "table", "li") for ch in el):
                 continue
             t = element_text(el)
             if t:
                 level = int(el.tag[1]) if re.fullmatch(r"h[1-6]", el.tag) else heading_level(t)
-                blocks.append(Paragraph(text=t, heading_level=level))
+                blocks.append(Paragraph(text=t, heading_level=level, line=el.sourceline))
     return Document(blocks=blocks, source_format="html")
 
 

@@ -458,11 +458,13 @@ def _cell_value(row: list[str], j: int, label: str) -> tuple[str, int]:
 def amounts_from_rows(rows: list[list[str]], *, title: str = "", unit_hint: str | None = None,
                       table_kind: str | None = None, doc_id: str = "", form_id: str | None = None,
                       table_no: int = 1, row_pages: list[int | None] | None = None,
-                      covered: list[set[int]] | None = None) -> list[dict]:
+                      covered: list[set[int]] | None = None,
+                      refs: list[list[str | None]] | None = None) -> list[dict]:
     """Every figure of a money table as an amounts row, with the table-reading model's columns.
 
     ``covered``: per row, the grid positions covered by a merged cell from above or the left
-    (known for formats with true spans); only those are continuations of the cell before."""
+    (known for formats with true spans); only those are continuations of the cell before.
+    ``refs`` (parallel to rows) gives each figure its source_ref."""
     kind = table_kind or classify_table(title, rows) or "other"
     captions = [one_line(c) for r in rows if _is_caption(r) for c in r if squash(c)]
     keep = [(i, r) for i, r in enumerate(rows) if not _is_caption(r)]
@@ -480,6 +482,8 @@ def amounts_from_rows(rows: list[list[str]], *, title: str = "", unit_hint: str 
     fresh = _continuations([r for _, r, _ in data], width, mask)
     family = bt.table_family(title, " ".join(" ".join(c.path) for c in cols))
     ctx = _Ctx(doc_id, form_id, table_no, row_pages, factor, unit_written, title)
+    if refs is not None:  # the rows' refs, right-aligned like the rows (text loses merged cells on the left)
+        ctx.refs = {i: _right(refs[i], width) if len(refs[i]) == len(rows[i]) else [] for i, _ in keep if i < len(refs)}
     sides = _sides(cols, fresh, width, code_cols, kind)
     if not sides:
         out = _transposed(cols, data, kind, ctx)
@@ -508,11 +512,16 @@ class _Ctx:
     factor: float
     unit: str
     title: str
+    refs: dict[int, list] | None = None  # row index -> refs of the right-aligned row
 
     def page(self, row_index: int) -> int | None:
         if self.row_pages and row_index < len(self.row_pages):
             return self.row_pages[row_index]
         return None
+
+    def ref(self, row_index: int, col: int) -> str | None:
+        row = (self.refs or {}).get(row_index) or []
+        return (row[col] or None) if 0 <= col < len(row) else None
 
 
 def _side_rows(side: Side, cols: list[Column], data: list[tuple[int, list[str], bool]],
@@ -541,7 +550,7 @@ def _side_rows(side: Side, cols: list[Column], data: list[tuple[int, list[str], 
         level = bt.level_of(item.code, bt.suffix_level(item.label), numbering_rank(item.label), item.grand_total,
                             item.group_total or (is_total and "小计" in squash(item.label)))
         for j in side.value_cols:
-            raw, _ = _cell_value(row, j, item.label)
+            raw, at = _cell_value(row, j, item.label)
             value = _num(raw)
             if value is None:
                 continue
@@ -563,7 +572,8 @@ def _side_rows(side: Side, cols: list[Column], data: list[tuple[int, list[str], 
                             row_index + 1, j + 1, item_parent, measure_parent, relation, raw))
             out[-1].update(side=side.number, row_level=level, code=item.code or None, parent_row=parent_row,
                            code_scheme=bt.code_scheme(item.code) or None,
-                           column_role=bt.column_role(col.label, col.path) or None)
+                           column_role=bt.column_role(col.label, col.path) or None,
+                           source_ref=ctx.ref(row_index, at))
     return out
 
 
@@ -624,5 +634,6 @@ def _transposed(cols: list[Column], data: list[tuple[int, list[str], bool]], kin
             out.append(_row(ctx, kind, name, measure, None, value * ctx.factor, "万元", tot, j + 1, row_index + 1,
                             parent, None, relation, raw))
             out[-1].update(page=ctx.page(row_index), side=1, parent_row=column_of.get(parent or ""),
-                           row_level=("subtotal" if tot and parent else "total") if tot else "item")
+                           row_level=("subtotal" if tot and parent else "total") if tot else "item",
+                           source_ref=ctx.ref(row_index, j))
     return out

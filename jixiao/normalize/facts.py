@@ -123,7 +123,7 @@ def extract_facts(narrative_rows: list[dict]) -> list[dict]:
                         "doc_id": doc_id, "seq": seqs[doc_id], "label": label or None, "value": value,
                         "unit": unit, "sentence": sent[:1000], "narrative_seq": row.get("seq"),
                         "parts_of": None, "relation": None, "base_label": None, "value_raw": fm.group(1),
-                        "page": row.get("page"),
+                        "page": row.get("page"), "source_ref": row.get("source_ref"),
                     }
                     share = re.search(r"占(.{0,15}?)的?(?:比重|比例)?为?$", _LABEL_CUT.split(prefix)[-1]
                                       if prefix else "")

@@ -43,6 +43,7 @@ class HeaderValue:
     label: str
     value: str
     unit: str | None = None
+    at: tuple[int, int] | None = None  # (row, column) of the value's cell in the rows read
 
 
 def label_stem(cell: str) -> tuple[str, str | None]:
@@ -110,20 +111,21 @@ def read_header(rows: list[list[str]], stop_at_indicators: bool = True) -> dict[
             hit = field_of(cell)
             if hit is not None:
                 name, stem, unit = hit
-                value = next((c for c in row[j + 1:] if squash(c)), "")
+                k = next((k for k in range(j + 1, len(row)) if squash(row[k])), None)
+                value, at = (row[k], (i, k)) if k is not None else ("", None)
                 if value and _is_label(value):
                     value = ""
                 if not value and i + 1 < len(rows) and j < len(rows[i + 1]):
                     below = rows[i + 1][j]
                     if squash(below) and not _is_label(below) and not is_indicator_header(rows[i + 1]):
-                        value = below
+                        value, at = below, (i + 1, j)
                 if value:
-                    put(name, HeaderValue(one_line(cell), clean(value), unit), stem)
+                    put(name, HeaderValue(one_line(cell), clean(value), unit, at), stem)
                 continue
             pair = _same_cell(cell)
             if pair is not None:
                 hit = field_of(pair[0])
                 if hit is not None:
                     name, stem, unit = hit
-                    put(name, HeaderValue(pair[0], pair[1], unit), stem)
+                    put(name, HeaderValue(pair[0], pair[1], unit, (i, j)), stem)
     return found

@@ -28,7 +28,8 @@ class FormDraft:
     fiscal_year: int | None = None
     fields: dict = field(default_factory=dict)
     indicator_tables: list[IndicatorTable] = field(default_factory=list)
-    # (title, grid, row pages[, unit caption, covered positions per row]): see amounts.amounts_from_rows
+    # (title, grid, row pages[, unit caption, covered positions per row, source_ref of each cell]):
+    # see amounts.amounts_from_rows
     amount_tables: list[tuple] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     grade_text: str = ""
@@ -46,16 +47,28 @@ def _cells(row: list[str]) -> list[str]:
     return [clean(c) for c in row]
 
 
-def value_after(rows: list[list[str]], label: re.Pattern[str]) -> str | None:
-    """The first non-empty cell to the right of a cell matching ``label``."""
-    for row in rows:
+def find_after(rows: list[list[str]], label: re.Pattern[str]) -> tuple[int, int] | None:
+    """(row, column) of the first non-empty cell to the right of a cell matching ``label``."""
+    for i, row in enumerate(rows):
         for j, c in enumerate(row):
             if label.search(squash(c)):
-                for nxt in row[j + 1:]:
-                    if squash(nxt):
-                        return one_line(nxt)
+                for k in range(j + 1, len(row)):
+                    if squash(row[k]):
+                        return i, k
                 return None
     return None
+
+
+def value_after(rows: list[list[str]], label: re.Pattern[str]) -> str | None:
+    """The first non-empty cell to the right of a cell matching ``label``."""
+    at = find_after(rows, label)
+    return one_line(rows[at[0]][at[1]]) if at else None
+
+
+def mark(form: FormDraft, column: str, at: tuple[int, int] | None) -> None:
+    """Remember which cell of the rows being read gave a form column (interpret turns it into a ref)."""
+    if at is not None:
+        form.fields.setdefault("at", {})[column] = at
 
 
 def has_cell(rows: list[list[str]], pattern: re.Pattern[str]) -> bool:
@@ -128,19 +141,26 @@ def read_project_block(rows: list[list[str]], form: FormDraft) -> None:
                 if pat.match(s):
                     v = next((x for x in cells[j + 1:j + 2] if x), "")
                     block.setdefault("total", {})[measure] = v
+                    mark(form, f"total.{measure}", (i, j + 1))
                     hit = True
             if fiscal.match(s) and j + 1 < len(cells):
                 k = sum(1 for x in cells[:j] if fiscal.match(squash(x)))
                 measure = ["budget", "arrived", "executed"][min(k, 2)]
                 block.setdefault("fiscal", {})[measure] = cells[j + 1]
+                mark(form, f"fiscal.{measure}", (i, j + 1))
         if hit:
             # 预算执行进度 sits in the last cell of the 预算数 row
-            tail = [c for c in cells[-2:] if "%" in squash(c)]  # NFKC: ％ too
+            tail = [j for j in range(max(0, len(cells) - 2), len(cells)) if "%" in squash(cells[j])]  # NFKC: ％ too
             if tail:
-                form.fields["execution_rate_raw"] = tail[-1]
+                form.fields["execution_rate_raw"] = cells[tail[-1]]
+                mark(form, "execution_rate", (i, tail[-1]))
         if any(squash(c) == "预算执行进度" or squash(c) == "执行率" for c in cells) and i + 1 < len(rows):
             form.fields.setdefault("has_rate_column", True)
     total = block.get("total", {})
+    at = form.fields.get("at", {})
+    for column, key in (("budget_wan", "total.budget"), ("arrived_wan", "total.arrived"),
+                        ("executed_wan", "total.executed"), ("fiscal_wan", "fiscal.budget")):
+        mark(form, column, at.get(key))
     form.fields["budget_raw"] = total.get("budget") or None
     form.fields["arrived_raw"] = total.get("arrived") or None
     form.fields["executed_raw"] = total.get("executed") or None
@@ -181,7 +201,7 @@ def read_national_funds(rows: list[list[str]], form: FormDraft) -> None:
         if "年初预算数" not in names or not ({"全年执行数", "执行数"} & set(names)):
             continue
         block: list[tuple[str, dict[str, str]]] = []
-        for r in rows[i + 1:i + 7]:
+        for n, r in enumerate(rows[i + 1:i + 7], start=i + 1):
             cells = _align_right(_cells(r), len(row))
             label = next((one_line(c) for c in cells if NATIONAL_ROW.search(squash(c))), None)
             if label is None:
@@ -190,6 +210,10 @@ def read_national_funds(rows: list[list[str]], form: FormDraft) -> None:
                 continue
             named = {n: v for n, v in zip(names, cells, strict=False) if n}
             block.append((label, named))
+            pad = len(cells) - len(r)
+            for k, head in enumerate(names):
+                if head and k - pad >= 0 and squash(cells[k]):
+                    mark(form, f"national.{label}.{head}", (n, k - pad))
         if not block:
             return
         form.fields["national_block"] = [(label, {n: v for n, v in named.items() if n in NATIONAL_MEASURES})
@@ -199,6 +223,10 @@ def read_national_funds(rows: list[list[str]], form: FormDraft) -> None:
         form.fields["budget_raw"] = named.get("全年预算数") or named.get("预算数") or None
         form.fields["executed_raw"] = named.get("全年执行数") or named.get("执行数") or None
         form.fields["execution_rate_raw"] = named.get("执行率") or None
+        at = form.fields.get("at", {})
+        for column, heads in (("budget_initial_wan", ("年初预算数",)), ("budget_wan", ("全年预算数", "预算数")),
+                              ("executed_wan", ("全年执行数", "执行数")), ("execution_rate", ("执行率",))):
+            mark(form, column, next((at[f"national.{label}.{h}"] for h in heads if f"national.{label}.{h}" in at), None))
         form.fields["execution_weight_raw"] = named.get("分值") or named.get("权重") or None
         form.fields["execution_score_raw"] = named.get("得分") or None
         return
@@ -225,11 +253,13 @@ def read_dept_fields(rows: list[list[str]], form: FormDraft) -> None:
         if text and len(text) >= 10 and not COLUMN_HEADER.search(text) and key not in form.fields:
             form.fields[key] = text  # 000's 年度主要任务 heads a table instead: its neighbour is a header
     score = value_after(rows, SCORE_LABEL)
-    if score and _NUM.search(score):
-        form.fields.setdefault("total_score_raw", score)
+    if score and _NUM.search(score) and "total_score_raw" not in form.fields:
+        form.fields["total_score_raw"] = score
+        mark(form, "total_score", find_after(rows, SCORE_LABEL))
     grade = value_after(rows, GRADE_LABEL)
-    if grade:
-        form.grade_text = form.grade_text or grade
+    if grade and not form.grade_text:
+        form.grade_text = grade
+        mark(form, "grade", find_after(rows, GRADE_LABEL))
     for row in rows:
         for c in row:
             s = squash(c)
@@ -296,6 +326,7 @@ def apply_header(header: dict, form: FormDraft) -> None:
         form.fields["budget_raw"] = one_line(budget.value)
         form.fields["budget_label"] = budget.label
         form.fields["budget_unit"] = budget.unit
+        mark(form, "budget_wan", budget.at)
     for name in ("goal_text", "basis_text", "project_code"):
         hv = header.get(name)
         if hv is not None and not form.fields.get(name):

@@ -23,6 +23,23 @@ class IndicatorTable:
     end: int = 0  # index of the first row after the table
     layout_ok: bool = True  # column roles and row levels recognised: its rows may be accused
     layout_reason: str | None = None
+    total_at: dict[str, tuple[int, int]] = field(default_factory=dict)  # score/weight -> (row, column) of the total
+    total_refs: dict[str, str] = field(default_factory=dict)  # the same as source_refs (set by interpret)
+
+
+ROLE_COLUMNS = {"level1": "level1_raw", "level2": "level2_raw", "level3": "level3", "target": "target_raw", "actual": "actual_raw", "weight": "weight",
+                "score": "score", "note": "note"}  # role -> the output column its cell fills
+
+
+def _positions(raw: list[str], width: int, roles: dict[str, int]) -> dict[str, int]:
+    """Output column -> index in the row as read (rows shorter than the header were right-aligned)."""
+    pad = max(0, width - len(raw))
+    out = {}
+    for role, column in ROLE_COLUMNS.items():
+        j = roles.get(role)
+        if j is not None and 0 <= j - pad < len(raw) and squash(raw[j - pad]):
+            out[column] = j - pad
+    return out
 
 
 def _align(row: list[str], width: int) -> list[str]:
@@ -58,6 +75,21 @@ def _sum_of(rows: list[dict], key: str) -> float | None:
 def _number(text: str | None) -> float | None:
     t = squash(text).rstrip(".")
     return float(t) if t and re.fullmatch(r"-?\d+(\.\d+)?", t) else None
+
+
+def _total_at(raw: list[str], i: int, width: int, roles: dict[str, int],
+              out: IndicatorTable) -> dict[str, tuple[int, int]]:
+    """Where the total row's figures sit: (row, column) of the weight and of the score _read_total took
+    (under its column, else the last cell holding that number)."""
+    at = _positions(raw, width, roles)
+    total = squash(out.total_score_raw or "").rstrip(".")
+    if total and ("score" not in at or squash(raw[at["score"]]).rstrip(".") != total):
+        shifted = [j for j, c in enumerate(raw) if squash(c).rstrip(".") == total]
+        if shifted:
+            at["score"] = shifted[-1]
+        else:
+            at.pop("score", None)
+    return {k: (i, j) for k, j in at.items() if k in ("score", "weight")}
 
 
 def _read_total(row: list[str], roles: dict[str, int], out: IndicatorTable) -> None:
@@ -109,6 +141,7 @@ def read_indicator_table(rows: list[list[str]], header_at: int) -> IndicatorTabl
         label = next((c for c in row if squash(c)), "")
         if is_total_label(label):
             _read_total(row, roles, out)
+            out.total_at = _total_at(raw, i, width, roles, out)
             i += 1
             break
         if len(raw) < width - 2 and not any(squash(c) for c in row[: roles.get("level3", 0)]):
@@ -138,7 +171,7 @@ def read_indicator_table(rows: list[list[str]], header_at: int) -> IndicatorTabl
             "note": _get(row, roles, "note"), "rule_text": _get(row, roles, "rule_text"),
             "description": _get(row, roles, "description"), "basis": _get(row, roles, "basis"),
             "op_raw": _get(row, roles, "op"), "unit_raw": _get(row, roles, "unit"),
-            "row_index": i,
+            "row_index": i, "at": _positions(raw, width, roles),
         })
         i += 1
     out.end = i

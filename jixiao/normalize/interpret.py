@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from jixiao.model import Document, Paragraph, Table
+from jixiao.model import Cell, Document, Paragraph, Table, span_ref
 from jixiao.normalize import forms as F
 from jixiao.normalize.amounts import classify_table as classify_amounts
 from jixiao.normalize.facts import extract_facts
@@ -112,6 +112,53 @@ def _unit_caption(recent: list[str]) -> str:
     return ""
 
 
+class _Places:
+    """Where the rows a normalizer read sit in the file: (row, column) of a table's logical rows
+    -> the cell's source_ref, a row -> the ref spanning it (its own page for a joined PDF table)."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self._cells: list[list[Cell]] | None = None
+
+    @property
+    def cells(self) -> list[list[Cell]]:
+        if self._cells is None:
+            self._cells = self.table.logical_cells()
+        return self._cells
+
+    def cell(self, i: int, j: int) -> str | None:
+        row = self.cells[i] if 0 <= i < len(self.cells) else []
+        return row[j].source_ref() if 0 <= j < len(row) else None
+
+    def row(self, i: int) -> str | None:
+        if not 0 <= i < len(self.cells):
+            return None
+        own = [c for c in self.cells[i] if c.row == i and (c.text or c.source_ref())] or self.cells[i]
+        return span_ref(own, page=self.table.page_of_row(i) if any(c.bbox and c.page for c in own) else None)
+
+    def money_grid(self, rows: list[list[str]]) -> list[list[str | None]]:
+        """Refs parallel to _money_grid's rows."""
+        cells = self.cells if self.table.ragged else self.table.grid_cells(fill=True)
+        return [[c.source_ref() if c is not None else None for c in row] for row in cells]
+
+    def resolve(self, form: F.FormDraft, index: list[int] | None = None) -> None:
+        """Turn the (row, column) marks the readers left on a form into refs (`index`: segment row -> table row)."""
+        for column, (i, j) in form.fields.pop("at", {}).items():
+            ref = self.cell(index[i] if index is not None else i, j)
+            if ref:
+                form.fields.setdefault("cell_refs", {})[column] = ref
+
+    def indicators(self, tables: list, index: list[int] | None = None) -> None:
+        """source_ref and cell_refs of indicator rows (and the stated totals) read from these rows."""
+        for t in tables:
+            for r in t.rows:
+                i = index[r["row_index"]] if index is not None else r["row_index"]
+                r["source_ref"] = self.row(i)
+                r["cell_refs"] = {k: ref for k, j in r.pop("at", {}).items() if (ref := self.cell(i, j))}
+            t.total_refs = {k: ref for k, (i, j) in t.total_at.items()
+                            if (ref := self.cell(index[i] if index is not None else i, j))}
+
+
 def segment_forms(document: Document) -> list[F.FormDraft]:
     """Walk the blocks in reading order and assemble forms from their tables."""
     drafts: list[F.FormDraft] = []
@@ -129,7 +176,12 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                 continue
         if not isinstance(block, Paragraph) and (id(block) in plan.long or id(block) in plan.side):
             if id(block) in plan.long:  # one form per project key; a project sheet only lends its fields
-                drafts.extend(long_form_drafts(block.logical_rows(), plan.long[id(block)], plan, by_key))
+                longs = long_form_drafts(block.logical_rows(), plan.long[id(block)], plan, by_key)
+                places = _Places(block)
+                for form in longs:
+                    form.fields.pop("at", None)  # header fields of keyed record sheets: other tables
+                    places.indicators(form.indicator_tables, form.fields.pop("source_rows", None))
+                drafts.extend(longs)
             recent, open_dept = [], None
             continue
         if isinstance(block, Paragraph):
@@ -138,6 +190,7 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                 F.read_conclusion(block.text, open_dept)
             continue
         rows = block.logical_rows()
+        places = _Places(block)
         # money tables want the true grid (spans filled) when the format knows spans
         title = _title_of(block, recent)
         kind = F.classify_table(rows, title, doc_title)
@@ -163,6 +216,8 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
             if kind == "target_table" and not form.subject:
                 form.subject = F.subject_from_title(block.title or title)
             F.read_indicators(rows, form)
+            places.resolve(form)
+            places.indicators(form.indicator_tables)
             form.fields["row_pages"] = row_pages
             drafts.append(form)
             open_dept = None
@@ -181,11 +236,14 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                 open_dept.reporting_unit = next((u for u in map(reporting_unit_in, recent) if u), None)
                 if open_dept.reporting_unit and not open_dept.subject:
                     open_dept.subject = open_dept.reporting_unit
+            places.resolve(open_dept)
             grid: list[list[str]] | None = None
+            refs: list[list[str | None]] | None = None
             for seg in split_segments(rows):
                 if F.find_indicator_header(seg.rows) is not None:
                     before = len(open_dept.indicator_tables)
                     F.read_indicators(seg.rows, open_dept)
+                    places.indicators(open_dept.indicator_tables[before:], seg.indices)
                     for t in open_dept.indicator_tables[before:]:  # pages of the segment's rows
                         for r in t.rows:
                             r["page"] = row_pages[seg.indices[r["row_index"]]]
@@ -194,12 +252,15 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                     if kind_a:
                         grid = grid if grid is not None else _money_grid(block, rows)
                         covered = _covered(block)
+                        refs = refs if refs is not None else places.money_grid(rows)
                         open_dept.amount_tables.append((seg.title, [grid[i] for i in seg.indices],
                                                         [row_pages[i] for i in seg.indices], _unit_caption(recent),
-                                                        [covered[i] for i in seg.indices] if covered else None))
+                                                        [covered[i] for i in seg.indices] if covered else None,
+                                                        [refs[i] for i in seg.indices]))
         elif classify_amounts(one_line(block.title), rows):
             t_title = _caption_title(rows) or _money_title(block, recent) or title
-            table = (t_title, _money_grid(block, rows), row_pages, _unit_caption(recent), _covered(block))
+            table = (t_title, _money_grid(block, rows), row_pages, _unit_caption(recent), _covered(block),
+                     places.money_grid(rows))
             if open_dept is not None:  # the 收支/重点项目 tables of a 部门整体自评 are that form's amounts
                 open_dept.amount_tables.append(table)
                 open_dept.pages = sorted(set(open_dept.pages + pages))
@@ -265,7 +326,8 @@ def narrative_rows(document: Document, doc_id: str) -> list[dict]:
         if level is not None:
             path = [p for p in path if p[0] < level] + [(level, one_line(text))]
         section = " > ".join(t for _, t in path if t != one_line(text)) if level is not None else " > ".join(t for _, t in path)
-        out.append({"doc_id": doc_id, "seq": len(out) + 1, "section": section, "text": text, "page": block.page})
+        out.append({"doc_id": doc_id, "seq": len(out) + 1, "section": section, "text": text, "page": block.page,
+                    "source_ref": block.source_ref()})
     return out
 
 

@@ -147,6 +147,7 @@ def long_form_drafts(rows: list[list[str]], lt: LongTable, plan: LongPlan, seen:
         form = FormDraft(form_type=kind)
         apply_header(fields, form)
         read_indicators([header] + [rows[i] for i in idx], form)
+        form.fields["source_rows"] = [lt.header_at, *idx]  # the table rows read, for their refs
         seen[key] = form
         out.append(form)
     return out

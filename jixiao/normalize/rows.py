@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from jixiao.model import parse_ref
 from jixiao.normalize.forms import FormDraft
 from jixiao.normalize.grades import canonical_grade, parse_grade_bands
 from jixiao.normalize.headings import category_for, map_level1, map_level2
@@ -67,9 +70,11 @@ def indicator_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
                 "weight": _num(r["weight_raw"]), "score": _num(r["score_raw"]),
                 "note": r["note"] or None,
                 "page": r["page"] if "page" in r else (row_pages[i] if 0 <= i < len(row_pages) else None),
+                "source_ref": r.get("source_ref"),
                 "level2_weight": l2.weight, "rule_text": r["rule_text"] or None,
                 "description": r["description"] or None, "basis": r["basis"] or None,
                 "table_no": table_no, "layout_ok": table.layout_ok, "layout_reason": table.layout_reason,
+                "cell_refs": _refs_json(r.get("cell_refs")),
             })
     return out
 
@@ -79,6 +84,7 @@ def _national_amounts(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]
     from jixiao.normalize.forms import NATIONAL_MEASURES
 
     block = draft.fields.get("national_block") or []
+    refs = draft.fields.get("cell_refs") or {}
     total = next((label for label, _ in block if "资金总额" in squash(label)), None)
     filled = {label: {h: v for h, v in named.items() if _num(v) is not None} for label, named in block}
     n_parts: dict[str, int] = {}
@@ -95,8 +101,14 @@ def _national_amounts(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]
                         "unit": "万元", "is_total": label == total, "table_no": 1, "row_no": row_no,
                         "item_parent": parent,
                         "relation": ("sum" if n_parts.get(header, 0) >= 2 else "part") if parent else None,
-                        "value_raw": raw})
+                        "value_raw": raw, "source_ref": refs.get(f"national.{label}.{header}"),
+                        "page": _ref_page(refs.get(f"national.{label}.{header}"))})
     return out
+
+
+def _refs_json(refs: dict | None) -> str | None:
+    """cell_refs: which cell each figure of the row was read from, as JSON {column: source_ref}."""
+    return json.dumps(refs, ensure_ascii=False, sort_keys=True) if refs else None
 
 
 def _project_amounts(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
@@ -104,6 +116,7 @@ def _project_amounts(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
     if draft.fields.get("national_block"):
         return _national_amounts(draft, doc_id, form_id)
     block = draft.fields.get("budget_block") or {}
+    refs = draft.fields.get("cell_refs") or {}
     names = {"budget": "预算数", "arrived": "到位数", "executed": "执行数"}
     out = []
     for key, label, parent in (("total", "资金总额", None), ("fiscal", "其中：财政资金", "资金总额")):
@@ -114,7 +127,8 @@ def _project_amounts(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
             out.append({"doc_id": doc_id, "form_id": form_id, "table_kind": "other", "item": label,
                         "measure": measure, "measure_raw": names[measure], "value": value, "unit": "万元",
                         "is_total": False, "table_no": 1, "row_no": 1 if parent is None else 2,
-                        "item_parent": parent, "relation": "part" if parent else None, "value_raw": raw})
+                        "item_parent": parent, "relation": "part" if parent else None, "value_raw": raw,
+                        "page": _ref_page(refs.get(f"{key}.{measure}")), "source_ref": refs.get(f"{key}.{measure}")})
     return out
 
 
@@ -124,9 +138,11 @@ def _target_amounts(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
     value = _money(raw, draft.fields.get("budget_unit"))
     if value is None:
         return []
+    ref = (draft.fields.get("cell_refs") or {}).get("budget_wan")
     return [{"doc_id": doc_id, "form_id": form_id, "table_kind": "projects", "item": draft.subject,
              "measure": "budget", "measure_raw": draft.fields.get("budget_label"), "value": value, "unit": "万元",
-             "is_total": False, "table_no": 1, "row_no": 1, "item_parent": None, "relation": None, "value_raw": raw}]
+             "is_total": False, "table_no": 1, "row_no": 1, "item_parent": None, "relation": None, "value_raw": raw,
+             "page": _ref_page(ref), "source_ref": ref}]
 
 
 def amount_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
@@ -142,9 +158,10 @@ def amount_rows(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
         kind = amounts.classify_table(title, rows)
         hint = more[0] if more else None
         covered = more[1] if len(more) > 1 else None
+        refs = more[2] if len(more) > 2 else None
         out.extend(amounts.amounts_from_rows(rows, title=title, table_kind=kind, doc_id=doc_id, form_id=form_id,
                                              table_no=start + k, row_pages=pages, unit_hint=hint or None,
-                                             covered=covered))
+                                             covered=covered, refs=refs))
     return out
 
 
@@ -160,8 +177,13 @@ def _pick(amounts: list[dict], kinds: tuple[str, ...], measures: tuple[str, ...]
 def form_row(draft: FormDraft, doc_id: str, form_id: str, amounts: list[dict]) -> dict:
     """The forms row: header fields, budget block, stated score and grade."""
     f = draft.fields
-    total_raw = next((t.total_score_raw for t in draft.indicator_tables if t.total_score_raw), None)
-    total_raw = total_raw or f.get("total_score_raw")
+    stated = next((t for t in draft.indicator_tables if t.total_score_raw), None)
+    total_raw = stated.total_score_raw if stated else f.get("total_score_raw")
+    refs = {k: v for k, v in (f.get("cell_refs") or {}).items() if "." not in k}
+    if stated is not None:
+        refs.pop("total_score", None)
+        if stated.total_refs.get("score"):
+            refs["total_score"] = stated.total_refs["score"]
     budget_initial = _num(f.get("budget_initial_raw"))
     budget = _money(f.get("budget_raw"), f.get("budget_unit"))
     executed = _num(f.get("executed_raw"))
@@ -189,5 +211,10 @@ def form_row(draft: FormDraft, doc_id: str, form_id: str, amounts: list[dict]) -
         "budget_raw": f.get("budget_raw"), "budget_label": f.get("budget_label"),
         "basis_text": f.get("basis_text"), "project_code": f.get("project_code"),
         "execution_weight": _num(f.get("execution_weight_raw")), "execution_score": _num(f.get("execution_score_raw")),
+        "cell_refs": _refs_json(refs),
     }
 
+
+def _ref_page(ref: str | None) -> int | None:
+    parsed = parse_ref(ref)
+    return parsed.page if parsed else None

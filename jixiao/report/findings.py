@@ -2,7 +2,11 @@
 
 Totals by rule and severity, then a section per document and form; each finding shows the
 published figure next to the recomputed one and the spot to look at (table, row, indicator,
-page). One table of all findings can be sorted and filtered in the browser.
+page). One table of all findings can be sorted and filtered in the browser. In the section
+per document each finding shows its evidence (evidence.py): a crop of the PDF page with the
+observed figure outlined red and the figures it was compared with blue, or the rows of the
+Word/Excel/text table with the same marks. Crops are files under OUT/evidence/ loaded lazily,
+so the page stays light with thousands of findings.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from jixiao.report.evidence import EvidenceSet, build_evidence
 from jixiao.report.finding_rows import RowIndex, Tables, is_missing, records
 
 _CSS = """
@@ -29,6 +34,11 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 details.rows summary{cursor:pointer;color:#2563eb;font-size:12px;margin-top:4px}
 table.rows{font-size:12px;margin:4px 0;background:#fafafa}table.rows th{cursor:default;background:#eef2f7}
 .muted{color:#6b7280}.summary td{min-width:40px}.doc{margin-left:4px}
+.evidence{margin-top:6px}.evidence img{max-width:100%;height:auto;border:1px solid #ddd;display:block}
+table.ev{width:auto;font-size:12px;margin:4px 0;background:#fff}table.ev td{padding:2px 5px}
+table.ev td.obs{outline:3px solid #dc2626;outline-offset:-2px}table.ev td.rel{outline:2px solid #2563eb;outline-offset:-2px}
+table.ev tr.gap td{border:none;color:#9ca3af;text-align:center}blockquote.ev{margin:4px 0;padding:4px 8px;border-left:3px solid #dc2626;background:#fafafa}
+mark{background:#fde68a}.legend .o{color:#dc2626}.legend .r{color:#2563eb}
 """
 
 _JS = """
@@ -105,7 +115,25 @@ def _concerned(f: dict, index: RowIndex | None) -> str:
             f"<table class='rows'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>")
 
 
-def _finding_rows(findings: list[dict], with_doc: bool, index: RowIndex | None = None) -> str:
+def _evidence(f: dict, evidence: EvidenceSet | None) -> str:
+    """The picture of a finding: a lazily loaded crop, or the source's rows marked."""
+    pic = evidence.get(f.get("finding_id")) if evidence is not None else None
+    if pic is None:
+        return ""
+    if pic.image is not None:
+        src = f"evidence/{html.escape(pic.image.name)}"
+        body = (f"<img loading='lazy' decoding='async' src='{src}' alt='{_e(f.get('source_ref'))}'>")
+    elif pic.html:
+        body = pic.html
+    else:
+        return f"<div class='evidence muted'>{_e(pic.note)}</div>" if pic.note else ""
+    note = f" · {_e(pic.note)}" if pic.note else ""
+    return (f"<div class='evidence'>{body}<div class='legend muted'><span class='o'>■</span> {_e(f.get('source_ref'))}"
+            f"{' · <span class=r>■</span> ' + _e(f.get('related_refs')) if f.get('related_refs') else ''}{note}</div></div>")
+
+
+def _finding_rows(findings: list[dict], with_doc: bool, index: RowIndex | None = None,
+                  evidence: EvidenceSet | None = None) -> str:
     out = []
     for f in findings:
         cells = []
@@ -120,10 +148,18 @@ def _finding_rows(findings: list[dict], with_doc: bool, index: RowIndex | None =
             f'<td class="num">{_e(f.get("page"))}</td>',
             f'<td class="num">{_n(f.get("observed"))}</td>',
             f'<td class="num">{_n(f.get("expected"))}</td>',
-            f"<td>{_e(f.get('message'))}{_concerned(f, index)}</td>",
+            f"<td>{_e(f.get('message'))}{_link(f) if with_doc else _evidence(f, evidence)}{_concerned(f, index)}</td>",
         ]
-        out.append(f'<tr data-severity="{_e(f.get("severity"))}" data-rule="{_e(f.get("rule"))}">{"".join(cells)}</tr>')
+        anchor = f' id="f-{_e(f.get("finding_id"))}"' if f.get("finding_id") and not with_doc else ""
+        out.append(f'<tr{anchor} data-severity="{_e(f.get("severity"))}" data-rule="{_e(f.get("rule"))}">{"".join(cells)}</tr>')
     return "\n".join(out)
+
+
+def _link(f: dict) -> str:
+    """From the all-findings table to the finding's evidence in its document's section."""
+    if not f.get("finding_id") or not f.get("source_ref"):
+        return ""
+    return f" <a class='muted' href='#f-{_e(f.get('finding_id'))}'>证据 evidence</a>"
 
 
 def _head(with_doc: bool) -> str:
@@ -133,8 +169,8 @@ def _head(with_doc: bool) -> str:
     return "<thead><tr>" + "".join(f"<th>{c}</th>" for c in cols) + "</tr></thead>"
 
 
-def render(frames: Tables) -> str:
-    """The page as a string."""
+def render(frames: Tables, evidence: EvidenceSet | None = None) -> str:
+    """The page as a string (`evidence`: pictures by finding_id, see evidence.py)."""
     docs = records(frames.get("documents"))
     forms = records(frames.get("forms"))
     findings = records(frames.get("findings"))
@@ -192,19 +228,22 @@ def render(frames: Tables) -> str:
             groups.setdefault(str(f.get("form_id") or ""), []).append(f)
         for fid, group in groups.items():
             title = f"表 form: {form_names.get(fid, fid)}" if fid else "正文 prose"
-            parts.append(f"<h3>{_e(title)}</h3><table>{_head(False)}<tbody>{_finding_rows(group, False, index)}</tbody></table>")
+            parts.append(f"<h3>{_e(title)}</h3><table>{_head(False)}<tbody>"
+                         f"{_finding_rows(group, False, index, evidence)}</tbody></table>")
     parts.append(f"<script>{_JS}</script></body></html>")
     return "\n".join(parts)
 
 
-def write_report(out_dir: Path, frames: Tables) -> Path:
-    """Write out_dir/report.html atomically and return its path."""
+def write_report(out_dir: Path, frames: Tables, source_root: Path | None = None, pictures: bool = True) -> Path:
+    """Write out_dir/report.html atomically (and the evidence crops under out_dir/evidence/); return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "report.html"
+    evidence = build_evidence(out_dir, records(frames.get("documents")), records(frames.get("findings")),
+                              source_root) if pictures else None
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".report.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(render(frames))
+        fh.write(render(frames, evidence))
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     return path

@@ -37,9 +37,11 @@ class Finding:
     expected: float | None = None
     observed: float | None = None
     page: int | None = None
+    source_ref: str | None = None  # where the observed figure sits (SCHEMA.md notation)
     table: str | None = None
     row_label: str | None = None
     indicator: str | None = None
+    related_refs: str | None = None  # `;`-joined refs of the figures `expected` comes from
 
     def row(self) -> dict:
         return asdict(self)
@@ -117,6 +119,7 @@ def run_rules(tables: dict[str, pd.DataFrame | list[dict]], tolerance: float = 1
     load_rules()
     ctx = Context(dict(tables), tolerance)
     out: list[dict] = []
+    seq: dict[str, int] = {}
     for code in RULE_CODES:
         if code not in RULES or (only is not None and code not in set(only)):
             continue
@@ -128,8 +131,15 @@ def run_rules(tables: dict[str, pd.DataFrame | list[dict]], tolerance: float = 1
                         row[k] = None
                     elif row[k] is not None:
                         row[k] = round(float(row[k]), 6)
+                seq[row["doc_id"]] = seq.get(row["doc_id"], 0) + 1
+                row["finding_id"] = finding_id(row["doc_id"], seq[row["doc_id"]])
                 out.append(row)
     return out
+
+
+def finding_id(doc_id: str, n: int) -> str:
+    """`{doc_id}-F{n}`: stable while the file and the rules stay the same (n counts in rule order)."""
+    return f"{doc_id}-F{n}"
 
 
 def is_na(v: object) -> bool:

@@ -63,6 +63,8 @@ class Para:
     raw: str
     text: str  # norm(raw)
     pages: list[tuple[int, int | None]] = field(default_factory=list)  # (offset, page) of joined rows
+    ref: str | None = None  # where the paragraph sits (narrative.source_ref)
+    refs: list[tuple[int, str | None]] = field(default_factory=list)  # (offset, ref) of joined rows
 
     def page_at(self, pos: int) -> int | None:
         """The page of a position: a paragraph broken by a page is one paragraph on two pages."""
@@ -71,6 +73,14 @@ class Para:
             if pos >= offset:
                 page = p
         return page
+
+    def ref_at(self, pos: int) -> str | None:
+        """The source_ref of the paragraph holding a position (a joined paragraph keeps each part's)."""
+        ref = self.ref
+        for offset, r in self.refs:
+            if pos >= offset:
+                ref = r
+        return ref
 
     @property
     def is_sentence(self) -> bool:
@@ -105,7 +115,8 @@ def paragraphs(ctx: Context) -> dict[str, list[Para]]:
         except (TypeError, ValueError):
             seq = 0
         out.setdefault(r.get("doc_id") or "", []).append(
-            Para(r.get("doc_id") or "", seq, page, r.get("section") or "", raw, norm(raw)))
+            Para(r.get("doc_id") or "", seq, page, r.get("section") or "", raw, norm(raw),
+                 ref=r.get("source_ref") if isinstance(r.get("source_ref"), str) else None))
     for doc_id, rows in out.items():
         rows.sort(key=lambda p: p.seq)
         out[doc_id] = _join_broken(rows)
@@ -121,6 +132,7 @@ def _join_broken(rows: list[Para]) -> list[Para]:
                 and not _HEADING_NO.match(p.text) and not p.is_heading_like_title
                 and (last.page is None or p.page is None or 0 <= p.page - (last.page_at(len(last.text)) or 0) <= 1)):
             last.pages.append((len(last.text), p.page))
+            last.refs.append((len(last.text), p.ref))
             last.raw += p.raw
             last.text += p.text
             continue

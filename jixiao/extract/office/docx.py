@@ -6,6 +6,11 @@ grid columns without a cell. Text comes from every w:t in a paragraph, so runs i
 hyperlinks, fields (w:fldSimple) and content controls (w:sdt) are all kept; list labels
 Word draws from numbering.xml (一、 1.) are put back in front. Nested tables are emitted
 as their own Table right after the table holding them.
+
+Positions: a cell's ref is `t2 r5 c4` (the body's second table, its fifth w:tr, fourth grid
+column; what python-docx's `document.tables[1].cell(4, 3)` opens); a nested table's cells
+carry the ref of the cell holding it. A paragraph's ref is `para12`, its place among the
+body's paragraphs.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from jixiao.extract.base import ExtractOptions
 from jixiao.extract.office.container import open_office_zip, read_xml
 from jixiao.extract.office.numbering import Numbering
 from jixiao.extract.outline import heading_level
-from jixiao.model import Cell, Document, Paragraph, Table
+from jixiao.model import Cell, Document, Paragraph, Table, word_ref
 from jixiao.text import clean
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -125,6 +130,8 @@ class _Reader:
         self.numbering = numbering
         self.fallbacks = fallbacks  # the document has mc:Fallback copies somewhere
         self.blocks: list = []
+        self.n_tables = 0  # body tables so far (nested ones are not counted: python-docx does not)
+        self.n_paragraphs = 0
 
     def text(self, p: etree._Element) -> str:
         """A paragraph's text with its list label (一、 1. ...) in front, as Word shows it."""
@@ -144,6 +151,7 @@ class _Reader:
                     self.body(content)
 
     def paragraph(self, p: etree._Element) -> None:
+        self.n_paragraphs += 1
         text = clean(self.text(p))
         if not text:
             return
@@ -155,11 +163,16 @@ class _Reader:
             level = int(outline) + 1
         if level is None:
             level = heading_level(text)
-        self.blocks.append(Paragraph(text=text, heading_level=level))
+        self.blocks.append(Paragraph(text=text, heading_level=level, ref=f"para{self.n_paragraphs}"))
 
-    def table(self, tbl: etree._Element) -> None:
+    def table(self, tbl: etree._Element, host: str | None = None) -> None:
+        """A w:tbl; `host` is the ref of the cell a nested table sits in."""
+        if host is None:
+            self.n_tables += 1
         cells: list[Cell] = []
         nested: list[etree._Element] = []
+        hosts: list[str | None] = []
+        n_nested = 0
         open_at: dict[int, Cell] = {}  # grid column -> cell a vMerge may continue
         n_cols = 0
         rows = [tr for tr in tbl if tr.tag == TAG_tr]
@@ -171,7 +184,11 @@ class _Reader:
                 if vm is not None and _val(vm, "continue") != "restart" and col in open_at:
                     open_at[col].rowspan = r - open_at[col].row + 1
                 else:
-                    cell = Cell(row=r, col=col, text=self.cell_text(tc, nested), colspan=span)
+                    cell = Cell(row=r, col=col, text=self.cell_text(tc, nested), colspan=span,
+                                ref=host or word_ref(self.n_tables, r + 1, col + 1))
+                    if len(nested) > n_nested:
+                        hosts.extend([cell.ref] * (len(nested) - n_nested))
+                        n_nested = len(nested)
                     cells.append(cell)
                     for k in range(col, col + span):
                         open_at.pop(k, None)
@@ -181,8 +198,8 @@ class _Reader:
             n_cols = max(n_cols, col)
         if cells:
             self.blocks.append(Table(cells=cells, n_rows=len(rows), n_cols=n_cols, title=self._title()))
-        for inner in nested:
-            self.table(inner)
+        for inner, where in zip(nested, hosts, strict=False):
+            self.table(inner, where)
 
     def cell_text(self, tc: etree._Element, nested: list) -> str:
         """Paragraphs of a cell joined by new lines; a nested table adds its rows' text."""

@@ -47,7 +47,7 @@ def _with_xlrd(path: Path) -> Document:
             continue
         grid = [[_xlrd_text(book, sheet.cell(r, c)) for c in range(sheet.ncols)] for r in range(sheet.nrows)]
         merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells]
-        blocks.extend(grid_to_blocks(grid, merges))
+        blocks.extend(grid_to_blocks(grid, merges, sheet.name))
     book.release_resources()
     return Document(blocks=blocks, source_format="xls")
 
@@ -83,7 +83,7 @@ def _with_calamine(path: Path) -> Document:
         rows = sheet.to_python(skip_empty_area=False)
         grid = [[cell_text(None if v == "" else v) for v in row] for row in rows]
         merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []]
-        blocks.extend(grid_to_blocks(grid, merges))
+        blocks.extend(grid_to_blocks(grid, merges, meta.name))
     return Document(blocks=blocks, source_format="xls")
 
 

@@ -3,7 +3,8 @@
 Lone text cells above or below a grid (a title, 单位：万元, a note) are prose; tables
 stacked on one sheet are split at blank rows. Cached formula values are read
 (data_only), hidden sheets skipped, numbers shown through their display format as
-published (95%, 3546.30; never 3546.3000000000002).
+published (95%, 3546.30; never 3546.3000000000002). Every cell and lone-cell paragraph
+keeps its address (`Sheet1!C7`, the sheet's own row and column).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from jixiao.extract.base import ExtractionError, ExtractOptions
 from jixiao.extract.office.container import open_office_zip
 from jixiao.extract.outline import heading_level
-from jixiao.model import Cell, Document, Paragraph, Table
+from jixiao.model import Cell, Document, Paragraph, Table, sheet_ref
 from jixiao.text import clean
 
 _DECIMALS = re.compile(r"0\.(0+)")
@@ -66,18 +67,24 @@ def cell_text(value: object, number_format: str | None = None) -> str:
 Merge = tuple[int, int, int, int]  # 0-based (first row, first col, last row, last col)
 
 
-def grid_to_blocks(grid: list[list[str]], merges: list[Merge]) -> list:
+def grid_to_blocks(grid: list[list[str]], merges: list[Merge], sheet: str = "Sheet1",
+                   origin: tuple[int, int] = (0, 0)) -> list:
     """A sheet's texts and merged ranges -> Paragraphs and Tables in reading order.
 
     Tables stacked on one sheet are told apart by blank rows that no merge crosses; in
     each band, lone text cells above or below the grid (a title, 单位：万元, 填报人：…)
-    are prose, and a band of nothing but lone cells is all prose.
+    are prose, and a band of nothing but lone cells is all prose. ``origin`` is the sheet's
+    0-based (row, column) of grid[0][0]: cells are addressed in the sheet's own terms.
     """
     width = max((len(r) for r in grid), default=0)
     grid = [r + [""] * (width - len(r)) for r in grid]
     blocks: list = []
+
+    def at(r: int, c: int) -> str:
+        return sheet_ref(sheet, origin[0] + r, origin[1] + c)
+
     for top, bottom in _bands(grid, merges):
-        blocks.extend(_band_blocks(grid, merges, top, bottom, width))
+        blocks.extend(_band_blocks(grid, merges, top, bottom, width, at))
     for before, block in zip(blocks, blocks[1:], strict=False):
         if isinstance(block, Table) and isinstance(before, Paragraph) and len(before.text) <= 80:
             block.title = before.text
@@ -100,7 +107,7 @@ def _bands(grid: list[list[str]], merges: list[Merge]) -> list[tuple[int, int]]:
     return bands
 
 
-def _band_blocks(grid: list[list[str]], merges: list[Merge], top: int, bottom: int, width: int) -> list:
+def _band_blocks(grid: list[list[str]], merges: list[Merge], top: int, bottom: int, width: int, at) -> list:
     spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in merges}
 
     def lone(r: int) -> bool:
@@ -116,18 +123,22 @@ def _band_blocks(grid: list[list[str]], merges: list[Merge], top: int, bottom: i
         last -= 1
     if first < last and not any(sum(1 for c in grid[r] if c) > 1 for r in range(first, last)):
         first = last = bottom  # no row with two cells: prose only
-    blocks: list = [_prose(grid[r][0] or next(c for c in grid[r] if c)) for r in range(top, first)]
+    def first_filled(r: int) -> int:
+        return next(c for c, t in enumerate(grid[r]) if t)
+
+    blocks: list = [_prose(grid[r][first_filled(r)], at(r, first_filled(r))) for r in range(top, first)]
     if first < last:
-        blocks.append(_table(grid, spans, first, last, width))
-    blocks.extend(_prose(" ".join(c for c in grid[r] if c)) for r in range(max(last, first), bottom) if any(grid[r]))
+        blocks.append(_table(grid, spans, first, last, width, at))
+    blocks.extend(_prose(" ".join(c for c in grid[r] if c), at(r, first_filled(r)))
+                  for r in range(max(last, first), bottom) if any(grid[r]))
     return blocks
 
 
-def _prose(text: str) -> Paragraph:
-    return Paragraph(text=text, heading_level=heading_level(text))
+def _prose(text: str, ref: str | None = None) -> Paragraph:
+    return Paragraph(text=text, heading_level=heading_level(text), ref=ref)
 
 
-def _table(grid: list[list[str]], spans: dict, first: int, last: int, width: int) -> Table:
+def _table(grid: list[list[str]], spans: dict, first: int, last: int, width: int, at) -> Table:
     covered = set()
     for (r0, c0), (rs, cs) in spans.items():
         if r0 >= last or r0 + rs <= first:
@@ -146,7 +157,8 @@ def _table(grid: list[list[str]], spans: dict, first: int, last: int, width: int
             if (r, c) in covered:
                 continue
             rs, cs = spans.get((r, c), (1, 1))
-            cells.append(Cell(row=r - first, col=c, text=grid[r][c], rowspan=min(rs, last - r), colspan=min(cs, width - c)))
+            cells.append(Cell(row=r - first, col=c, text=grid[r][c], rowspan=min(rs, last - r), colspan=min(cs, width - c),
+                              ref=at(r, c)))
     return Table(cells=cells, n_rows=last - first, n_cols=width)
 
 
@@ -167,6 +179,6 @@ def extract(path: Path, options: ExtractOptions) -> Document:
         grid = [[cell_text(c.value, c.number_format) for c in row]
                 for row in ws.iter_rows(min_row=r0, max_row=ws.max_row, min_col=c0, max_col=ws.max_column)]
         merges = [(m.min_row - r0, m.min_col - c0, m.max_row - r0, m.max_col - c0) for m in ws.merged_cells.ranges]
-        blocks.extend(grid_to_blocks(grid, merges))
+        blocks.extend(grid_to_blocks(grid, merges, ws.title, (r0 - 1, c0 - 1)))
     wb.close()
     return Document(blocks=blocks, source_format="xlsx")

@@ -12,6 +12,7 @@ from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import amount_finding
 from jixiao.validate.money import additive, checked, gate, signed, understood
 from jixiao.validate.records import figure, fmt, forms_by_id, num, txt
+from jixiao.validate.refs import ref_of
 
 BUDGET = ("budget_adjusted", "budget")
 EXECUTED = ("executed", "final")
@@ -58,7 +59,8 @@ def column_sums(ctx: Context) -> Iterator[Finding]:
                 names = "、".join(txt(p.get("measure_raw")) for p in parts)
                 found.append((whole, amount_finding(
                     forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
-                    f"“{txt(whole.get('measure_raw'))}”{fmt(total)} 与 {names} 之和 {fmt(s)} 不符", s, total)))
+                    f"“{txt(whole.get('measure_raw'))}”{fmt(total)} 与 {names} 之和 {fmt(s)} 不符", s, total,
+                    related=[ref_of(p) for p in parts])))
     yield from gate(ctx, found, checks, "列合计与分列之和")
 
 
@@ -81,7 +83,8 @@ def column_parts(ctx: Context) -> Iterator[Finding]:
                 if v is not None and total is not None and v > total + gap:
                     yield amount_finding(forms.get(p.get("form_id")), p, "PART_EXCEEDS_WHOLE", "error",
                                           f"“{txt(p.get('item'))}”的{txt(p.get('measure_raw'))} {fmt(v)} 大于"
-                                          f"{txt(whole.get('measure_raw'))} {fmt(total)}", total, v)
+                                          f"{txt(whole.get('measure_raw'))} {fmt(total)}", total, v,
+                                          related=[ref_of(whole)])
 
 
 @rule("EXECUTION_OVER_BUDGET")
@@ -97,4 +100,5 @@ def row_over_budget(ctx: Context) -> Iterator[Finding]:
         b, e = num(budget.get("value")), num(done.get("value"))
         if b is not None and e is not None and b > 0 and e > b + ctx.slack.of(b, e):
             yield amount_finding(forms.get(done.get("form_id")), done, "EXECUTION_OVER_BUDGET", "warning",
-                                  f"“{txt(done.get('item'))}”执行数 {fmt(e)} 超过预算数 {fmt(b)}", b, e)
+                                  f"“{txt(done.get('item'))}”执行数 {fmt(e)} 超过预算数 {fmt(b)}", b, e,
+                                  related=[ref_of(budget)])

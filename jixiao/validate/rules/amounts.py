@@ -21,6 +21,7 @@ from jixiao.validate.records import (
     txt,
     where,
 )
+from jixiao.validate.refs import ref_of
 
 
 def _key(r: dict) -> tuple:
@@ -128,7 +129,8 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
         checked(checks, whole)
         if abs(s - total) > ctx.slack.of(figure(whole), *map(figure, kids)):
             found.append((whole, amount_finding(forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
-                                                 f"“{parent}”{fmt(total)} 与各分项之和 {fmt(s)} 不符", s, total)))
+                                                 f"“{parent}”{fmt(total)} 与各分项之和 {fmt(s)} 不符", s, total,
+                                                 related=[ref_of(k) for k in kids])))
     by_side: dict[tuple, list[dict]] = {}
     for r in amounts:
         by_side.setdefault((*_key(r), r.get("side")), []).append(r)
@@ -156,7 +158,8 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
                 if abs(s - total) > ctx.slack.of(figure(r), *map(figure, parts)):
                     found.append((r, amount_finding(
                         forms.get(r.get("form_id")), r, "SUM_MISMATCH", "error",
-                        f"“{txt(r.get('item'))}”{fmt(total)} 与上方各行之和 {fmt(s)} 不符", s, total)))
+                        f"“{txt(r.get('item'))}”{fmt(total)} 与上方各行之和 {fmt(s)} 不符", s, total,
+                        related=[ref_of(c) for c in parts])))
     yield from gate(ctx, found, checks, "合计与分项之和")
 
 
@@ -185,14 +188,15 @@ def part_whole(ctx: Context) -> Iterator[Finding]:
             if v > total + ctx.slack.of(figure(whole), figure(k)):
                 found.append((k, amount_finding(forms.get(k.get("form_id")), k, "PART_EXCEEDS_WHOLE", "error",
                                                  f"其中项“{txt(k.get('item'))}”{fmt(v)} 大于总额“{parent}”{fmt(total)}",
-                                                 total, v)))
+                                                 total, v, related=[ref_of(whole)])))
         values = [num(k.get("value")) for k in kids if (num(k.get("value")) or 0) >= 0]
         if _is_true(whole.get("is_total")) or len(values) < 2:
             continue  # a 合计 row against its items is SUM_MISMATCH's job, reported once
         if sum(values) > total + ctx.slack.of(total, *values):  # type: ignore[arg-type]
             found.append((whole, amount_finding(forms.get(whole.get("form_id")), whole, "PART_EXCEEDS_WHOLE", "error",
                                                  f"“{parent}”的其中项合计 {fmt(sum(values))} 大于总额 {fmt(total)}",  # type: ignore[arg-type]
-                                                 total, sum(values))))  # type: ignore[arg-type]
+                                                 total, sum(values),  # type: ignore[arg-type]
+                                                 related=[ref_of(k) for k in kids if (num(k.get("value")) or 0) >= 0])))
     yield from gate(ctx, found, checks, "其中项大于总额")
 
 
@@ -241,4 +245,5 @@ def over_budget(ctx: Context) -> Iterator[Finding]:
                 severity="warning", location=where(form, "执行数"),
                 message=f"执行数 {fmt(e)} 万元超过预算数 {fmt(b)} 万元 (executed exceeds budget)",
                 expected=b, observed=e, page=page_of(form), table="forms", row_label="执行数",
+                source_ref=ref_of(form, "executed_wan"), related_refs=ref_of(form, "budget_wan"),
             )

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.money import table_of
 from jixiao.validate.records import forms_by_id, is_true, page_of, txt, understood, where
+from jixiao.validate.refs import ref_of
 
 
 def _finding(form: dict | None, row: dict, reason: str) -> Finding:
@@ -21,7 +22,7 @@ def _finding(form: dict | None, row: dict, reason: str) -> Finding:
     return Finding(
         doc_id=row.get("doc_id") or "", form_id=row.get("form_id"), rule="LAYOUT_NOT_UNDERSTOOD", severity="info",
         location=title or where(form, table),
-        message=f"表的结构未能识别，未作核对：{reason}", page=page_of(row), table=table,
+        message=f"表的结构未能识别，未作核对：{reason}", page=page_of(row), table=table, source_ref=ref_of(row),
     )
 
 
@@ -62,4 +63,4 @@ def indicator_layouts(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             doc_id=row.get("doc_id") or "", form_id=row.get("form_id"), rule="LAYOUT_NOT_UNDERSTOOD", severity="info",
             location=where(form, "绩效指标表"), message=f"绩效指标表的结构未能识别，未作核对：{reason or '未说明'}",
-            page=page_of(row) or page_of(form), table="indicators")
+            page=page_of(row) or page_of(form), table="indicators", source_ref=ref_of(row))

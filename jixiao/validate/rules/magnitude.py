@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.records import fmt, forms_by_id, indicators_by_form, num, page_of, txt, where
+from jixiao.validate.refs import ref_of
 
 _WAN = re.compile(r"(\d+(?:\.\d+)?)\s*万(?:元)?(?![人次户个件台套份册张亩平米吨])")
 
@@ -59,5 +60,5 @@ def amount_in_yuan_under_wan(ctx: Context) -> Iterator[Finding]:
                             f"金额按元填在万元栏中，应为 {fmt(value / 10_000)} 万元 "
                             f"(an amount in 元 under a 万元 label)",
                     expected=round(value / 10_000, 6), observed=value, page=page_of(form), table="forms",
-                    row_label=label.rstrip("：:"), indicator=None)
+                    row_label=label.rstrip("：:"), indicator=None, source_ref=ref_of(form, "budget_wan"))
                 break

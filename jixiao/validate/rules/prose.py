@@ -9,6 +9,7 @@ from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import prose_finding
 from jixiao.validate.money import understood
 from jixiao.validate.records import figure, fmt, num, txt
+from jixiao.validate.refs import ref_of
 from jixiao.validate.slack import Slack
 
 
@@ -66,7 +67,7 @@ def prose_sums(ctx: Context) -> Iterator[Finding]:
             names = "+".join(fmt(v) for v in values)
             yield prose_finding(whole, "SUM_MISMATCH", "error",
                                  f"“{txt(whole.get('label'))}”{fmt(total)}{txt(whole.get('unit')) or ''}，"
-                                 f"其中各项 {names} = {fmt(s)}，不相等", s, total)
+                                 f"其中各项 {names} = {fmt(s)}，不相等", s, total, related=[ref_of(f) for f in parts])
 
 
 @rule("PART_EXCEEDS_WHOLE")
@@ -78,13 +79,14 @@ def prose_part_whole(ctx: Context) -> Iterator[Finding]:
             if v is not None and v > total + ctx.slack.of(_v(whole), _v(f)):  # type: ignore[operator]
                 yield prose_finding(f, "PART_EXCEEDS_WHOLE", "error",
                                      f"“{txt(f.get('label'))}”{fmt(v)} 大于其总额“{txt(whole.get('label'))}”{fmt(total)}",
-                                     total, v)
+                                     total, v, related=[ref_of(whole)])
         main = [f for f in parts if txt(f.get("relation")) == "main"]
         values = [num(f.get("value")) or 0.0 for f in main]
         if len(main) >= 2 and sum(values) > total + ctx.slack.of(_v(whole), *[_v(f) for f in main]):  # type: ignore[operator]
             yield prose_finding(whole, "PART_EXCEEDS_WHOLE", "error",
                                  f"“{txt(whole.get('label'))}”{fmt(total)} 的主要组成 "
-                                 f"{'+'.join(fmt(v) for v in values)} = {fmt(sum(values))}，超过总额", total, sum(values))
+                                 f"{'+'.join(fmt(v) for v in values)} = {fmt(sum(values))}，超过总额", total, sum(values),
+                                 related=[ref_of(f) for f in main])
 
 
 @rule("PERCENT_MISMATCH")
@@ -111,7 +113,8 @@ def prose_shares(ctx: Context) -> Iterator[Finding]:
         if abs(computed - stated) > ctx.slack.rate(n, d, _v(f)):  # type: ignore[arg-type]
             yield prose_finding(f, "PERCENT_MISMATCH", "error",
                                  f"“{txt(part.get('label'))}”{fmt(n)} 占“{txt(base.get('label'))}”{fmt(d)} 的 "
-                                 f"{fmt(round(computed, 2))}%，文中写 {fmt(stated)}%", round(computed, 4), stated)
+                                 f"{fmt(round(computed, 2))}%，文中写 {fmt(stated)}%", round(computed, 4), stated,
+                                 related=[ref_of(part), ref_of(base)])
 
 
 @rule("RATE_MISMATCH")
@@ -228,7 +231,7 @@ def prose_vs_tables(ctx: Context) -> Iterator[Finding]:
         yield prose_finding(f, "NARRATIVE_MISMATCH", "warning",
                              f"文中“{label}”{fmt(value)}万元，表中“{txt(a.get('item'))}”"
                              f"（{txt(a.get('measure_raw')) or txt(a.get('measure'))}）为 {fmt(num(a.get('value')))}万元",
-                             num(a.get("value")), value)
+                             num(a.get("value")), value, related=[ref_of(a)])
 
 
 _ITEM = re.compile(r"^\s*(?:[（(]?\d{1,2}[)）、.．]|[（(][一二三四五六七八九十]+[)）])\s*(.+)$")
@@ -253,6 +256,7 @@ def repeated_items(ctx: Context) -> Iterator[Finding]:
                           location=(txt(r.get("section")) or "") + " > " + text[:80],  # type: ignore[index]
                           message=f"同一条目出现两次：“{text[:40]}…”与第 {first.get('seq')} 段相同 (the same list item twice)",
                           page=int(num(r.get("page"))) if num(r.get("page")) is not None else None,
-                          table="narrative", row_label=text[:40])  # type: ignore[index]
+                          table="narrative", row_label=text[:40],  # type: ignore[index]
+                          source_ref=txt(r.get("source_ref")), related_refs=txt(first.get("source_ref")))
         else:
             seen[key] = r

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from jixiao.normalize.grades import canonical_grade, grade_for
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.findings import indicator_finding
+from jixiao.validate.findings import column_refs, indicator_finding
 from jixiao.validate.records import (
     doubt_indicators,
     each_form,
@@ -24,6 +24,7 @@ from jixiao.validate.records import (
     txt,
     understood,
 )
+from jixiao.validate.refs import ref_of
 from jixiao.validate.slack import Slack
 
 SELF_EVAL = ("project_self_eval", "dept_self_eval")
@@ -61,7 +62,8 @@ def score_total(ctx: Context) -> Iterator[Finding]:
         if abs(s - total) > ctx.slack.score(total, *scores):
             yield indicator_finding(form, None, "SCORE_TOTAL_MISMATCH", "error",
                            f"指标得分合计 {fmt(s)} 与总分 {fmt(total)} 不符 (indicator scores add up to "
-                           f"{fmt(s)}, the form states {fmt(total)})", s, total, "总分")
+                           f"{fmt(s)}, the form states {fmt(total)})", s, total, "总分",
+                           at="total_score", related=column_refs(rows, "score"))
 
 
 @rule("SCORE_OUT_OF_RANGE")
@@ -90,7 +92,19 @@ def score_range(ctx: Context) -> Iterator[Finding]:
         total = num(form.get("total_score")) if form else None
         if total is not None and (total < 0 or total > 100 + ctx.slack.of(total)):
             yield indicator_finding(form, None, "SCORE_OUT_OF_RANGE", "error",
-                           f"总分 {fmt(total)} 不在 0–100 之间 (total outside 0–100)", 100.0, total, "总分")
+                           f"总分 {fmt(total)} 不在 0–100 之间 (total outside 0–100)", 100.0, total, "总分",
+                           at="total_score", related=[])
+
+
+def _weight_cells(rows: list[dict]) -> list[str | None]:
+    """The weights weight_total added up: a heading's bracketed weight, else its rows' weights."""
+    out: list[str | None] = []
+    for group in level1_groups(rows):
+        if num(group[0].get("level1_weight")) is not None:
+            out.append(ref_of(group[0], "level1_raw"))
+        else:
+            out += [ref_of(r, "weight") for r in group if num(r.get("weight")) is not None]
+    return out
 
 
 def _group_weight_sum(group: list[dict]) -> tuple[float | None, bool]:
@@ -119,7 +133,7 @@ def weight_total(ctx: Context) -> Iterator[Finding]:
                     yield indicator_finding(form, group[0], "WEIGHT_TOTAL_MISMATCH", "warning",
                                    f"“{txt(group[0].get('level1_raw')) or group[0].get('level1')}”下权重合计 "
                                    f"{fmt(s)} 与标题权重 {fmt(head)} 不符", head, s,
-                                   txt(group[0].get("level1_raw")))
+                                   txt(group[0].get("level1_raw")), related=column_refs(group, "weight"))
             value = head if head is not None else s
             if value is None:
                 complete = False
@@ -140,7 +154,7 @@ def weight_total(ctx: Context) -> Iterator[Finding]:
             # 不适用 rows drop out and the rest is rescaled: either total may be the one meant
             yield indicator_finding(form, None, "WEIGHT_TOTAL_MISMATCH", "warning",
                            f"权重合计 {fmt(total)}，应为 100 (weights add up to {fmt(total)}, not 100)",
-                           100.0, total, "权重")
+                           100.0, total, "权重", related=_weight_cells(rows))
 
 
 @rule("GROUP_SCORE_EXCEEDS_WEIGHT")
@@ -154,7 +168,8 @@ def group_score(ctx: Context) -> Iterator[Finding]:
         if s > head + ctx.slack.score(None, *scores):
             label = txt(group[0].get("level1_raw")) or group[0].get("level1")
             yield indicator_finding(form, group[0], "GROUP_SCORE_EXCEEDS_WEIGHT", "error",
-                           f"“{label}”下得分合计 {fmt(s)} 超过其权重 {fmt(head)}", head, s, label)
+                           f"“{label}”下得分合计 {fmt(s)} 超过其权重 {fmt(head)}", head, s, label,
+                           related=column_refs(group, "score"))
 
 
 def _bands(form: dict) -> list[tuple[str, float]] | None:
@@ -179,7 +194,8 @@ def grade(ctx: Context) -> Iterator[Finding]:
         if expected != stated:
             yield indicator_finding(form, None, "GRADE_MISMATCH", "error",
                            f"总分 {fmt(score)} 对应等级“{expected}”，表中为“{stated}”"
-                           + ("（按本文件的等级标准）" if bands else ""), None, score, "等级")
+                           + ("（按本文件的等级标准）" if bands else ""), None, score, "等级",
+                           at="total_score", related=[ref_of(form, "grade")])
 
 
 @rule("MISSING_VALUE")
@@ -273,4 +289,5 @@ def missed_full(ctx: Context) -> Iterator[Finding]:
         if target_missed(r, ctx.slack):
             yield indicator_finding(form, r, "TARGET_MISSED_FULL_SCORE", "warning",
                            f"实际值 {txt(r.get('actual_raw'))} 未达到目标 {txt(r.get('target_raw'))}，"
-                           f"却得满分 {fmt(score)}", None, score)
+                           f"却得满分 {fmt(score)}", None, score,
+                           at="score", related=[ref_of(r, "actual_raw"), ref_of(r, "target_raw")])
