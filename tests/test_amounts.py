@@ -139,5 +139,10 @@ def test_code_column_places_rows():
 def test_project_form_budget_block_002(seed_results):
     # seed 002 lines 14-17: 预算数 260 | 到位数 260 | 执行数 260, 其中: 财政资金 260 each
     rows = [r for r in seed_results["002"].tables["amounts"] if r["form_id"].endswith("-1")]
-    assert {(r["item"], r["measure"], r["value"]) for r in rows} == {
-        (i, m, 260.0) for i in ("资金总额", "其中：财政资金") for m in ("budget", "arrived", "executed")}
+    # items are the labels as written, measure_raw the column group's header
+    assert {(r["item"], r["measure"], r["measure_raw"], r["value"]) for r in rows} == {
+        ("预算数", "budget", "预算安排情况(调整后)", 260.0), ("到位数", "arrived", "资金到位情况", 260.0),
+        ("执行数", "executed", "资金执行情况", 260.0)} | {
+        ("其中:财政资金", m, h, 260.0) for m, h in (("budget", "预算安排情况(调整后)"), ("arrived", "资金到位情况"),
+                                                 ("executed", "资金执行情况"))}
+    assert {r["item_parent"] for r in rows if r["item"] == "其中:财政资金"} == {"预算数", "到位数", "执行数"}

@@ -124,6 +124,10 @@ def _project_label(rows: list[list[str]]) -> bool:
 _NUM = re.compile(r"-?\d+(?:\.\d+)?")
 
 
+BLOCK_HEADERS = {"budget": re.compile(r"^预算安排情况"), "arrived": re.compile(r"^资金到位情况"),
+                 "executed": re.compile(r"^资金执行情况")}
+
+
 def read_project_block(rows: list[list[str]], form: FormDraft) -> None:
     """The budget block of a project form: 预算数/到位数/执行数 (+其中 财政资金) and 执行进度."""
     form.subject = form.subject or value_after(rows, PROJECT_NAME)
@@ -142,12 +146,17 @@ def read_project_block(rows: list[list[str]], form: FormDraft) -> None:
                     v = next((x for x in cells[j + 1:j + 2] if x), "")
                     block.setdefault("total", {})[measure] = v
                     mark(form, f"total.{measure}", (i, j + 1))
+                    block.setdefault("labels", {})[f"total|{measure}"] = re.sub(r"[:：]$", "", one_line(c))
                     hit = True
             if fiscal.match(s) and j + 1 < len(cells):
                 k = sum(1 for x in cells[:j] if fiscal.match(squash(x)))
                 measure = ["budget", "arrived", "executed"][min(k, 2)]
                 block.setdefault("fiscal", {})[measure] = cells[j + 1]
                 mark(form, f"fiscal.{measure}", (i, j + 1))
+                block.setdefault("labels", {})[f"fiscal|{measure}"] = one_line(c)
+            for measure, pat in BLOCK_HEADERS.items():
+                if pat.match(s):
+                    block.setdefault("headers", {})[measure] = one_line(c)
         if hit:
             # 预算执行进度 sits in the last cell of the 预算数 row
             tail = [j for j in range(max(0, len(cells) - 2), len(cells)) if "%" in squash(cells[j])]  # NFKC: ％ too

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from jixiao.model import parse_ref
 from jixiao.normalize.forms import FormDraft
@@ -13,7 +14,10 @@ from jixiao.text import one_line, squash
 
 
 def _num(text: str | None) -> float | None:
-    return parse_number(text) if text else None
+    """A figure; a stray full stop after it (`174.30.`, a typing or OCR slip) is not part of it."""
+    if not text:
+        return None
+    return parse_number(re.sub(r"(?<=\d)[.。]$", "", text.strip()))
 
 
 def _money(text: str | None, label_unit: str | None = None) -> float | None:
@@ -118,15 +122,19 @@ def _project_amounts(draft: FormDraft, doc_id: str, form_id: str) -> list[dict]:
     block = draft.fields.get("budget_block") or {}
     refs = draft.fields.get("cell_refs") or {}
     names = {"budget": "预算数", "arrived": "到位数", "executed": "执行数"}
+    labels, headers = block.get("labels") or {}, block.get("headers") or {}
     out = []
-    for key, label, parent in (("total", "资金总额", None), ("fiscal", "其中：财政资金", "资金总额")):
+    for key, row_no in (("total", 1), ("fiscal", 2)):
         for measure, raw in (block.get(key) or {}).items():
             value = _num(raw)
             if value is None:
                 continue
-            out.append({"doc_id": doc_id, "form_id": form_id, "table_kind": "other", "item": label,
-                        "measure": measure, "measure_raw": names[measure], "value": value, "unit": "万元",
-                        "is_total": False, "table_no": 1, "row_no": 1 if parent is None else 2,
+            total_label = labels.get(f"total|{measure}") or names[measure]
+            item = labels.get(f"{key}|{measure}") or (total_label if key == "total" else "其中：财政资金")
+            parent = total_label if key == "fiscal" else None
+            out.append({"doc_id": doc_id, "form_id": form_id, "table_kind": "other", "item": item,
+                        "measure": measure, "measure_raw": headers.get(measure) or names[measure], "value": value,
+                        "unit": "万元", "is_total": key == "total", "table_no": 1, "row_no": row_no,
                         "item_parent": parent, "relation": "part" if parent else None, "value_raw": raw,
                         "page": _ref_page(refs.get(f"{key}.{measure}")), "source_ref": refs.get(f"{key}.{measure}")})
     return out
