@@ -110,3 +110,17 @@ def test_scores_above_weights_on_most_rows_doubt_the_reading():
     assert not [f for f in findings if f["rule"] == "SCORE_OUT_OF_RANGE"]
     layout = [f for f in findings if f["rule"] == "LAYOUT_NOT_UNDERSTOOD"]
     assert len(layout) == 1 and layout[0]["severity"] == "info"
+
+
+def test_target_table_amount_stated_in_yuan_is_converted():
+    text = "\n".join([
+        "农村公路养护资金绩效目标表",
+        "资金总额（元）\t5,780,000",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t养护里程\t≥1800公里",
+    ])
+    rows = interpret_document(Document(blocks=parse_text(text), source_format="txt"), "0" * 16).tables
+    (form,) = rows["forms"]
+    assert (form["budget_wan"], form["budget_raw"]) == (578, "5,780,000")
+    (amount,) = rows["amounts"]
+    assert (amount["table_kind"], amount["measure"], amount["value"], amount["value_raw"]) == ("projects", "budget", 578, "5,780,000")

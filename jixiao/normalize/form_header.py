@@ -98,10 +98,6 @@ def read_header(rows: list[list[str]], stop_at_indicators: bool = True) -> dict[
     """Header fields found in these rows (above the first indicator header), first hit per field,
     a preferred label (实施单位, 本年度…金额) replacing a weaker one."""
     found: dict[str, HeaderValue] = {}
-
-    def put(name: str, hv: HeaderValue, stem: str) -> None:
-        prefer(found, name, hv)
-
     for i, row in enumerate(rows):
         if stop_at_indicators and is_indicator_header(row):
             break
@@ -110,7 +106,7 @@ def read_header(rows: list[list[str]], stop_at_indicators: bool = True) -> dict[
                 continue
             hit = field_of(cell)
             if hit is not None:
-                name, stem, unit = hit
+                name, _stem, unit = hit
                 k = next((k for k in range(j + 1, len(row)) if squash(row[k])), None)
                 value, at = (row[k], (i, k)) if k is not None else ("", None)
                 if value and _is_label(value):
@@ -120,12 +116,11 @@ def read_header(rows: list[list[str]], stop_at_indicators: bool = True) -> dict[
                     if squash(below) and not _is_label(below) and not is_indicator_header(rows[i + 1]):
                         value, at = below, (i + 1, j)
                 if value:
-                    put(name, HeaderValue(one_line(cell), clean(value), unit, at), stem)
+                    prefer(found, name, HeaderValue(one_line(cell), clean(value), unit, at))
                 continue
             pair = _same_cell(cell)
             if pair is not None:
                 hit = field_of(pair[0])
                 if hit is not None:
-                    name, stem, unit = hit
-                    put(name, HeaderValue(pair[0], pair[1], unit, (i, j)), stem)
+                    prefer(found, hit[0], HeaderValue(pair[0], pair[1], hit[2], (i, j)))
     return found
