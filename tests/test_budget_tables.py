@@ -342,3 +342,13 @@ def test_yuan_in_the_title():
 def test_layout_notes_reach_the_document_warnings(henan):
     warnings = henan["documents"][0].get("warnings") or ""
     assert "表未识别，未核对：附表5-1" in warnings
+
+
+def test_empty_tables_are_forms_without_amounts(shanghai, court):
+    """An empty 政府性基金 / 国有资本经营 table is still one of the publication's tables (MISSING_TABLE asks)."""
+    for tables, words in ((shanghai, ("政府性基金预算支出", "国有资本经营预算支出")), (court, ("政府性基金预算财政拨款",))):
+        with_rows = {a["form_id"] for a in tables["amounts"]}
+        for word in words:
+            (form,) = [f for f in tables["forms"] if word in (f["title"] or "")]
+            assert form["form_type"] == "budget_summary" and form["form_id"] not in with_rows
+            assert bt.table_family(form["title"]) in ("gov_fund", "state_capital")

@@ -139,6 +139,8 @@ def classify_table(title: str, rows: list[list[str]]) -> str | None:
     if NOT_AMOUNTS.search(text):
         return None
     numbers = sum(1 for r in rows for c in r if _num(c) is not None and not CODE.match(squash(c)))
+    if numbers == 0 and budget_form_title(title) and _empty_money_grid(rows):
+        return first_match(KIND_WORDS, squash(title)) or "other"  # an empty table of a 预算公开 is still one
     if numbers < 2 and not (numbers == 1 and budget_form_title(title)):
         return None
     head = squash(title) + "|" + "|".join(squash(c) for r in rows[:3] for c in r)
@@ -146,6 +148,12 @@ def classify_table(title: str, rows: list[list[str]]) -> str | None:
     if kind is None and not MONEY_WORDS.search("|".join(squash(c) for r in rows[:3] for c in r)):
         return None  # counts and shares (选项 | 人数 | 比例): figures, but no money in the table
     return kind or "other"
+
+
+def _empty_money_grid(rows: list[list[str]]) -> bool:
+    """A header of money columns over rows without a figure (合计 blank): an empty 政府性基金 table."""
+    text = "|".join(squash(c) for r in rows for c in r)
+    return bool(re.search(r"合计|总计", text)) and bool(re.search(r"金额|预算|决算|支出|收入|科目", text))
 
 
 @dataclass

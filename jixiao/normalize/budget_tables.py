@@ -17,6 +17,10 @@ here travels on the `amounts` rows as extra columns, so every rule — and the c
 | layout_ok | the table was understood (family, column roles, row levels): only such tables are checked |
 | layout_reason | why not, when layout_ok is false |
 
+A table of a 预算/决算公开 printed without a figure (an empty 政府性基金 table) is still a
+`budget_summary` form (its title says which table) with no amounts rows: that is how an empty
+table shows. `jixiao.validate.money.money_tables` gives the tables to the rules.
+
 Sums go over siblings only: a row's parts are the rows that name it as item_parent, which
 are one level below it (合计 > 类 > 款 > 项).
 """
