@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.model import Cell, Table
 from jixiao.normalize import budget_tables as bt
 from jixiao.normalize.amounts import amounts_from_rows
 from jixiao.pipeline import process_file
@@ -352,3 +353,42 @@ def test_empty_tables_are_forms_without_amounts(shanghai, court):
             (form,) = [f for f in tables["forms"] if word in (f["title"] or "")]
             assert form["form_type"] == "budget_summary" and form["form_id"] not in with_rows
             assert bt.table_family(form["title"]) in ("gov_fund", "state_capital")
+
+
+def _table(rows: list[list[str]], page: int, title: str = "") -> Table:
+    cells = [Cell(r, c, text) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    return Table(cells=cells, n_rows=len(rows), n_cols=len(rows[0]), page=page, title=title,
+                 row_pages=[page] * len(rows))
+
+
+def test_a_table_continued_on_the_next_page_is_one_table():
+    """The rows after a page break (header repeated, no title) continue the table: the 合计 on the
+    second page is the sum of the 类 rows on both pages."""
+    from jixiao.model import Document, Paragraph
+    from jixiao.normalize.interpret import interpret_document
+
+    head = [["科目编码", "科目名称", "金额"]]
+    first = head + [["", "合计", "300.00"], ["201", "一般公共服务支出", "100.00"], ["20101", "人大事务", "100.00"]]
+    second = head + [["208", "社会保障和就业支出", "200.00"], ["20805", "行政事业单位养老支出", "200.00"]]
+    doc = Document(blocks=[Paragraph("一般公共预算支出预算表", page=1), Paragraph("单位：万元", page=1),
+                           _table(first, 1, "一般公共预算支出预算表"), Paragraph("- 2 -", page=2), _table(second, 2)],
+                   source_format="pdf", n_pages=2)
+    result = interpret_document(doc, "t")
+    forms = [f for f in result.tables["forms"] if f["form_type"] == "budget_summary"]
+    assert len(forms) == 1 and (forms[0]["page_start"], forms[0]["page_end"]) == (1, 2)
+    rows = result.tables["amounts"]
+    assert {a["code"]: a["page"] for a in rows if a["code"]} == {"201": 1, "20101": 1, "208": 2, "20805": 2}
+    assert {a["item_parent"] for a in rows if a["row_level"] == "类"} == {"合计"}
+    assert not [f for f in run_rules(result.tables) if f["severity"] != "info"]
+
+
+def test_a_second_table_with_its_own_header_stays_apart():
+    from jixiao.model import Document, Paragraph
+    from jixiao.normalize.interpret import interpret_document
+
+    one = [["项目", "金额"], ["基本支出", "10.00"], ["合计", "10.00"]]
+    two = [["收入项目", "预算数"], ["财政拨款收入", "10.00"], ["收入合计", "10.00"]]
+    doc = Document(blocks=[Paragraph("支出预算表", page=1), _table(one, 1, "支出预算表"), _table(two, 2)],
+                   source_format="pdf", n_pages=2)
+    forms = [f for f in interpret_document(doc, "t").tables["forms"] if f["form_type"] == "budget_summary"]
+    assert len(forms) == 2

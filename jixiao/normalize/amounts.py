@@ -173,6 +173,11 @@ def _widen(row: list[str], width: int) -> list[str]:
     return row[:at] + [row[at]] * (extra + 1) + row[at + 1:]
 
 
+def header_rows(rows: list[list[str]]) -> int:
+    """How many rows of a money grid (captions aside) come before its first row of figures."""
+    return _first_data_row([r for r in rows if not _is_caption(r)])
+
+
 def _first_data_row(rows: list[list[str]]) -> int:
     for i, row in enumerate(rows):
         nums = [c for j, c in enumerate(row) if _num(c) is not None and not _code_cell(rows[:i], row, j)]

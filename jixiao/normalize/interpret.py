@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from jixiao.model import Cell, Document, Paragraph, Table, span_ref
 from jixiao.normalize import forms as F
 from jixiao.normalize.amounts import classify_table as classify_amounts
+from jixiao.normalize.amounts import header_rows
 from jixiao.normalize.facts import extract_facts
 from jixiao.normalize.form_header import read_header
 from jixiao.normalize.long_forms import long_form_drafts, plan_long_tables
@@ -99,6 +100,40 @@ def _money_title(table: Table, recent: list[str]) -> str:
     return ""
 
 
+def _furniture(text: str) -> bool:
+    """Page furniture between two parts of a table: a page number, a unit line, a short running head."""
+    t = squash(text)
+    return len(t) <= 12 and not t.endswith("表") or bool(UNIT_ONLY.match(t))
+
+
+def _continued(prev: tuple, block: Table, table: tuple) -> tuple | None:
+    """``prev`` (a money table entry) with ``table`` appended when ``table`` is its continuation on the
+    next page: no title of its own, the same width, and either the header repeated or no header at all.
+    Extractors join most such parts; this catches the ones they left apart. Entries are (title, grid,
+    row pages, unit caption, covered positions, cell refs); every per-row list is joined alike."""
+    title, grid, pages, hint, covered, refs = (tuple(prev) + (None,) * 6)[:6]
+    _, more, more_pages, _, more_covered, more_refs = (tuple(table) + (None,) * 6)[:6]
+    own = one_line(block.title)
+    if (own and own != title and not UNIT_ONLY.match(squash(own))) or not grid or not more:
+        return None
+    if max(len(r) for r in grid) != max(len(r) for r in more):
+        return None
+    known = [p for p in pages if p is not None] if pages else []
+    if block.page is not None and known and block.page != max(known) + 1:
+        return None
+    n = 0
+    while n < min(len(grid), len(more), 4) and [squash(c) for c in more[n]] == [squash(c) for c in grid[n]]:
+        n += 1
+    if n == 0 and header_rows(more) > 0:
+        return None  # a header of its own: another table
+
+    def joined(a: list | None, b: list | None) -> list | None:
+        return list(a) + list(b[n:]) if a is not None and b is not None else None
+
+    return (title, grid + more[n:], joined(pages, more_pages) or [], hint, joined(covered, more_covered),
+            joined(refs, more_refs))[:len(prev)]
+
+
 UNIT_ONLY = re.compile(r"^((金额)?单位[:：]\s*(万元|元)|编制(单位|部门)[:：].{0,30})+$")
 UNIT_CAPTION = re.compile(r"(金额)?单位[:：]\s*(万元|元)")
 
@@ -163,6 +198,7 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
     """Walk the blocks in reading order and assemble forms from their tables."""
     drafts: list[F.FormDraft] = []
     recent: list[str] = []
+    last_money: F.FormDraft | None = None  # the budget_summary form of the table just read
     open_dept: F.FormDraft | None = None
     plan = plan_long_tables(document.tables)
     by_key: dict[str, F.FormDraft] = {}
@@ -191,6 +227,7 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
             continue
         rows = block.logical_rows()
         places = _Places(block)
+        last_money, money_before = None, last_money
         # money tables want the true grid (spans filled) when the format knows spans
         title = _title_of(block, recent)
         kind = F.classify_table(rows, title, doc_title)
@@ -265,9 +302,19 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                 open_dept.amount_tables.append(table)
                 open_dept.pages = sorted(set(open_dept.pages + pages))
             else:
-                form = F.FormDraft(form_type="budget_summary", title=t_title, pages=pages)
-                form.amount_tables.append(table)
-                drafts.append(form)
+                prev = drafts[-1] if drafts and money_before is not None and drafts[-1] is money_before else None
+                joined = _continued(prev.amount_tables[-1], block, table) if prev and prev.amount_tables \
+                    and all(_furniture(t) for t in recent) else None
+                if prev is not None and joined is not None:  # the rest of the table on the next page
+                    prev.amount_tables[-1] = joined
+                    prev.pages = sorted(set(prev.pages + pages))
+                else:
+                    form = F.FormDraft(form_type="budget_summary", title=t_title, pages=pages)
+                    form.amount_tables.append(table)
+                    drafts.append(form)
+                last_money = drafts[-1]
+                recent = []
+                continue
         recent = []
     conclude(document, drafts)
     for d in drafts:
