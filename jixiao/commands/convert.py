@@ -54,6 +54,10 @@ def convert(
 ) -> None:
     """Convert reports (PDF, Word, Excel, text) into the contract's tables.
 
+    INPUTS are files or folders, searched recursively. OUT receives documents, forms,
+    indicators, amounts, narrative, facts and findings as CSV (UTF-8 with BOM) and Parquet,
+    all of them in jixiao.duckdb, and report.html, the discrepancy report.
+
     Files run in parallel (one process per core, or on Dask with --engine dask), each with
     a time limit; a bad file becomes a failed row in documents.csv and the run goes on.
     Finished files are cached in OUT/.jixiao/cache, so re-running after an interruption
@@ -63,6 +67,12 @@ def convert(
     Exit code: 0 when every file converted, 1 when any file failed (its row in
     documents.csv says why), 2 on bad usage (unknown option, no input files, a Dask
     cluster that cannot be reached or does not have this jixiao installed).
+
+    Examples:
+
+        jixiao convert reports/ -o out/
+        jixiao convert a.pdf b.docx -o out/ --xlsx --json
+        jixiao convert scans/ -o out/ --workers 2 --ocr-det-side 2000
     """
     from jixiao.batch.runner import cache_dir, run_batch  # not at import: workers re-import this module
     from jixiao.batch.task import Settings

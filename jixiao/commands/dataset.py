@@ -6,7 +6,11 @@ from pathlib import Path
 
 import typer
 
-dataset_app = typer.Typer(help="Build research panels from converted folders.", no_args_is_help=True)
+dataset_app = typer.Typer(
+    help="Build research panels from converted folders.\n\n"
+         "Example:\n\n"
+         "    jixiao dataset build out-2019/ out-2020/ -o panel/\n",
+    no_args_is_help=True, rich_markup_mode="markdown")
 
 
 @dataset_app.command("build")
@@ -15,13 +19,17 @@ def build(
     panel: Path = typer.Option(..., "-o", "--out", help="Panel folder to write."),
     xlsx: bool = typer.Option(False, "--xlsx", help="Also write panel.xlsx (one sheet per table)."),
 ) -> None:
-    """Merge converted folders (each document once, by doc_id) into PANEL/ with panel.duckdb,
-    Parquet/CSV per table, unit_year and indicator_panel tables, codebook.md and datapackage.json.
+    """Merge converted folders into one research panel, each document once.
 
-    The same report downloaded twice (same bytes, same doc_id) counts once: the first folder
-    in sorted order that holds it gives its rows.
+    PANEL/ receives panel.duckdb, Parquet and CSV per table, the unit_year and
+    indicator_panel tables, codebook.md and a Frictionless datapackage.json. The same report
+    downloaded twice (same bytes, same doc_id) counts once: the first folder in sorted order
+    that holds it gives its rows.
 
-    Example:  jixiao dataset build out-2019/ out-2020/ -o panel/
+    Examples:
+
+        jixiao dataset build out-2019/ out-2020/ -o panel/
+        jixiao dataset build out-*/ -o panel/ --xlsx
     """
     from jixiao.dataset.build import build_panel
 

@@ -65,7 +65,14 @@ def query(
 ) -> None:
     """Run one SQL query (read-only) and print the result.
 
-    Example:  jixiao query panel/ "select rule, count(*) n from findings group by rule order by n desc"
+    SOURCE is a panel folder, a converted folder or a .duckdb file; the tables are those of
+    the contract (documents, forms, indicators, amounts, narrative, facts, findings) and,
+    in a panel, unit_year and indicator_panel. DuckDB's SQL dialect.
+
+    Examples:
+
+        jixiao query out/ "select rule, count(*) n from findings group by rule"
+        jixiao query panel/ "select * from unit_year" --format csv
     """
     import duckdb
 

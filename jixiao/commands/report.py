@@ -11,10 +11,16 @@ def report(
     panel: Path = typer.Argument(..., help="A panel folder (jixiao dataset build) or a converted folder."),
     out: Path = typer.Option(Path("report.html"), "-o", "--out", help="HTML file to write."),
 ) -> None:
-    """Score distributions by place and year, execution rate vs score, findings per 100 forms
-    by rule and by place, indicator categories — each chart with its data as CSV.
+    """Draw a panel (or one converted folder) as one HTML page of charts.
 
-    Example:  jixiao report panel/ -o panel-report.html
+    The page shows score distributions by place and year, execution rate against score,
+    findings per 100 forms by rule and by place, and indicator categories; the data behind
+    each chart is written beside it as CSV.
+
+    Examples:
+
+        jixiao report panel/ -o panel-report.html
+        jixiao report out/
     """
     from jixiao.report.panel import write_panel_report
 

@@ -42,7 +42,17 @@ def validate(
 ) -> None:
     """Re-run the validators on an existing output folder; rewrite findings and report.html.
 
+    Nothing is extracted again: the rules of SCHEMA.md run on the tables in OUT, the
+    figures stated in the prose are read again from the narrative table, and findings.csv,
+    findings.parquet, jixiao.duckdb and report.html are rewritten. Use it to re-check with
+    another --tolerance or after a new release of the rules.
+
     Exit code: 0 when no finding at or above --fail-on, 1 otherwise, 2 on bad usage.
+
+    Examples:
+
+        jixiao validate out/
+        jixiao validate out/ --tolerance 2 --fail-on warning --json
     """
     err = Console(stderr=True)
     if fail_on not in _LEVELS:

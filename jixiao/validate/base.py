@@ -106,7 +106,8 @@ RULE_MODULES = ("amounts", "amount_columns", "goals", "prose", "scores", "scorin
 
 def load_rules() -> None:
     """Import every rule module once (importing a module registers its rules)."""
-    import jixiao.validate.rules as pkg
+    # not `import jixiao.validate.rules`: jixiao.validate is also the API function
+    from jixiao.validate import rules as pkg
 
     found = sorted(info.name for info in pkgutil.iter_modules(pkg.__path__))
     for name in [*RULE_MODULES, *(n for n in found if n not in RULE_MODULES)]:
