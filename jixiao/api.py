@@ -330,7 +330,7 @@ def validate(source: Result | PathLike, *, tolerance: float = 1.0, rules: Iterab
     `jixiao validate` does). Use it to re-check with another `tolerance` (a factor widening
     the rounding slack; 2 = twice the contract's) or after editing a table, or only some
     rule codes with `rules=["SUM_MISMATCH", ...]`. The result has the columns of the
-    findings table; an empty DataFrame means every check passed.
+    findings table, document by document; an empty DataFrame means every check passed.
 
     Example::
 
@@ -346,6 +346,8 @@ def validate(source: Result | PathLike, *, tolerance: float = 1.0, rules: Iterab
         narrative = result.narrative.astype(object).where(result.narrative.notna(), None).to_dict("records")
         tables["facts"] = extract_facts(narrative)
     rows = run_rules(tables, tolerance=tolerance, only=list(rules) if rules is not None else None)
+    order = {doc_id: i for i, doc_id in enumerate(result.documents["doc_id"])}
+    rows.sort(key=lambda r: order.get(r["doc_id"], len(order)))  # stable: by document, as convert gives them
     return frame("findings", rows)
 
 
@@ -417,8 +419,8 @@ def _locate(result: Result, f: dict, context: int) -> tuple[str | None, pd.DataF
             hits = rows["level3"] == indicator
         elif label is not None:
             hits = (rows["level2_raw"] == label) | (rows["level1_raw"] == label) | (rows["level3"] == label)
-        else:
-            return "indicators", rows, []
+        else:  # about the whole table (score total, missing values): every row counts
+            return "indicators", rows, list(range(len(rows)))
         part, focus = _window(rows, hits, context)
         return "indicators", part, focus
     if "#" in table:  # a money table: "income #1", "projects #2"

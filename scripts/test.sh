@@ -4,5 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
 bash scripts/venv.sh
-.venv/bin/ruff check jixiao tests
-exec .venv/bin/python -m pytest "$@"
+.venv/bin/ruff check jixiao tests examples
+.venv/bin/python -m pytest "$@"
+# the wheel a user installs: built, installed into a fresh venv, converting ../shared/seeds there
+bash scripts/check_wheel.sh .venv/bin/python

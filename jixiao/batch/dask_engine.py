@@ -56,6 +56,9 @@ def run_task_isolated(task: Task, settings: Settings) -> Outcome:
 def dask_imap(tasks: Iterable[Task], settings: Settings, workers: int | None = None,
               scheduler: str | None = None) -> Iterator[Outcome]:
     """Submit every task to Dask and yield outcomes as they complete."""
+    from jixiao.extras import require
+
+    require("distributed", extra="dask", purpose="--engine dask")
     import dask
     from distributed import Client, LocalCluster, as_completed
 

@@ -85,6 +85,14 @@ def convert(
     if scheduler and engine is not Engine.dask:
         err.print("--scheduler needs --engine dask")
         raise typer.Exit(2)
+    if engine is Engine.dask:
+        from jixiao.extras import MissingExtra, require
+
+        try:
+            require("distributed", extra="dask", purpose="--engine dask")
+        except MissingExtra as e:
+            err.print(str(e), markup=False)
+            raise typer.Exit(2) from e
     options = PipelineOptions(extract=ExtractOptions(max_pages=max_pages, timeout=timeout, ocr_det_side=ocr_det_side), tolerance=tolerance)
     settings = Settings(options=options, cache_dir=str(cache_dir(out)), force=force, timeout=timeout,
                         max_memory_mb=max_memory or None)
