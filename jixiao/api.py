@@ -222,6 +222,10 @@ def convert(paths: PathLike | Iterable[PathLike], *, workers: int | None = None,
       `jixiao[dask]`), on the cluster at `scheduler` (tcp://host:8786) or a local one.
     - `progress`: show a progress bar on stderr.
 
+    In a script (not a notebook), call it under `if __name__ == "__main__":` when it may
+    convert more than two files: as with any multiprocessing code, the worker processes
+    import the script again.
+
     Example::
 
         result = jixiao.convert(["reports/2019", "extra.pdf"], tolerance=2)

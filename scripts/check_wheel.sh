@@ -37,8 +37,9 @@ import jixiao
 
 where = jixiao.__file__
 assert "/site-packages/" in where, f"jixiao imported from {where}, not from the installed wheel"
-result = jixiao.convert(sys.argv[1])
-assert len(result.forms) and len(result.indicators), result
+if __name__ == "__main__":  # worker processes re-import this script
+    result = jixiao.convert(sys.argv[1])
+    assert len(result.forms) and len(result.indicators), result
 PY
 "$WORK/venv/bin/python" "$WORK/run/api_check.py" "$SEEDS"
 echo "wheel OK: $VERSION installs into a fresh venv and converts $FORMS forms from ../shared/seeds"
