@@ -22,19 +22,14 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from typing import TYPE_CHECKING
 
-from jixiao._version import __version__
+from jixiao.version import __version__
 
 PIPELINE_VERSION = "1"
 
 __all__ = ["Evidence", "Result", "__version__", "convert", "read", "show", "validate"]
 
 _API = {"Evidence", "Result", "convert", "read", "show", "validate"}
-
-if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load lazily
-    from jixiao.api import Evidence, Result, convert, read, show, validate
-
 
 def __getattr__(name: str) -> object:
     if name in _API:

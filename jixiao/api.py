@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from jixiao.extract.base import OCR_DET_SIDE, ExtractOptions
+from jixiao.extract.base import ExtractOptions
 from jixiao.output.writer import all_columns, frame, read_tables, write_csv, write_duckdb, write_parquet
 from jixiao.pipeline import PipelineOptions
 from jixiao.schema import TABLES
@@ -190,7 +190,7 @@ class Evidence:
 
 
 def convert(paths: PathLike | Iterable[PathLike], *, workers: int | None = None, tolerance: float = 1.0,
-            ocr: bool = True, timeout: float = 120.0, max_pages: int = 1000, ocr_det_side: int = OCR_DET_SIDE,
+            ocr: bool = True, timeout: float = 120.0, max_pages: int = 1000, ocr_det_side: int = ExtractOptions.ocr_det_side,
             engine: Literal["local", "dask"] = "local", scheduler: str | None = None,
             progress: bool = False) -> Result:
     """Convert budget-performance documents into the contract's tables.

@@ -23,7 +23,7 @@ BASE=$("$PY" -c 'import sys; print(getattr(sys, "_base_executable", sys.executab
 # Run from an empty folder so nothing can be imported from the source tree.
 mkdir "$WORK/run" && cd "$WORK/run"
 VERSION=$("$WORK/venv/bin/jixiao" --version)
-EXPECTED="jixiao $("$PY" -c 'import runpy; print(runpy.run_path("'"$REPO"'/jixiao/_version.py")["__version__"])')"
+EXPECTED="jixiao $("$PY" -c 'import runpy; print(runpy.run_path("'"$REPO"'/jixiao/version.py")["__version__"])')"
 [ "$VERSION" = "$EXPECTED" ] || { echo "installed version '$VERSION', expected '$EXPECTED'"; exit 1; }
 "$WORK/venv/bin/jixiao" convert "$SEEDS" -o "$WORK/out" --quiet
 test -s "$WORK/out/forms.csv" && test -s "$WORK/out/report.html" && test -s "$WORK/out/jixiao.duckdb"

@@ -18,7 +18,7 @@ PACKAGE = ROOT / "jixiao"
 
 # bottom to top; each entry: the top-level modules/packages of jixiao on that level
 LAYERS: list[tuple[str, ...]] = [
-    ("__init__", "text", "model", "schema"),  # no jixiao import but each other
+    ("__init__", "text", "model", "schema", "version", "extras"),  # no jixiao import but each other
     ("extract", "normalize"),  # document -> model; model -> contract rows
     ("validate",),  # rules over the rows
     ("output",),  # writers: CSV, Parquet, DuckDB, xlsx
@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("pipeline",),  # one file: extract -> normalize -> validate
     ("batch", "inputs"),  # many files: engines, cache, progress; which files
     ("commands",),  # the CLI's subcommands
-    ("cli",),  # the typer app that registers them
+    ("cli", "api"),  # the typer app that registers them; the Python API (jixiao.convert, …)
     ("__main__",),  # python -m jixiao
 ]
 LEVEL = {name: i for i, names in enumerate(LAYERS) for name in names}
