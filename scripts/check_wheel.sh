@@ -11,7 +11,9 @@ SEEDS="$REPO/../shared/seeds"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/jixiao-wheel.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-"$PY" -m build --wheel --outdir "$WORK/dist" . >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+# sdist first, the wheel from the sdist: a stale build/ folder of an earlier local build (modules
+# since moved or deleted) cannot leak into the wheel, and the sdist is proven complete.
+"$PY" -m build --outdir "$WORK/dist" . >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 WHEEL=$(ls "$WORK"/dist/jixiao-*.whl)
 echo "built $(basename "$WHEEL")"
 
@@ -25,7 +27,8 @@ mkdir "$WORK/run" && cd "$WORK/run"
 VERSION=$("$WORK/venv/bin/jixiao" --version)
 EXPECTED="jixiao $("$PY" -c 'import runpy; print(runpy.run_path("'"$REPO"'/jixiao/version.py")["__version__"])')"
 [ "$VERSION" = "$EXPECTED" ] || { echo "installed version '$VERSION', expected '$EXPECTED'"; exit 1; }
-"$WORK/venv/bin/jixiao" convert "$SEEDS" -o "$WORK/out" --quiet
+"$WORK/venv/bin/jixiao" convert "$SEEDS" -o "$WORK/out" >"$WORK/convert.log" 2>&1 \
+  || { cat "$WORK/convert.log"; echo "the installed wheel failed to convert $SEEDS"; exit 1; }
 test -s "$WORK/out/forms.csv" && test -s "$WORK/out/report.html" && test -s "$WORK/out/jixiao.duckdb"
 FORMS=$(($(wc -l <"$WORK/out/forms.csv") - 1))
 [ "$FORMS" -gt 0 ] || { echo "the installed wheel found no forms in $SEEDS"; exit 1; }
