@@ -352,6 +352,17 @@ def validate(source: Result | PathLike, *, tolerance: float = 1.0, rules: Iterab
     rows = run_rules(tables, tolerance=tolerance, only=list(rules) if rules is not None else None)
     order = {doc_id: i for i, doc_id in enumerate(result.documents["doc_id"])}
     rows.sort(key=lambda r: order.get(r["doc_id"], len(order)))  # stable: by document, as convert gives them
+    old = result.findings
+    if len(old) and {"context", "finding_id"} <= set(old.columns):
+        # `context` (the figures around the observed one) comes from the source document at conversion:
+        # a finding found again keeps it
+        keep = {(r["finding_id"], r["rule"], r["location"]): r["context"]
+                for r in old[["finding_id", "rule", "location", "context"]].to_dict("records")
+                if _none(r["context"]) is not None}
+        for r in rows:
+            context = keep.get((r.get("finding_id"), r.get("rule"), r.get("location")))
+            if context is not None and r.get("context") is None:
+                r["context"] = context
     return frame("findings", rows)
 
 

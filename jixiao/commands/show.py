@@ -19,7 +19,10 @@ def show(
     was compared with blue) and written to OUT/evidence/FINDING_ID.png; for Word, Excel and
     text files the table rows around the cell are printed, » « around the observed figure.
 
-    Example:  jixiao show out/ 0479d6dd3a38c1ff-F3 --open
+    Examples:
+
+        jixiao show out/ 0479d6dd3a38c1ff-F3 --open
+        jixiao show out/ 0479d6dd3a38c1ff-F3 --source reports/
     """
     from jixiao.model import parse_ref
     from jixiao.output.writer import read_tables
