@@ -124,3 +124,39 @@ def test_target_table_amount_stated_in_yuan_is_converted():
     assert (form["budget_wan"], form["budget_raw"]) == (578, "5,780,000")
     (amount,) = rows["amounts"]
     assert (amount["table_kind"], amount["measure"], amount["value"], amount["value_raw"]) == ("projects", "budget", 578, "5,780,000")
+
+
+def test_long_format_is_keyed_by_project_code_not_by_a_repeating_attribute():
+    from jixiao.normalize.long_forms import find_long_table
+
+    rows = [["一级指标", "二级指标", "三级指标", "指标类型", "指标值"]] + [
+        ["产出", "数量", f"指标{i}", "定量" if i % 2 else "定性", "1"] for i in range(8)]
+    assert find_long_table(rows) is None
+    rows = [["项目编码", "一级指标", "二级指标", "三级指标", "指标值"]] + [
+        [f"44030623139150000{k:04d}", "产出", "数量", f"指标{i}", "1"] for k in range(3) for i in range(4)]
+    lt = find_long_table(rows)
+    assert lt is not None and lt.key_col == 0 and [len(v) for v in lt.groups.values()] == [4, 4, 4]
+
+
+def test_long_export_sheets_become_one_form_per_project():
+    """A project sheet and an indicator sheet keyed by 项目编码: one target table per code, fields joined,
+    the same indicator name in two projects is no duplicate."""
+    from jixiao.model import Cell, Table
+    from jixiao.validate.base import run_rules
+
+    def table(rows):
+        cells = [Cell(r, c, t) for r, row in enumerate(rows) for c, t in enumerate(row)]
+        return Table(cells=cells, n_rows=len(rows), n_cols=len(rows[0]))
+
+    info = [["项目编码", "项目名称", "申请单位", "本年金额", "年度目标"],
+            ["P000000001", "社区饭堂经费（A社区）", "某街道办", "3000", "保障用餐"],
+            ["P000000002", "社区饭堂经费（B社区）", "某街道办", "5000", "保障用餐"]]
+    ind = [["项目编码", "一级指标", "二级指标", "三级指标", "指标值"]] + [
+        [code, "产出", "数量", "社区饭堂数量", "1处"] for code in ("P000000001", "P000000002")] + [
+        [code, "满意度", "服务对象满意度", "就餐满意度", "≥90%"] for code in ("P000000001", "P000000002")]
+    rows = interpret_document(Document(blocks=[table(info), table(ind)], source_format="xlsx"), "0" * 16).tables
+    assert [(f["form_type"], f["subject"], f["reporting_unit"], f["budget_wan"], f["project_code"]) for f in rows["forms"]] == [
+        ("target_table", "社区饭堂经费（A社区）", "某街道办", 3000, "P000000001"),
+        ("target_table", "社区饭堂经费（B社区）", "某街道办", 5000, "P000000002")]
+    assert [len([r for r in rows["indicators"] if r["form_id"] == f["form_id"]]) for f in rows["forms"]] == [2, 2]
+    assert not [f for f in run_rules(rows) if f["rule"] == "DUPLICATE_ENTRY" and f["severity"] != "info"]

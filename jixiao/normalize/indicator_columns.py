@@ -24,7 +24,7 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("actual", re.compile(r"实际(完成)?值|完成值|实际完成|完成情况|实现值|实际值")),
     ("target", re.compile(r"目标值|指标值|预期|年度指标|计划值|标准值")),
     ("score", re.compile(r"得分")),
-    ("score_bare", re.compile(r"^(自评|评价|考核)?评分(值|结果)?([(（]分[)）])?$")),  # a bare 评分 column holds scores
+    ("score_bare", re.compile(r"^(自评|评价|考核)?评分(值|结果)?([(（]分[)）])?$|^(自评|评价|考核)分(数|值)?$")),  # 评分, 自评分
     ("weight", re.compile(r"^(分值|权重|权数|标准分|满分|指标分值|分数)")),
     ("op", re.compile(r"^指标性质$")),
     ("unit", re.compile(r"^(度量|计量)单位$")),

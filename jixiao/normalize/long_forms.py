@@ -19,6 +19,8 @@ from jixiao.normalize.indicator_columns import column_roles, find_header_row
 from jixiao.text import clean, squash
 
 KEY_HEADER = re.compile(r"^(项目)?(编码|代码|编号|ID|id)$")
+_PROJECT_COLUMN = re.compile(r"^(项目|资金|专项)(名称)?$")
+_CODE_LIKE = re.compile(r"^[A-Za-z0-9_\-]{6,}$")
 
 
 @dataclass
@@ -53,7 +55,10 @@ def find_long_table(rows: list[list[str]]) -> LongTable | None:
         distinct = len(set(values))
         if "" in values or distinct < 2 or distinct * 2 > len(values):
             continue
-        cand = (1 if KEY_HEADER.match(squash(header[j])) else 0, distinct, -j)
+        named = bool(KEY_HEADER.match(squash(header[j])))
+        if not named and not _PROJECT_COLUMN.match(squash(header[j])) and not all(_CODE_LIKE.match(v) for v in values):
+            continue  # a repeating attribute (指标类型 定量/定性) is no project key
+        cand = (1 if named else 0, distinct, -j)
         if best is None or cand > best:
             best = cand
     if best is None:
