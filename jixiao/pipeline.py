@@ -13,7 +13,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jixiao.extract.base import ExtractionError, ExtractOptions, extract, sniff_format
+from jixiao.extract.base import ExtractionError, ExtractOptions, NotADocument, extract, sniff_format
 from jixiao.model import Document
 
 
@@ -31,6 +31,7 @@ class FileResult:
     """All rows produced from one input file, keyed by contract table name."""
 
     tables: dict[str, list[dict]]
+    trace: str | None = None  # the traceback of an internal error (our bug), for the run's log
 
     @property
     def document(self) -> dict:
@@ -118,6 +119,7 @@ def process_file(path: Path, root: Path | None = None, options: PipelineOptions 
     doc = empty_document_row(doc_id, source_path)
     doc.update(file_size=size, sha256=sha)
     tables: dict[str, list[dict]] = {"documents": [doc]}
+    trace: str | None = None
     try:
         if size == 0:
             raise ExtractionError("the file is empty (0 bytes); download it again")
@@ -148,18 +150,22 @@ def process_file(path: Path, root: Path | None = None, options: PipelineOptions 
             add_context(document, tables["findings"])
     except ExtractionError as e:
         doc.update(status="failed", error=one_line(str(e)))
+        if isinstance(e, NotADocument):
+            doc["source_format"] = None  # the bytes are no format we know
     except MemoryError:
         doc.update(status="failed", error="ran out of memory reading this file; split it or raise the limits")
-    except Exception as e:  # a bug or a file we do not understand: report, keep going
+    except Exception as e:  # our bug (damaged files are ExtractionErrors): report, keep going
         tb = traceback.extract_tb(e.__traceback__)
         where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
-        doc.update(status="failed", error=one_line(f"internal error {type(e).__name__}: {e}{where}"))
+        doc.update(status="failed", error=one_line(f"internal error {type(e).__name__}: {e}{where} "
+                                                   "(a bug of jixiao: the traceback is in OUT/jixiao.log)"))
+        trace = traceback.format_exc()
     for name in ("forms", "indicators", "findings"):
         tables.setdefault(name, [])
     doc["n_forms"] = len(tables["forms"])
     doc["n_indicators"] = len(tables["indicators"])
     doc["n_findings"] = len(tables["findings"])
-    return FileResult(tables)
+    return FileResult(tables, trace)
 
 
 def add_context(document: Document, findings: list[dict]) -> None:

@@ -180,9 +180,10 @@ def test_bad_office_files_fail_clearly_and_the_batch_goes_on(tmp_path):
     docs = pd.read_csv(out / "documents.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     status = {row.source_path: (row.status, row.error) for row in docs.itertuples()}
     assert status["good.docx"][0] == "ok" and status["good.txt"][0] == "ok"
-    assert status["corrupt.xlsx"] == ("failed", status["corrupt.xlsx"][1]) and "corrupt Excel file" in status["corrupt.xlsx"][1]
-    assert status["truncated.docx"][0] == "failed" and "corrupt Word file" in status["truncated.docx"][1]
-    assert status["corrupt.xls"][0] == "failed" and "corrupt or unreadable Excel file" in status["corrupt.xls"][1]
+    assert status["corrupt.xlsx"][0] == "failed" and "Excel file (.xlsx) is damaged" in status["corrupt.xlsx"][1]
+    assert status["truncated.docx"][0] == "failed" and "Word file (.docx) is damaged" in status["truncated.docx"][1]
+    assert status["corrupt.xls"][0] == "failed" and "Excel file (.xls) is damaged" in status["corrupt.xls"][1]
+    assert all("download it again" in status[n][1] for n in ("corrupt.xlsx", "truncated.docx", "corrupt.xls"))
     assert status["locked.doc"][0] == "failed" and status["locked.doc"][1].startswith("password-protected Word file")
     assert status["empty.mht.doc"][0] == "failed" and "HTML part" in status["empty.mht.doc"][1]
     indicators = pd.read_csv(out / "indicators.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
@@ -204,7 +205,7 @@ def test_doc_that_libreoffice_cannot_read_fails_alone(tmp_path):
     bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + b"\xff" * 3000)
     result = process_file(bad)
     assert result.document["status"] == "failed"
-    assert "LibreOffice could not read this file" in result.document["error"]
+    assert "Word file (.doc) is damaged" in result.document["error"]  # the OLE check says it before LibreOffice
 
 
 def test_rtf_saved_as_doc_is_read_through_libreoffice(tmp_path):

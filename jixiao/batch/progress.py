@@ -1,7 +1,8 @@
 """What a person sees while a batch runs: a progress bar on a TTY and OUT/jixiao.log.
 
 The log has one tab-separated line per file (status, seconds, path, error), written as
-files finish, so even a killed run leaves a record of what was done.
+files finish, so even a killed run leaves a record of what was done. An internal error (a
+bug of ours) is followed by its traceback, indented.
 """
 
 from __future__ import annotations
@@ -65,4 +66,6 @@ class BatchProgress:
         status = outcome.status + (" (cached)" if outcome.cached else "")
         error = outcome.error or ""
         self.log.write(f"{status}\t{outcome.seconds:.2f}s\t{outcome.source_path}\t{error}\n")
+        if getattr(outcome, "trace", None):  # our bug: the whole traceback, indented under its line
+            self.log.write("".join(f"    {line}\n" for line in outcome.trace.rstrip().splitlines()))
         self.progress.update(self.task, advance=1, failed=self.failed)

@@ -57,6 +57,7 @@ class Outcome:
     pages: int | None = None
     peak_rss_mb: float | None = None  # of the process that ran the task, for the benchmark
     pages_ocr: int | None = None
+    trace: str | None = None  # traceback of an internal error, written to OUT/jixiao.log
 
 
 TaskFunction = Callable[[Task, Settings], Outcome]
@@ -154,10 +155,13 @@ def run_task(task: Task, settings: Settings) -> Outcome:
         cached = usable_shard(shard)
         if cached is not None:
             return outcome_of(task, cached["tables"], time.perf_counter() - start, shard, cached=True)
-    tables = process_file(path, root, settings.options, source_path=task.source_path, digest=digest).tables
+    result = process_file(path, root, settings.options, source_path=task.source_path, digest=digest)
+    tables = result.tables
     # Failures are redone on the next run: a newer extractor or other limits may read them.
     write_shard(shard, tables, cacheable=tables["documents"][0]["status"] != "failed")
-    return outcome_of(task, tables, time.perf_counter() - start, shard, cached=False)
+    outcome = outcome_of(task, tables, time.perf_counter() - start, shard, cached=False)
+    outcome.trace = result.trace
+    return outcome
 
 
 def load_tables(outcome: Outcome) -> dict[str, list[dict]]:

@@ -33,6 +33,35 @@ class ExtractionError(Exception):
     """A file cannot be read; the message says what is wrong and what to do."""
 
 
+class NotADocument(ExtractionError):
+    """The bytes are no document format at all (a resource fork, an image, random data): the
+    file has no source format."""
+
+
+# magic numbers of files that turn up among documents but are none
+_NOT_DOCUMENTS: tuple[tuple[bytes, str], ...] = (
+    (b"\x00\x05\x16\x07", "a macOS resource fork (an AppleDouble `._` file that a Mac writes next to the real file "
+                          "when copying to a USB stick or network drive), not a document; convert the file without "
+                          "`._` in its name and skip these"),
+    (b"\x00\x05\x16\x00", "a macOS AppleSingle file, not a document; export the file itself from the Mac"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image, not a document; convert the document the picture was taken from"),
+    (b"\xff\xd8\xff", "a JPEG image, not a document; convert the document the picture was taken from"),
+    (b"GIF8", "a GIF image, not a document"),
+    (b"\x1f\x8b", "a gzip archive, not a document; unpack it first"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive, not a document; unpack it first"),
+    (b"Rar!\x1a\x07", "a RAR archive, not a document; unpack it first"),
+    (b"\x7fELF", "a program (ELF), not a document"),
+)
+
+
+def not_a_document(head: bytes) -> str | None:
+    """Why the bytes are no document at all, from their first bytes; None when they may be one."""
+    for magic, what in _NOT_DOCUMENTS:
+        if head.startswith(magic):
+            return f"this is {what}"
+    return None
+
+
 @dataclass
 class ExtractOptions:
     """Limits and switches shared by all extractors: each default is written here only (the CLI reads it)."""
@@ -112,21 +141,52 @@ def _sniff_zip(path: Path) -> str:
 
 
 def _sniff_ole(path: Path, head: bytes) -> str:
-    """Old binary Office: a Word file holds a 'WordDocument' stream, Excel a 'Workbook'."""
-    with open(path, "rb") as fh:
-        data = fh.read(2_000_000)
-    if "EncryptedPackage".encode("utf-16-le") in data:  # an encrypted .docx/.xlsx is an OLE file
+    """Old binary Office: a Word file holds a 'WordDocument' stream, Excel a 'Workbook' ('Book').
+
+    The names are read from the OLE directory; when that is damaged, from directory entries
+    found in the bytes (a name starts a 128-byte entry), never from a name inside the text."""
+    names = _ole_names(path)
+    if names is None:
+        with open(path, "rb") as fh:
+            data = fh.read(8_000_000)
+        names = {n for n in ("EncryptedPackage", "WordDocument", "1Table", "0Table", "Workbook", "Book")
+                 if _entry_named(data, n)}
+    if "EncryptedPackage" in names:  # an encrypted .docx/.xlsx is an OLE file
         return "xlsx" if path.suffix.lower() in (".xlsx", ".xls") else "docx"
-    if "WordDocument".encode("utf-16-le") in data:
+    if names & {"WordDocument", "1Table", "0Table"}:
         return "doc"
-    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+    if names & {"Workbook", "Book"}:
         return "xls"
     return "xls" if path.suffix.lower() == ".xls" else "doc"
+
+
+def _ole_names(path: Path) -> set[str] | None:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            return {e[-1] for e in ole.listdir(streams=True, storages=True)}
+    except Exception:  # a damaged container: olefile raises many kinds
+        return None
+
+
+def _entry_named(data: bytes, name: str) -> bool:
+    key = name.encode("utf-16-le") + b"\x00\x00"
+    at = data.find(key)
+    while at != -1:
+        if at % 128 == 0:
+            return True
+        at = data.find(key, at + 1)
+    return False
 
 
 def extract(path: Path, fmt: str | None = None, options: ExtractOptions | None = None) -> Document:
     """Extract a file into the document model, dispatching on the sniffed format."""
     options = options or ExtractOptions()
+    with open(path, "rb") as fh:
+        reason = not_a_document(fh.read(16))
+    if reason is not None:
+        raise NotADocument(reason)
     fmt = fmt or sniff_format(path)
     target = EXTRACTORS.get(fmt)
     if target is None:
@@ -136,4 +196,22 @@ def extract(path: Path, fmt: str | None = None, options: ExtractOptions | None =
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as e:
         raise ExtractionError(f"{fmt} files are not supported in this installation ({e.name} missing)") from e
-    return getattr(module, func_name)(path, options)
+    from jixiao.extract import damage
+
+    damaged = damage.check(path, fmt, options)
+    try:
+        document = getattr(module, func_name)(path, options)
+    except ExtractionError as e:
+        if damaged and not isinstance(e, NotADocument):  # the reader's words, after what is damaged
+            raise ExtractionError(damage.cannot_read(damaged, e)) from e
+        raise
+    except damage.DAMAGE_ERRORS as e:  # raised only by data: the file is damaged, not our code
+        raise ExtractionError(f"the {damage.named(fmt)} is damaged ({type(e).__name__}: {e}); {damage.AGAIN}") from e
+    except Exception as e:
+        if damaged:  # a reader tripping over a file known to be damaged
+            raise ExtractionError(damage.cannot_read(damaged, e)) from e
+        raise
+    if damaged:
+        document.partial = True
+        document.warnings[:0] = damaged
+    return document

@@ -15,7 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
-from jixiao.extract.encoding import decode_bytes
+from jixiao.extract.encoding import decode_bytes, drop_zero_runs
 from jixiao.extract.fragments import continues, join_tables
 from jixiao.extract.markup import element_table, element_text
 from jixiao.extract.outline import heading_level
@@ -64,7 +64,9 @@ def _drop(el: etree._Element) -> None:
 
 def extract(path: Path, options: ExtractOptions) -> Document:
     """Read HTML/MHT into the document model."""
-    text = html_text(path.read_bytes())
+    data, damage = drop_zero_runs(path.read_bytes())
+    text = html_text(data)
+    damage += html_damage(text)
     if not text.strip():
         raise ExtractionError("the HTML file is empty")
     try:
@@ -98,7 +100,22 @@ def extract(path: Path, options: ExtractOptions) -> Document:
             if t:
                 level = int(el.tag[1]) if re.fullmatch(r"h[1-6]", el.tag) else heading_level(t)
                 blocks.append(Paragraph(text=t, heading_level=level, line=el.sourceline))
-    return Document(blocks=blocks, source_format="html")
+    return Document(blocks=blocks, source_format="html", warnings=damage, partial=bool(damage))
+
+
+def html_damage(text: str) -> list[str]:
+    """Bytes that are no characters, and a page cut off before its end (no `</html>`)."""
+    out = []
+    bad = text.count("\ufffd")
+    if bad:
+        line = text.count("\n", 0, text.find("\ufffd")) + 1
+        out.append(f"the web page is damaged: {bad} byte{'s' if bad > 1 else ''} from line {line} on are not text "
+                   "and were replaced by \ufffd")
+    low = text.lower()
+    if "<html" in low[:8192] and "</html>" not in low[-8192:]:
+        out.append("the web page is cut off (it does not end with </html>, as after an interrupted download): "
+                   "the end of the document is missing")
+    return out
 
 
 def _follows_table(el: etree._Element) -> bool:

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jixiao.extract.base import ExtractionError, ExtractOptions
-from jixiao.extract.encoding import decode_bytes, looks_utf16
+from jixiao.extract.base import ExtractionError, ExtractOptions, NotADocument
+from jixiao.extract.encoding import decode_text, drop_zero_runs
 from jixiao.extract.fragments import join_fragments, join_tables
 from jixiao.extract.markup import looks_like_markdown, markup_segments
 from jixiao.extract.outline import heading_level, is_title
@@ -222,14 +222,29 @@ def extract(path: Path, options: ExtractOptions) -> Document:
     if size > MAX_TEXT_BYTES:
         raise ExtractionError(f"text file is {size // 1_000_000} MB, over the {MAX_TEXT_BYTES // 1_000_000} MB limit; split it")
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not looks_utf16(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ExtractionError("this is a binary file, not text or a known document format (check the file type)")
-    text, encoding, warnings = decode_bytes(data)
+    try:
+        data, warnings = drop_zero_runs(data)
+    except NotADocument as e:
+        raise NotADocument(f"{_named_as(path)}{e}") from None
+    decoded = decode_text(data)
+    if decoded.binary:
+        raise NotADocument(f"{_named_as(path)}the bytes are neither text in a Chinese or Western encoding nor a "
+                           "known document format (binary data, or a file damaged beyond reading); check what this file is")
+    text = decoded.text
     if not text.strip():
         raise ExtractionError("the file holds no text")
     blocks = parse_text(text)
     fmt = "md" if path.suffix.lower() in (".md", ".markdown") or looks_like_markdown(text) else "txt"
-    doc = Document(blocks=blocks, source_format=fmt, warnings=warnings)
-    if warnings and text.count("\ufffd") > max(20, len(text) // 50):
-        doc.partial = True
+    doc = Document(blocks=blocks, source_format=fmt, warnings=warnings + decoded.warnings)
+    doc.partial = bool(warnings) or decoded.damaged
     return doc
+
+
+_KINDS = {".pdf": "a PDF", ".docx": "a Word document", ".doc": "a Word document", ".xlsx": "an Excel workbook",
+          ".xls": "an Excel workbook", ".wps": "a WPS document", ".et": "a WPS workbook"}
+
+
+def _named_as(path: Path) -> str:
+    """`this file is named .xlsx but is no Excel workbook: ` when its name promises a format."""
+    kind = _KINDS.get(path.suffix.lower())
+    return f"this file is named {path.suffix} but is not {kind}: " if kind else ""

@@ -8,6 +8,7 @@ but an OLE container. Each case becomes an ExtractionError a person can act on.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -79,7 +80,7 @@ def zip_problem(z: zipfile.ZipFile, options: ExtractOptions) -> str | None:
         try:
             with z.open(info) as member:
                 head = member.read(_XML_HEAD)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
             continue  # damaged member: reading it says so
         if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
             return (f"{info.filename} declares XML entities (<!DOCTYPE>/<!ENTITY>), which Office never "

@@ -26,8 +26,9 @@ def extract(path: Path, options: ExtractOptions) -> Document:
         try:
             document = _with_calamine(path)
         except Exception as second:
-            raise ExtractionError(f"corrupt or unreadable Excel file ({type(first).__name__}: {first}; "
-                                  f"{type(second).__name__}: {second}); open and save it again") from first
+            raise ExtractionError(f"the Excel file (.xls) is damaged: its records cannot be read ({type(first).__name__}: "
+                                  f"{first}; {type(second).__name__}: {second}); download it again or ask the "
+                                  "publisher for a good copy") from first
         document.warnings.append(CALAMINE_WARNING)
         return document
 

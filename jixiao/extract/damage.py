@@ -1,0 +1,324 @@
+"""Is the file damaged? Checked with each format's own checksums and a maintained reader,
+before the extractor reads it.
+
+Interrupted downloads and bad disks truncate files, flip bytes, zero or repeat blocks. The
+readers we extract with repair what they can and say nothing (PDFium rebuilds a broken
+cross-reference table; a deflate stream with a flipped bit may still inflate), so a user
+would take a damaged file's numbers for complete. Here:
+
+* PDF: qpdf (pikepdf) opens the file and reports what it had to repair; every stream is
+  decoded, and every Flate stream is also inflated by zlib, whose Adler-32 check catches a
+  changed byte that still inflates. Damage is told per page where the damaged object
+  belongs to pages (content, image, font).
+* .docx/.xlsx: every zip member is read through its CRC-32. A damaged XML part cannot be
+  read around (the file fails); a damaged picture or thumbnail is skipped (the file is partial).
+* .doc/.xls: olefile parses the OLE container and reads every stream.
+
+`check` returns what was repaired or skipped (the file is then `partial`, these are its
+warnings) or raises ExtractionError when nothing can be read. Its messages name the
+format the bytes are and say what to do.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from pathlib import Path
+
+from jixiao.extract.base import ExtractionError, ExtractOptions
+
+FORMAT_NAMES = {
+    "pdf": "PDF", "docx": "Word file (.docx)", "doc": "Word file (.doc)", "xlsx": "Excel file (.xlsx)",
+    "xls": "Excel file (.xls)", "html": "web page (HTML)", "md": "Markdown file", "txt": "text file",
+}
+AGAIN = "download it again or ask the publisher for a good copy"
+
+# errors only a damaged file raises in the readers (never our own code)
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (zlib.error, zipfile.BadZipFile, EOFError)
+
+
+def named(fmt: str) -> str:
+    return FORMAT_NAMES.get(fmt, f"{fmt} file")
+
+
+def check(path: Path, fmt: str, options: ExtractOptions) -> list[str]:
+    """What is damaged in the file (repaired or skipped); raises ExtractionError when it cannot be read."""
+    if fmt == "pdf":
+        return pdf_damage(path)
+    if fmt in ("docx", "xlsx"):
+        return zip_damage(path, fmt, options)
+    if fmt in ("doc", "xls"):
+        return ole_damage(path, fmt)
+    return []
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+_GENERAL_FILTERS = {"/FlateDecode", "/LZWDecode", "/ASCII85Decode", "/ASCIIHexDecode", "/RunLengthDecode"}
+_OBJECT = re.compile(r"object (\d+)[ ,](\d+)")
+
+
+def pdf_damage(path: Path) -> list[str]:
+    """Repairs qpdf made on opening and streams that do not decode, told by page."""
+    import pikepdf
+
+    cut = _pdf_cut_off(path)
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        return cut  # encryption is the PDF reader's to report (an owner password alone still opens)
+    except pikepdf.PdfError as e:
+        return cut or [f"the PDF is damaged ({_qpdf_reason(str(e))}); {AGAIN}"]
+    with pdf:
+        opened = [str(w) for w in pdf.get_warnings()]
+        bad: dict[tuple[int, int], str] = {}
+        try:
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Stream):
+                    problem = _stream_problem(obj)
+                    if problem:
+                        bad[obj.objgen] = problem
+        except pikepdf.PdfError as e:
+            opened.append(str(e))
+        for w in pdf.get_warnings():  # qpdf warns (not raises) on data it decodes in part
+            m = _OBJECT.search(str(w))
+            if m and ("decod" in str(w) or "inflate" in str(w) or "endstream" in str(w)):
+                bad.setdefault((int(m.group(1)), int(m.group(2))), "data cut short or overwritten")
+        out = list(cut)
+        if opened and not cut:
+            out.append(f"the PDF is damaged ({_qpdf_reason(opened[0])}"
+                       f"{f', and {len(opened) - 1} more problems' if len(opened) > 1 else ''}) and was repaired on "
+                       f"reading: pages may be missing or incomplete; {AGAIN}")
+        if bad:
+            out.append(_describe_streams(pdf, bad))
+    return out
+
+
+def _pdf_cut_off(path: Path) -> list[str]:
+    """A PDF ends with %%EOF; without it the end of the file is missing."""
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        fh.seek(max(0, fh.tell() - 2048))
+        tail = fh.read()
+    if b"%%EOF" in tail:
+        return []
+    return [f"the PDF is cut off (its end is missing, as after an interrupted download): pages may be missing "
+            f"or incomplete; {AGAIN}"]
+
+
+def cannot_read(damaged: list[str], error: BaseException) -> str:
+    """The message of a damaged file its reader gave up on: what is damaged, then the reader's words."""
+    first = damaged[0].removesuffix(f"; {AGAIN}")
+    first = re.sub(r" and was repaired on reading.*$|: (?:pages may be|text there may be|what could be read).*$", "", first)
+    reason = re.sub(r"\s+", " ", str(error)).strip()
+    reason = re.sub(r";\s*download it again.*$", "", reason)
+    reason = re.sub(r"^damaged PDF: .*? cannot be parsed \((.*)\)$", r"\1", reason)[:160]
+    return f"{first}, and cannot be read ({reason}); {AGAIN}"
+
+
+def _stream_problem(stream) -> str | None:
+    """Why a stream's data cannot be trusted, or None."""
+    import pikepdf
+
+    filters = stream.get("/Filter")
+    names = [str(filters)] if isinstance(filters, pikepdf.Name) else [str(f) for f in (filters or [])]
+    try:
+        if all(n in _GENERAL_FILTERS for n in names):
+            stream.read_bytes()
+        if names and names[0] == "/FlateDecode":
+            inflater = zlib.decompressobj()
+            inflater.decompress(stream.read_raw_bytes())
+            if not inflater.eof:
+                return "compressed data cut short"
+    except zlib.error as e:
+        return "compressed data fails its checksum" if "check" in str(e) else "compressed data is corrupt"
+    except pikepdf.PdfError:
+        return "data cannot be decoded"
+    return None
+
+
+def _describe_streams(pdf, bad: dict[tuple[int, int], str]) -> str:
+    """One sentence: which pages hold damaged content, fonts or images."""
+    import pikepdf
+
+    pages: dict[tuple[int, int], set[int]] = {}
+    try:
+        for number, page in enumerate(pdf.pages, start=1):
+            for og in _page_objects(page.obj):
+                pages.setdefault(og, set()).add(number)
+    except (pikepdf.PdfError, AttributeError, TypeError, ValueError, KeyError):
+        pass  # the page tree itself is damaged: the pages cannot be named
+    on_pages = sorted({n for og in bad for n in pages.get(og, ())})
+    structure = [og for og in bad if _type_of(pdf, og) in ("/ObjStm", "/XRef")]
+    reason = next(iter(bad.values()))
+    where = (f"used on page{'s' if len(on_pages) > 1 else ''} {_ranges(on_pages)}" if on_pages
+             else "holding the PDF's objects (pages, fonts)" if structure else "not drawn on any page")
+    return (f"the PDF is damaged: {len(bad)} data stream{'s' if len(bad) > 1 else ''} {where} "
+            f"{'are' if len(bad) > 1 else 'is'} corrupt ({reason}); text there may be missing or wrong; {AGAIN}")
+
+
+def _type_of(pdf, og: tuple[int, int]) -> str:
+    try:
+        obj = pdf.get_object(og)
+        return str(obj.get("/Type")) if obj is not None and hasattr(obj, "get") else ""
+    except Exception:  # noqa: BLE001 - a damaged object is of no known type
+        return ""
+
+
+def _page_objects(page, depth: int = 0, seen: set | None = None) -> set[tuple[int, int]]:
+    """Indirect objects a page draws with: its contents, and the XObjects and fonts of its resources."""
+    import pikepdf
+
+    seen = set() if seen is None else seen
+    out: set[tuple[int, int]] = set()
+
+    def add(obj) -> None:
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect and obj.objgen not in seen:
+            seen.add(obj.objgen)
+            out.add(obj.objgen)
+            if depth < 3 and isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+                if obj.get("/Resources") is not None or obj.get("/FontDescriptor") is not None:
+                    out.update(_page_objects(obj, depth + 1, seen))
+
+    contents = page.get("/Contents")
+    for c in (contents if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []):
+        add(c)
+    resources = page.get("/Resources") or {}
+    for kind in ("/XObject", "/Font"):
+        group = resources.get(kind) if hasattr(resources, "get") else None
+        for key in (group.keys() if group is not None else []):
+            item = group.get(key)
+            add(item)
+            for sub in ("/FontDescriptor", "/ToUnicode", "/DescendantFonts"):
+                part = item.get(sub) if hasattr(item, "get") else None
+                for p in (part if isinstance(part, pikepdf.Array) else [part] if part is not None else []):
+                    add(p)
+                    descriptor = p.get("/FontDescriptor") if hasattr(p, "get") else None
+                    if descriptor is not None:
+                        add(descriptor)
+                        for f in ("/FontFile", "/FontFile2", "/FontFile3"):
+                            if descriptor.get(f) is not None:
+                                add(descriptor.get(f))
+                    for f in ("/FontFile", "/FontFile2", "/FontFile3"):
+                        if hasattr(p, "get") and p.get(f) is not None:
+                            add(p.get(f))
+    return out
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> '1-3, 7'."""
+    parts: list[str] = []
+    for n in numbers:
+        if parts and "-" not in parts[-1] and int(parts[-1]) == n - 1:
+            parts[-1] = f"{parts[-1]}-{n}"
+        elif parts and "-" in parts[-1] and int(parts[-1].split("-")[1]) == n - 1:
+            parts[-1] = f"{parts[-1].split('-')[0]}-{n}"
+        else:
+            parts.append(str(n))
+    return ", ".join(parts[:12]) + (" …" if len(parts) > 12 else "")
+
+
+def _qpdf_reason(message: str) -> str:
+    """qpdf's message without the file name and offsets, in words."""
+    text = re.sub(r"^.*?\.pdf(?: \([^)]*\))?:\s*", "", message).strip()
+    if "file is damaged" in text or "xref" in text or "cross-reference" in text:
+        return "its cross-reference table is broken"
+    return text[:120] or "unreadable structure"
+
+
+# --- zip-based Office --------------------------------------------------------------------
+
+def zip_damage(path: Path, fmt: str, options: ExtractOptions) -> list[str]:
+    """Every member read through its CRC-32: damaged XML is fatal, damaged pictures are skipped."""
+    from jixiao.extract.office.container import zip_problem
+
+    with open(path, "rb") as fh:
+        if fh.read(4) != b"PK\x03\x04":
+            return []  # an encrypted Office file (OLE) or no zip: the extractor says what it is
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise ExtractionError(f"the {named(fmt)} is damaged (its zip directory is missing or broken: the file "
+                              f"was cut off or overwritten); {AGAIN}") from e
+    with z:
+        try:
+            if zip_problem(z, options) is not None:
+                return []  # a bomb or XXE: the extractor refuses it with its own message
+        except DAMAGE_ERRORS:
+            pass  # a damaged part: read below, member by member
+        damaged: list[tuple[str, str]] = []
+        for info in z.infolist():
+            try:
+                with z.open(info) as member:
+                    while member.read(1 << 20):
+                        pass
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as e:
+                damaged.append((_printable(info.filename), _zip_reason(e)))
+    fatal = [(n, r) for n, r in damaged if not _SKIPPABLE.search(n)]
+    if fatal:
+        name, reason = fatal[0]
+        more = f" and {len(fatal) - 1} more parts" if len(fatal) > 1 else ""
+        raise ExtractionError(f"the {named(fmt)} is damaged ({reason}: part {name}{more}); {AGAIN}")
+    return [f"the {named(fmt)} is damaged: {n} ({r}) was skipped; {AGAIN}" for n, r in damaged]
+
+
+# parts no extractor reads: pictures, embedded objects, printer settings, thumbnails
+_SKIPPABLE = re.compile(r"(?:/media/|/embeddings/|printerSettings|thumbnail)[^/]*$|\.(?:png|jpe?g|gif|emf|wmf|bmp|tiff?|bin)$",
+                        re.I)
+
+
+def _printable(name: str) -> str:
+    """A member name as it can be shown: a damaged directory makes names of garbage."""
+    clean = "".join(c if c.isprintable() else "?" for c in name)
+    return clean if len(clean) <= 60 else clean[:57] + "…"
+
+
+def _zip_reason(e: BaseException) -> str:
+    text = str(e)
+    if "CRC" in text:
+        return "data does not match its checksum"
+    if isinstance(e, zlib.error) or "decompress" in text:
+        return "compressed data is corrupt"
+    if "magic" in text.lower() or "header" in text.lower() or "differ" in text:
+        return "its directory entry is overwritten"
+    return "data cut short" if isinstance(e, EOFError) else "unreadable data"
+
+
+# --- OLE (.doc, .xls) ----------------------------------------------------------------------
+
+def ole_damage(path: Path, fmt: str) -> list[str]:
+    """The OLE container parses and every stream reads to its end."""
+    import olefile
+
+    if not olefile.isOleFile(str(path)):
+        return []  # RTF or HTML under a .doc name: not OLE
+    try:
+        ole = olefile.OleFileIO(str(path))
+    except Exception as e:  # olefile raises OSError, ValueError, IndexError, struct.error on broken files
+        words = str(e) if 0 < len(str(e)) <= 80 else type(e).__name__
+        raise ExtractionError(f"the {named(fmt)} is damaged (its OLE container cannot be parsed: {words}); {AGAIN}") from e
+    with ole:
+        problems = [f"{m}" for _, m in getattr(ole, "parsing_issues", [])]
+        if fmt == "doc" and ole.exists("WordDocument"):
+            problems += _zeroed_word_text(ole.openstream("WordDocument").read())
+        for entry in ole.listdir(streams=True, storages=False):
+            try:
+                ole.openstream(entry).read()
+            except Exception as e:  # noqa: BLE001 - any failure to read a stream is damage
+                problems.append(f"stream {'/'.join(entry)} cannot be read ({e})")
+    if problems:
+        more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+        return [f"the {named(fmt)} is damaged ({problems[0]}{more}): what could be read is shown; {AGAIN}"]
+    return []
+
+
+def _zeroed_word_text(stream: bytes) -> list[str]:
+    """A Word document's text (fcMin..fcMac of the FIB) never holds a run of zero bytes; a block
+    overwritten with zeros there is text lost."""
+    if len(stream) < 0x20 or stream[:2] != b"\xec\xa5":
+        return []
+    fc_min, fc_mac = int.from_bytes(stream[0x18:0x1C], "little"), int.from_bytes(stream[0x1C:0x20], "little")
+    if 0 < fc_min < fc_mac <= len(stream) and b"\x00" * 512 in stream[fc_min:fc_mac]:
+        return ["part of the document's text is overwritten with zeros"]
+    return []
