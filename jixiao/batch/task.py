@@ -38,6 +38,7 @@ class Settings:
     timeout: float = 120.0
     max_memory_mb: int | None = None
     max_tasks_per_child: int = 200
+    office_dir: str | None = None  # the run's shared LibreOffice server (extract/office/lo_client.py)
 
 
 @dataclass
@@ -136,6 +137,10 @@ def record_failure(task: Task, settings: Settings, message: str, seconds: float)
 def run_task(task: Task, settings: Settings) -> Outcome:
     """Convert one file (or reuse its shard) and write the shard; never raises for a bad file."""
     start = time.perf_counter()
+    if settings.office_dir:
+        from jixiao.extract.office.lo_client import use_state_dir
+
+        use_state_dir(settings.office_dir)
     path = Path(task.path)
     root = Path(task.root) if task.root is not None else None
     fp = options_fingerprint(settings.options)

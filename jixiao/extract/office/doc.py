@@ -1,7 +1,8 @@
 """Old binary Word .doc (and RTF saved as .doc): LibreOffice headless makes a .docx, read as .docx.
 
-LibreOffice runs with a private, throw-away profile (parallel conversions would otherwise
-fight over one) and a time limit, so a file that hangs it fails alone. The import filter
+One LibreOffice serves the whole run (lo_client.py); without it, a soffice per file runs
+with a private, throw-away profile (parallel conversions would otherwise fight over one).
+Either way there is a time limit, so a file that hangs LibreOffice fails alone. The import filter
 is named: left to guess, LibreOffice imports a damaged .doc as plain text and "succeeds".
 """
 
@@ -15,7 +16,11 @@ import tempfile
 from pathlib import Path
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
+from jixiao.extract.office import lo_client
 from jixiao.model import Document
+
+# LibreOffice export filter per target extension (what `--convert-to docx` picks)
+EXPORT_FILTERS = {"docx": "MS Word 2007 XML", "xlsx": "Calc MS Excel 2007 XML"}
 
 
 def soffice_path() -> str | None:
@@ -33,15 +38,21 @@ def word_filters(path: Path) -> list[str]:
 
 def convert_with_libreoffice(path: Path, target: str, out_dir: Path, timeout: float,
                              infilter: str | None = None) -> Path:
-    """Convert ``path`` to format ``target`` (docx, xlsx) in out_dir; return the new file."""
+    """Convert ``path`` to format ``target`` (docx, xlsx) in out_dir; return the new file.
+
+    Through the run's one long-lived LibreOffice (lo_client); a soffice of its own for this
+    file only when that server cannot run here (no pyuno)."""
     soffice = soffice_path()
     if soffice is None:
         raise ExtractionError(f"reading .{path.suffix.lstrip('.') or 'doc'} files needs LibreOffice: "
                               "apt-get install libreoffice-writer libreoffice-calc")
+    (out_dir / "in").mkdir(exist_ok=True)
+    src = out_dir / "in" / ("input" + (path.suffix.lower() or ".doc"))
+    shutil.copyfile(path, src)  # odd names (leading dash, spaces) never reach the command line
+    out = out_dir / f"input.{target}"
+    if lo_client.convert(src, out, infilter, EXPORT_FILTERS[target], timeout, soffice):
+        return out
     with tempfile.TemporaryDirectory(prefix="jixiao-lo-") as profile:
-        (out_dir / "in").mkdir(exist_ok=True)
-        src = out_dir / "in" / ("input" + (path.suffix.lower() or ".doc"))
-        shutil.copyfile(path, src)  # odd names (leading dash, spaces) never reach the command line
         cmd = [soffice, "--headless", "--norestore", "--nologo", f"-env:UserInstallation=file://{profile}",
                *([f"--infilter={infilter}"] if infilter else []),
                "--convert-to", target, "--outdir", str(out_dir), str(src)]
@@ -53,7 +64,6 @@ def convert_with_libreoffice(path: Path, target: str, out_dir: Path, timeout: fl
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
             raise ExtractionError(f"LibreOffice did not finish converting this file within {timeout:.0f} s") from e
-    out = out_dir / f"input.{target}"
     if not out.exists():
         msg = (stderr or stdout or b"").decode(errors="replace").strip().splitlines()
         raise ExtractionError("LibreOffice could not read this file (corrupt or not a Word/Excel file)"
