@@ -100,3 +100,23 @@ def test_decimal_point_and_full_stop_misread_are_put_back():
     assert ocr_punctuation("满意度达到95%以上°") == "满意度达到95%以上。"
     for kept in ("8:30开会", "比例1:2", "30°C", "1,234.56万元", "倾角15°"):
         assert ocr_punctuation(kept) == kept
+
+
+def test_a_lone_header_row_keeps_its_column_rules():
+    """A table cut at the foot of a scanned page: its header row's column rules are one row
+    tall, too short for the long-line kernel; they join two horizontal rules with blank
+    padding, unlike a glyph's stroke that touches both rules in a tight row."""
+    import numpy as np
+
+    from jixiao.extract.pdf.grid import grids_from_edges
+    from jixiao.extract.pdf.image import rule_edges
+
+    img = np.zeros((2000, 1400), np.uint8)  # binarised page: ink is 255
+    img[1800:1803, 100:1300] = img[1836:1839, 100:1300] = img[1872:1875, 100:1300] = 255
+    img[1800:1875, 100:103] = img[1800:1875, 1297:1300] = img[1800:1875, 300:303] = 255  # two rows tall
+    for x in (600, 900):  # the header row's own column rules
+        img[1836:1875, x:x + 3] = 255
+    img[1836:1875, 1100:1103] = 255  # a stroke touching both rules, the rest of its glyph beside it
+    img[1845:1865, 1106:1112] = 255
+    (grid,) = grids_from_edges(rule_edges(img)[0])
+    assert len(grid.xs) - 1 == 4  # 100 | 300 | 600 | 900 | 1300, the stroke is no rule

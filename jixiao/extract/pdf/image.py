@@ -70,11 +70,37 @@ def straighten(gray: np.ndarray) -> np.ndarray:
     return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
+def _short_verticals(binary: np.ndarray, horiz: np.ndarray, vert: np.ndarray) -> np.ndarray:
+    """Column rules of a table's lone row (a header row at the foot of a page): too short for the
+    long kernel, kept when they run from one horizontal rule to the next with blank padding
+    on both sides (a glyph's stroke in a tight row may touch both rules, not with blank sides)."""
+    import cv2
+
+    h = binary.shape[0]
+    short = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 150))))
+    short[vert > 0] = 0
+    out = np.zeros_like(binary)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(short, connectivity=8)
+    for i in range(1, n):
+        x, y, w, ht = stats[i][:4]
+        top, bottom = y, y + ht - 1
+        if w >= 12 or ht < 15:
+            continue
+        x0, x1 = max(0, x - 2), x + w + 2
+        if not (horiz[max(0, top - 1):top + 2, x0:x1].any() and horiz[max(0, bottom - 1):bottom + 2, x0:x1].any()):
+            continue
+        mid = binary[top + ht // 5:bottom - ht // 5]  # a rule has a cell's padding on both sides, a stroke its glyph
+        if mid[:, max(0, x - 6):max(0, x - 2)].mean() < 13 and mid[:, x + w + 2:x + w + 6].mean() < 13:
+            out[labels == i] = 255
+    return out
+
+
 def rule_edges(binary: np.ndarray) -> tuple[list[Edge], np.ndarray]:
     """Ruling lines found on the image, in points, and the mask of their pixels."""
     import cv2
 
     horiz, vert = _line_masks(binary)
+    vert = cv2.bitwise_or(vert, _short_verticals(binary, horiz, vert))
     edges: list[Edge] = []
     for mask, horizontal in ((horiz, True), (vert, False)):
         mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
