@@ -113,7 +113,8 @@ def cannot_read(damaged: list[str], error: BaseException) -> str:
     first = re.sub(r" and was repaired on reading.*$|: (?:pages may be|text there may be|what could be read).*$", "", first)
     reason = re.sub(r"\s+", " ", str(error)).strip()
     reason = re.sub(r";\s*download it again.*$", "", reason)
-    reason = re.sub(r"^damaged PDF: .*? cannot be parsed \((.*)\)$", r"\1", reason)[:160]
+    reason = re.sub(r"^damaged PDF: .*? cannot be parsed \((.*)\)$", r"\1", reason)
+    reason = re.sub(r"^the [^()]*? is damaged(?: \([^)]*\))?:?\s*", "", reason)[:160]
     return f"{first}, and cannot be read ({reason}); {AGAIN}"
 
 

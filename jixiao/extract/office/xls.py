@@ -2,7 +2,8 @@
 
 xlrd (formatting_info) is the one reader that gives a BIFF cell's display format, so a
 rate stored as 0.2773 with format 0.00% reads 27.73% as published. Workbooks xlrd
-rejects go to python-calamine (values and merges, formats unknown: a warning says so).
+rejects as unsupported go to python-calamine (values and merges, formats unknown: a warning
+says so); broken records are a damaged file.
 """
 
 from __future__ import annotations
@@ -23,14 +24,30 @@ def extract(path: Path, options: ExtractOptions) -> Document:
     except ExtractionError:
         raise
     except Exception as first:  # xlrd raises XLRDError, CompDocError, struct/index errors on odd files
+        if not _unsupported(first):
+            raise ExtractionError(f"the Excel file (.xls) is damaged: its records cannot be read ({type(first).__name__}"
+                                  f"{': ' + str(first)[:80] if str(first) else ''}); download it again or ask the "
+                                  "publisher for a good copy") from first
         try:
             document = _with_calamine(path)
-        except Exception as second:
+        except (KeyboardInterrupt, SystemExit, MemoryError):
+            raise
+        except BaseException as second:  # calamine panics (pyo3 PanicException, a BaseException) on broken records
             raise ExtractionError(f"the Excel file (.xls) is damaged: its records cannot be read ({type(first).__name__}: "
                                   f"{first}; {type(second).__name__}: {second}); download it again or ask the "
                                   "publisher for a good copy") from first
         document.warnings.append(CALAMINE_WARNING)
         return document
+
+
+def _unsupported(error: Exception) -> bool:
+    """xlrd refused a kind of workbook it does not read (calamine may): not broken records.
+
+    Broken records (assertions, struct and index errors) are not handed to calamine: on them it
+    can panic or abort the whole process asking for a hundred gigabytes."""
+    import xlrd
+
+    return isinstance(error, xlrd.biffh.XLRDError)
 
 
 def _with_xlrd(path: Path) -> Document:
