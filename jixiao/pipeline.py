@@ -180,3 +180,27 @@ def add_context(document: Document, findings: list[dict]) -> None:
         found = document.context_of(f["source_ref"], related)
         if found is not None:
             f["context"] = json.dumps(found, ensure_ascii=False)
+
+
+PUBLICATION_RULES = ("NARRATIVE_MISMATCH", "MAGNITUDE_MISMATCH", "MISSING_TABLE", "CODE_NAME_MISMATCH",
+                     "CROSS_TABLE_MISMATCH")
+
+
+def publication_key(tables: dict[str, list[dict]]) -> tuple | None:
+    """What pairs this file with another of the same publication (unit, year, kind, has tables)."""
+    from jixiao.validate.publication import publication_key as key
+
+    return key(tables)
+
+
+def check_publication(files: list[dict[str, list[dict]]], tolerance: float = 1.0) -> list[dict]:
+    """Findings of the publication rules over the files of one publication (a 公开文件 and its
+    公开表), beyond what each file's own check found: only comparisons across the files."""
+    from jixiao.validate.base import run_rules
+
+    combined: dict[str, list[dict]] = {}
+    for tables in files:
+        for name, rows in tables.items():
+            combined.setdefault(name, []).extend(rows)
+    combined.pop("findings", None)
+    return run_rules(combined, tolerance=tolerance, only=PUBLICATION_RULES, extra={"pairs_only": True})

@@ -82,19 +82,46 @@ def prune_cache(cache: Path, outcomes: list[Outcome]) -> int:
     return removed
 
 
-def assemble(out: Path, outcomes: list[Outcome]) -> None:
-    """Write the final tables from the shards, file by file in input order."""
+def publication_findings(outcomes: list[Outcome], tolerance: float = 1.0) -> dict[str, list[dict]]:
+    """doc_id -> findings of the publication rules over the files of one publication (a …公开文件
+    and its …公开表 of the same unit and year), found only once every file was converted."""
+    from jixiao.pipeline import check_publication
+    from jixiao.validate.publication import pair_groups
+
+    by_doc = {o.doc_id: o for o in outcomes if o.doc_id and o.publication is not None and o.status != "failed"}
+    found: dict[str, list[dict]] = {}
+    for group in pair_groups({d: o.publication for d, o in by_doc.items()}):
+        for f in check_publication([load_tables(by_doc[d]) for d in group], tolerance):
+            found.setdefault(f["doc_id"], []).append(f)
+    return found
+
+
+def assemble(out: Path, outcomes: list[Outcome], added: dict[str, list[dict]] | None = None) -> None:
+    """Write the final tables from the shards, file by file in input order; `added` findings (of
+    publications of several files) go with their document."""
+    added = added or {}
     columns: dict[str, list[str]] = {}
     for name in TABLES:
         extra: dict[str, None] = {}
         for o in outcomes:
             for c in o.columns.get(name, []):
                 extra.setdefault(c, None)
+        if name == "findings":
+            for rows in added.values():
+                for r in rows:
+                    extra.update(dict.fromkeys(r))
         columns[name] = all_columns(name, [dict.fromkeys(extra)])
     stream = TableStream(out, columns)
     try:
         for o in outcomes:
-            stream.add(load_tables(o))
+            tables = load_tables(o)
+            more = added.get(o.doc_id or "")
+            if more:
+                tables = {**tables, "findings": [*tables.get("findings", []), *more]}
+                tables["documents"] = [{**d, "n_findings": (d.get("n_findings") or 0) + len(more)}
+                                       for d in tables["documents"]]
+                o.counts["findings"] = o.counts.get("findings", 0) + len(more)
+            stream.add(tables)
     except BaseException:
         stream.abort()
         raise
@@ -150,7 +177,7 @@ def _run_batch(files: list[tuple[Path, Path | None]], out: Path, settings: Setti
     result.outcomes = [by_index[i] for i in sorted(by_index)]
     result.seconds_converting = time.perf_counter() - started
     if not result.stopped:
-        assemble(out, result.outcomes)
+        assemble(out, result.outcomes, publication_findings(result.outcomes, settings.options.tolerance))
         result.written = True
         prune_cache(Path(settings.cache_dir), result.outcomes)
     result.seconds_assembling = time.perf_counter() - started - result.seconds_converting

@@ -15,7 +15,14 @@ from pathlib import Path
 
 from jixiao.batch.cache import options_fingerprint, read_shard, shard_name, usable_shard, write_shard
 from jixiao.batch.guards import file_problem
-from jixiao.pipeline import PipelineOptions, failed_tables, file_digest, process_file, relative_path
+from jixiao.pipeline import (
+    PipelineOptions,
+    failed_tables,
+    file_digest,
+    process_file,
+    publication_key,
+    relative_path,
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,8 @@ class Outcome:
     peak_rss_mb: float | None = None  # of the process that ran the task, for the benchmark
     pages_ocr: int | None = None
     trace: str | None = None  # traceback of an internal error, written to OUT/jixiao.log
+    doc_id: str | None = None
+    publication: tuple | None = None  # (unit, fiscal year, kind, has tables): pairs 公开文件 and 公开表
 
 
 TaskFunction = Callable[[Task, Settings], Outcome]
@@ -99,7 +108,7 @@ def outcome_of(task: Task, tables: dict[str, list[dict]], seconds: float, shard:
     counts = {name: len(rows) for name, rows in tables.items()}
     return Outcome(task.index, task.source_path, doc["status"], doc.get("error"), seconds, str(shard), cached,
                    _columns(tables), counts, doc.get("source_format"), doc.get("n_pages"), _peak_rss_mb(),
-                   doc.get("n_pages_ocr"))
+                   doc.get("n_pages_ocr"), doc_id=doc.get("doc_id"), publication=publication_key(tables))
 
 
 def _peak_rss_mb() -> float | None:

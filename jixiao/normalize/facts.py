@@ -8,12 +8,17 @@ complete), `main` for 主要为 lists (a selection), `share` for “占X的Y%”
 the share describes, `base_label` the X), `change_up` / `change_down` for “比上年增加/减少D万元”
 (parts_of is this year's figure) and `change_rate` for the “增长P%” that follows it (parts_of
 is the change).
+
+Each money figure also carries `concept` (the table figure it restates), `basis` (budget /
+final / prior: the clause's 口径) and `year` (the year its clause names), see fact_concepts.py.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from jixiao.normalize.fact_concepts import basis_of, concept_of
 
 _FIGURE = re.compile(r"(?<![\d.])(-?\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元|%|％)")
 _SENTENCE = re.compile(r"(?<=[。！？!?])|\n")
@@ -30,7 +35,10 @@ _LEAD = re.compile(r"^(和|及|以及|与|另|还有|另有)")
 _YEAR = re.compile(r"^.*?\d{4}\s*年度?(?:[末初底])?")
 _CLAUSE_CUT = re.compile(r"[，,；;：:]")
 _ASIDE_AT_END = re.compile(r"[（(][^）)]*[）)]$")  # 增加（减少）0万元: the alternative in brackets
-_CHANGE = re.compile(r"(?:上年|去年|上一年度?)[^，,；;。]*?(?:(?P<up>增加|增长|上升|多)|(?P<down>减少|下降|降低|少|压减))了?$")
+# the figure a clause compares with: last year (上年, 比2024年预算, 较上年, 同比, 与…相比), or another
+# figure (比年初预算): what follows is a change, never a part of a 其中 list nor this year's figure
+_COMPARED = r"(?:上年|去年|上一年度?|同比|同期|(?<![\d.])\d{4}\s*年|(?<!占)[比较](?![例重率])|与[^，,；;。]{0,16}?相比)"
+_CHANGE = re.compile(_COMPARED + r"[^，,；;。]*?(?:(?P<up>增加|增长|上升|提高|多)|(?P<down>减少|下降|降低|少|压减))了?$")
 _CHANGE_RATE = re.compile(r"^(?:增加|增长|上升|减少|下降|降低)了?(?:幅度)?为?$")
 _TRAIL = re.compile(r"(为|是|共计|合计|共|达到|达|约|计|总计)$")
 
@@ -75,7 +83,7 @@ def sentences(text: str) -> list[str]:
 
 def extract_facts(narrative_rows: list[dict]) -> list[dict]:
     """Facts rows (doc_id, seq, label, value, unit, sentence, narrative_seq, parts_of, relation,
-    base_label) for every money figure and percentage stated in the narrative paragraphs."""
+    base_label, concept, basis, year) for every money figure and percentage stated in the narrative paragraphs."""
     facts: list[dict] = []
     seqs: dict[str, int] = {}
     for row in narrative_rows or []:
@@ -85,6 +93,7 @@ def extract_facts(narrative_rows: list[dict]) -> list[dict]:
         doc_id = row.get("doc_id")
         text = unicodedata.normalize("NFKC", text)
         last_money: dict | None = None
+        last_figure: dict | None = None  # the last money figure, a change included
         for sent in sentences(text):
             last_change: dict | None = None  # “比上年增加D万元” waiting for its “增长P%”
             stack: list[tuple[dict | None, str]] = []  # (whole, relation) or (None, "paren") markers
@@ -95,8 +104,9 @@ def extract_facts(narrative_rows: list[dict]) -> list[dict]:
                 if m.group("figure"):
                     kind = "figure"
                 if kind == "opener":
-                    if last_money is not None:
-                        stack.append((last_money, _OPENERS[m.group("opener")]))
+                    whole = last_figure or last_money  # “增加2729.18万元，其中：基本支出增加146.04万元…”
+                    if whole is not None:
+                        stack.append((whole, _OPENERS[m.group("opener")]))
                 elif kind == "sub":
                     name = _YEAR.sub("", m.group("sub"))
                     whole = labels.get(name)
@@ -129,6 +139,10 @@ def extract_facts(narrative_rows: list[dict]) -> list[dict]:
                                       if prefix else "")
                     clause = _ASIDE_AT_END.sub("", _CLAUSE_CUT.split(sent[:m.start()])[-1].strip()).strip()
                     change = _CHANGE.search(clause) if unit != "%" else None
+                    basis, year = basis_of(clause)
+                    first_clause = not _CLAUSE_CUT.search(sent[:m.start()])
+                    fact.update(basis=basis, year=year,
+                                concept=concept_of(label, first_clause) if unit == "万元" and not change else None)
                     if unit == "%" and share and last_money is not None:
                         fact.update(parts_of=last_money["seq"], relation="share",
                                     base_label=_YEAR.sub("", share.group(1)).strip().rstrip("的") or None)
@@ -137,13 +151,19 @@ def extract_facts(narrative_rows: list[dict]) -> list[dict]:
                         last_change = None
                     elif change and last_money is not None:  # a change is neither a part nor a new whole
                         fact.update(parts_of=last_money["seq"], relation="change_up" if change.group("up") else "change_down")
-                        last_change = fact
+                        # a rate after a change against a named year (比2023年预算) is left to the prose rules, which
+                        # know the fiscal year; the change itself is still no part
+                        last_change = fact if year is None else None
                     elif unit != "%":
                         if stack and stack[-1][0] is not None:  # an aside in brackets is no part
-                            fact.update(parts_of=stack[-1][0]["seq"], relation=stack[-1][1])
+                            whole = stack[-1][0]
+                            fact.update(parts_of=whole["seq"], relation=stack[-1][1])
+                            if fact["basis"] is None:  # 其中：因公出国（境）费… takes the 口径 of its whole
+                                fact.update(basis=whole.get("basis"), year=fact["year"] or whole.get("year"))
                         last_money = fact
                         if label:
                             labels[label] = fact
                     facts.append(fact)
+                    last_figure = fact if unit != "%" else last_figure
                 pos = m.end()
     return facts

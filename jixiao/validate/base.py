@@ -115,10 +115,13 @@ def load_rules() -> None:
 
 
 def run_rules(tables: dict[str, pd.DataFrame | list[dict]], tolerance: float = 1.0,
-              only: Iterable[str] | None = None) -> list[dict]:
-    """Run every registered rule (or `only` these codes) and return findings rows."""
+              only: Iterable[str] | None = None, extra: dict | None = None) -> list[dict]:
+    """Run every registered rule (or `only` these codes) and return findings rows.
+
+    `extra` seeds Context.extra (``{"pairs_only": True}``: the publication rules check only
+    publications of two or more files, the batch step after each file was checked alone)."""
     load_rules()
-    ctx = Context(dict(tables), tolerance)
+    ctx = Context(dict(tables), tolerance, dict(extra or {}))
     out: list[dict] = []
     seq: dict[str, int] = {}
     for code in RULE_CODES:

@@ -1,0 +1,203 @@
+"""The table side of a 预算/决算公开: the 说明 against its tables, one publication in one or two files.
+
+Synthetic tables are read by the real table-reading model (amounts_from_rows) and the prose by
+the real facts extractor, so each case goes through what a converted file goes through. The
+real Jiangsu pairs (委办公厅2018 公开文件 + 公开表, 政协办公厅2019 预算 + 公开表) agree figure by
+figure (/work/notes/real-findings.md, wild-truth.md): no finding may come out of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jixiao.normalize.amounts import amounts_from_rows
+from jixiao.normalize.fact_concepts import basis_of, concept_of
+from jixiao.normalize.facts import extract_facts
+from jixiao.validate.base import run_rules
+
+REAL = next(p for p in (Path(__file__).resolve().parents[1].parent / "shared" / "real", Path("/work/shared/real"))
+            if p.exists())
+TABLE_RULES = ("NARRATIVE_MISMATCH", "MAGNITUDE_MISMATCH", "BALANCE_MISMATCH", "CROSS_TABLE_MISMATCH",
+               "MISSING_TABLE", "CODE_NAME_MISMATCH", "SUM_MISMATCH", "EXECUTION_OVER_BUDGET")
+
+SPENDING = [["单位：万元"], ["合计", "基本支出", "项目支出"], ["1,000.00", "600.00", "400.00"]]
+THREE_PUBLIC = [["单位：万元"], ["合计", "因公出国（境）费", "公务用车购置及运行费", "", "", "公务接待费"],
+                ["", "", "小计", "公务用车购置费", "公务用车运行维护费", ""],
+                ["60.00", "10.00", "30.00", "", "30.00", "20.00"]]
+
+
+def publication(*sentences: str, tables: list[tuple[str, list[list[str]]]] | None = None, year: int = 2019,
+                doc: str = "d", table_doc: str | None = None, unit: str = "某某厅") -> dict[str, list[dict]]:
+    """Rows of one (or, with table_doc, two) converted files: a 说明 and its tables."""
+    heads = [f"{unit}{year}年度部门预算公开", f"第三部分 {year}年度部门预算情况说明"]
+    narrative = [{"doc_id": doc, "seq": i + 1, "section": "说明", "text": t, "page": 3}
+                 for i, t in enumerate([*heads, *sentences])]
+    tdoc = table_doc or doc
+    amounts, forms = [], []
+    for n, (title, rows) in enumerate(tables or [], start=1):
+        fid = f"{tdoc}-{n}"
+        amounts += amounts_from_rows(rows, title=title, doc_id=tdoc, form_id=fid, row_pages=[5] * len(rows))
+        forms.append({"form_id": fid, "doc_id": tdoc, "form_type": "budget_summary", "title": title})
+    docs = [{"doc_id": d, "unit_name": unit, "fiscal_year": year} for d in sorted({doc, tdoc})]
+    return {"documents": docs, "narrative": narrative, "facts": extract_facts(narrative), "amounts": amounts,
+            "forms": forms}
+
+
+def findings(tables: dict[str, list[dict]], code: str | None = None) -> list[dict]:
+    return [f for f in run_rules(tables, only=list(TABLE_RULES)) if code is None or f["rule"] == code]
+
+
+# ------------------------------------------------------------ facts: concepts and 口径
+
+def test_a_change_is_never_a_part_whatever_year_it_compares_with():
+    """Shanghai 2025 p6: “其中：财政拨款收入17,192万元，比2024年预算减少990万元；事业收入0万元” —
+    990 is how much less than 2024, not a fifth part of 收入预算 (two false SUM_MISMATCH before)."""
+    rows = [{"doc_id": "d", "seq": 1, "page": 6, "text":
+             "2025年,上海市财政局收入预算17,192万元,其中:财政拨款收入17,192万元,比2024年预算减少990万元;"
+             "事业收入0万元;事业单位经营收入0万元;其他收入0万元。"},
+            {"doc_id": "d", "seq": 2, "page": 6, "text": "基本支出100万元，较上年减少5万元；项目支出20万元，同比增加2万元。"}]
+    facts = extract_facts(rows)
+    by_value = {f["value"]: f for f in facts}
+    assert by_value[990.0]["relation"] == "change_down" and by_value[990.0]["parts_of"] == by_value[17192.0]["seq"]
+    assert by_value[5.0]["relation"] == "change_down" and by_value[2.0]["relation"] == "change_up"
+    parts = [f["value"] for f in facts if f["relation"] == "part" and f["parts_of"] == 1]
+    assert parts == [17192.0, 0.0, 0.0, 0.0]
+    assert [f for f in run_rules({"facts": facts, "narrative": rows}, only=["SUM_MISMATCH"])] == []
+
+
+def test_prose_labels_name_table_concepts():
+    assert concept_of("上海市财政局收入预算") == "income_total"
+    assert concept_of("支出预算") == "expenditure_total"
+    assert concept_of("支出决算", first_clause=False) is None  # continues an earlier clause's subject
+    assert concept_of("事业收入") is None and concept_of("政府性基金收入预算") is None
+    assert concept_of("1.财政拨款收入预算") == "fiscal_income"
+    assert concept_of("一般公共预算财政拨款基本支出预算") == "basic"
+    assert concept_of("一般公共服务(类)支出") == "subject:类:一般公共服务"
+    assert concept_of("住房改革支出(款)住房公积金(项)支出") == "subject:项:住房公积金@住房改革"
+    assert concept_of("1.“一般公共服务支出”科目") == "subject:*:一般公共服务"
+    assert concept_of("因公出国(境)费预算支出") == "abroad"
+    assert concept_of("公务用车购置及运行费支出") == "vehicle"
+    assert concept_of("本部门一般公共预算机关运行经费预算支出") == "admin_operating"
+    assert concept_of("政府采购支出预算总额") == "procurement"
+    assert concept_of("财政拨款支出增加") is None and concept_of("上年相比增加") is None
+
+
+def test_the_clause_gives_the_figures_basis_and_year():
+    assert basis_of("2025年“三公”经费预算数为") == ("budget", 2025)
+    assert basis_of("因公出国(境)费支出决算为") == ("final", None)
+    assert basis_of("上年预算数为") == ("prior", None)
+    assert basis_of("其中基本支出") == (None, None)
+
+
+# ------------------------------------------------------------ NARRATIVE_MISMATCH
+
+def test_a_prose_figure_that_differs_from_its_cell_is_an_error_naming_both():
+    pub = publication("2019年，本部门支出预算1,000.00万元，其中基本支出600.00万元，项目支出450.00万元。",
+                      tables=[("支出预算总表", SPENDING)])
+    (f,) = findings(pub, "NARRATIVE_MISMATCH")
+    assert f["severity"] == "error" and f["observed"] == 450.0 and f["expected"] == 400.0
+    assert "项目支出" in f["location"] and "支出预算总表" in f["message"] and "450" in f["message"]
+
+
+def test_a_prose_figure_equal_to_its_cell_stays_silent_within_rounding():
+    table = [["单位：万元"], ["合计", "基本支出", "项目支出"], ["1,000.00", "600.40", "399.60"]]
+    pub = publication("本部门支出预算1,000万元，其中基本支出600万元，项目支出400万元。",
+                      tables=[("支出预算总表", table)])
+    assert findings(pub, "NARRATIVE_MISMATCH") == []
+
+
+def test_last_years_and_other_years_figures_and_changes_are_not_compared():
+    pub = publication("上年项目支出预算为450万元。",
+                      "2018年项目支出预算为450万元。",
+                      "项目支出预算400万元，比2018年预算增加50万元。",
+                      tables=[("支出预算总表", SPENDING)])
+    assert findings(pub, "NARRATIVE_MISMATCH") == []
+
+
+def test_three_public_items_are_compared_with_their_columns():
+    pub = publication("2019年“三公”经费预算数为60万元。其中：因公出国（境）费10万元，公务用车购置及运行费30万元，"
+                      "公务接待费25万元。", tables=[("“三公”经费支出预算表", THREE_PUBLIC)])
+    (f,) = findings(pub, "NARRATIVE_MISMATCH")
+    assert f["observed"] == 25.0 and f["expected"] == 20.0 and "公务接待费" in f["message"]
+
+
+def test_a_figure_off_by_ten_thousand_is_a_magnitude_mismatch():
+    pub = publication("本部门支出预算10,000,000元。", "其中项目支出预算为0.04万元。",
+                      tables=[("支出预算总表", SPENDING)])
+    (f,) = findings(pub, "MAGNITUDE_MISMATCH")
+    assert f["observed"] == 0.04 and f["expected"] == 400.0
+    assert findings(pub, "NARRATIVE_MISMATCH") == []
+
+
+def test_a_publication_of_two_files_is_checked_across_them():
+    """A …公开文件 (说明 only) and its …公开表 of the same unit and year are one publication."""
+    from jixiao.pipeline import check_publication
+
+    pub = publication("2019年，本部门支出预算1,000.00万元，其中基本支出600.00万元，项目支出450.00万元。",
+                      tables=[("支出预算总表", SPENDING)], doc="prose", table_doc="tables")
+    files = [{name: [r for r in rows if r.get("doc_id") == d] for name, rows in pub.items()} for d in ("prose", "tables")]
+    (f,) = check_publication(files)
+    assert f["rule"] == "NARRATIVE_MISMATCH" and f["doc_id"] == "prose" and f["observed"] == 450.0
+    # each file alone: nothing to compare
+    assert all(findings(one, "NARRATIVE_MISMATCH") == [] for one in files)
+    # another unit's tables are no pair
+    other = {**files[1], "documents": [{**files[1]["documents"][0], "unit_name": "另一厅"}]}
+    assert check_publication([files[0], other]) == []
+
+
+# ------------------------------------------------------------ the real files
+
+@pytest.fixture(scope="module")
+def real() -> dict[str, dict[str, list[dict]]]:
+    from jixiao.pipeline import process_file
+
+    names = ["江苏省委办公厅2018年度部门预算公开文件.pdf", "江苏省委办公厅2018年度部门预算公开表.pdf",
+             "江苏省政协办公厅2019年度部门预算.pdf", "江苏省政协办公厅2019年预算公开表.pdf",
+             "省法院2018年度部门预算公开.pdf", "wild/上海市财政局2025年单位预算.pdf"]
+    return {n: process_file(REAL / n, REAL).tables for n in names}
+
+
+def test_real_jiangsu_pairs_are_one_publication_each_and_agree(real):
+    from jixiao.pipeline import check_publication, publication_key
+    from jixiao.validate.publication import pair_groups
+
+    keys = {t["documents"][0]["doc_id"]: publication_key(t) for t in real.values()}
+    names = {t["documents"][0]["doc_id"]: n for n, t in real.items()}
+    groups = [sorted(names[d] for d in g) for g in pair_groups(keys)]
+    assert sorted(groups) == [
+        ["江苏省委办公厅2018年度部门预算公开文件.pdf", "江苏省委办公厅2018年度部门预算公开表.pdf"],
+        ["江苏省政协办公厅2019年度部门预算.pdf", "江苏省政协办公厅2019年预算公开表.pdf"],
+    ]
+    for a, b in (groups[0], groups[1]):
+        assert check_publication([real[a], real[b]]) == []
+
+
+def test_real_files_raise_no_table_finding(real):
+    """Every table of these files adds up and every 说明 figure equals its cell (wild-truth.md)."""
+    for name, tables in real.items():
+        bad = [(f["rule"], f["location"]) for f in tables["findings"]
+               if f["rule"] in TABLE_RULES and f["severity"] != "info"]
+        assert bad == [], name
+
+
+def test_real_prose_figures_are_compared_not_skipped(real):
+    """The silence above is agreement, not blindness: the concepts of the 说明 meet their cells."""
+    from jixiao.validate.base import Context
+    from jixiao.validate.publication import publications, tables_of
+    from jixiao.validate.rules.narrative import candidates, this_years
+
+    pair = ["江苏省委办公厅2018年度部门预算公开文件.pdf", "江苏省委办公厅2018年度部门预算公开表.pdf"]
+    combined: dict[str, list[dict]] = {}
+    for n in pair:
+        for k, rows in real[n].items():
+            combined.setdefault(k, []).extend(rows)
+    ctx = Context(combined)
+    (pub,) = [p for p in publications(ctx) if p.paired]
+    tables = tables_of(ctx, pub.docs)
+    compared = {f["concept"] for f in ctx.records("facts")
+                if this_years(f, pub) and candidates(f["concept"], tables)}
+    assert {"income_total", "expenditure_total", "fiscal_income", "basic", "project", "reserve", "personnel",
+            "public", "abroad", "vehicle", "reception", "meeting", "training", "admin_operating", "procurement",
+            "subject:类:一般公共服务", "subject:项:住房公积金@住房改革"} <= compared
