@@ -201,3 +201,46 @@ def test_real_prose_figures_are_compared_not_skipped(real):
     assert {"income_total", "expenditure_total", "fiscal_income", "basic", "project", "reserve", "personnel",
             "public", "abroad", "vehicle", "reception", "meeting", "training", "admin_operating", "procurement",
             "subject:类:一般公共服务", "subject:项:住房公积金@住房改革"} <= compared
+
+
+# ------------------------------------------------------------ BALANCE_MISMATCH, CROSS_TABLE_MISMATCH
+
+def summary(income: str, spent: str, basic: str = "60.00", project: str = "40.00") -> list[list[str]]:
+    return [["单位：万元"], ["收入", "", "支出", ""], ["项目", "金额", "项目", "金额"],
+            ["一、财政拨款", income, "一、基本支出", basic], ["", "", "二、项目支出", project],
+            ["收入合计", income, "支出合计", spent]]
+
+
+def income_table(total: str) -> list[list[str]]:
+    return [["单位：万元"], ["项目", "金额"], ["一般公共预算资金", total], ["收入总计", total]]
+
+
+def test_the_two_sides_of_a_summary_table_must_balance():
+    (f,) = findings(publication(tables=[("收支预算总表", summary("100.00", "110.00", "70.00"))]), "BALANCE_MISMATCH")
+    assert f["severity"] == "error" and f["observed"] == 110.0 and f["expected"] == 100.0
+    assert "支出合计" in f["location"] and "收入合计" in f["message"]
+    assert findings(publication(tables=[("收支预算总表", summary("100.00", "100.00"))]), "BALANCE_MISMATCH") == []
+
+
+def test_one_figure_in_two_tables_must_agree():
+    pub = publication(tables=[("收支预算总表", summary("100.00", "100.00")), ("收入预算总表", income_table("90.00"))])
+    (f,) = findings(pub, "CROSS_TABLE_MISMATCH")
+    assert f["severity"] == "error" and f["observed"] == 90.0 and f["expected"] == 100.0
+    assert "收入预算总表" in f["location"] and "收支预算总表" in f["message"]
+    pub = publication(tables=[("收支预算总表", summary("100.00", "100.00")), ("收入预算总表", income_table("100.00")),
+                              ("支出预算总表", SPENDING[:2] + [["100.00", "60.00", "40.00"]])])
+    assert findings(pub) == []
+
+
+def test_admin_operating_cost_against_public_cost_is_a_warning_unless_explained():
+    basic = [["单位：万元"], ["科目编码", "科目名称", "金额"], ["301", "工资福利支出", "50.00"],
+             ["30101", "基本工资", "50.00"], ["302", "商品和服务支出", "10.00"], ["30201", "办公费", "10.00"],
+             ["", "合计", "60.00"]]
+    admin = [["单位：万元"], ["科目编码", "科目名称", "机关运行经费支出"], ["302", "商品和服务支出", "12.00"],
+             ["30201", "办公费", "12.00"], ["", "合计", "12.00"]]
+    tables = [("一般公共预算基本支出预算表", basic), ("一般公共预算机关运行经费支出预算表", admin)]
+    found = [f for f in findings(publication(tables=tables), "CROSS_TABLE_MISMATCH")]
+    assert [(f["severity"], f["observed"], f["expected"]) for f in found] == [("warning", 12.0, 10.0)]
+    explained = publication("机关运行经费包括行政单位和参照公务员法管理的事业单位使用一般公共预算安排的基本支出中的日常公用经费及相关项目支出。",
+                            tables=tables)
+    assert findings(explained, "CROSS_TABLE_MISMATCH") == []
