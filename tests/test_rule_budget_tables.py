@@ -244,3 +244,52 @@ def test_admin_operating_cost_against_public_cost_is_a_warning_unless_explained(
     explained = publication("机关运行经费包括行政单位和参照公务员法管理的事业单位使用一般公共预算安排的基本支出中的日常公用经费及相关项目支出。",
                             tables=tables)
     assert findings(explained, "CROSS_TABLE_MISMATCH") == []
+
+
+# ------------------------------------------------------------ MISSING_TABLE
+
+PROSE = "2019年，本部门支出预算1,000.00万元，其中基本支出600.00万元，项目支出400.00万元。"
+
+
+def full_set(*skip: str) -> list[tuple[str, list[list[str]]]]:
+    basic = [["单位：万元"], ["科目编码", "科目名称", "金额"], ["301", "工资福利支出", "600.00"],
+             ["30101", "基本工资", "600.00"], ["", "合计", "600.00"]]
+    general = [["单位：万元"], ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+               ["201", "一般公共服务支出", "1,000.00", "600.00", "400.00"], ["", "合计", "1,000.00", "600.00", "400.00"]]
+    fiscal = [["单位：万元"], ["收入", "", "支出", ""], ["项目", "金额", "项目", "金额"],
+              ["一、一般公共预算", "1,000.00", "一、基本支出", "600.00"], ["", "", "二、项目支出", "400.00"],
+              ["收入合计", "1,000.00", "支出合计", "1,000.00"]]
+    tables = [("收支预算总表", summary("1,000.00", "1,000.00", "600.00", "400.00")), ("收入预算总表", income_table("1,000.00")),
+              ("支出预算总表", SPENDING), ("财政拨款收支预算总表", fiscal), ("一般公共预算支出预算表", general),
+              ("一般公共预算基本支出预算表", basic), ("“三公”经费支出预算表", THREE_PUBLIC)]
+    return [t for t in tables if t[0] not in skip]
+
+
+def test_a_required_table_absent_is_a_warning():
+    found = findings(publication(PROSE, tables=full_set("“三公”经费支出预算表")), "MISSING_TABLE")
+    assert sorted(f["location"] for f in found) == ["“三公”经费支出表", "政府性基金预算支出表"]
+    assert all(f["severity"] == "warning" and f["doc_id"] == "d" for f in found)
+    # the 政府性基金 table is missing too, but the 说明 says there is none
+    found = findings(publication(PROSE, "本部门无政府性基金预算拨款安排的支出，政府性基金支出预算为0万元。",
+                                 tables=full_set()), "MISSING_TABLE")
+    assert found == []
+
+
+def test_an_empty_table_needs_a_note_on_its_page_or_in_the_说明():
+    def with_title(*extra: str) -> dict:
+        pub = publication(PROSE, tables=full_set())
+        lines = ["八、政府性基金支出预算表", "单位：万元", *extra]
+        pub["narrative"] += [{"doc_id": "d", "seq": 100 + i, "section": "", "text": t, "page": 9}
+                             for i, t in enumerate(lines)]
+        return pub
+
+    (f,) = findings(with_title(), "MISSING_TABLE")
+    assert f["page"] == 9 and "空表" in f["message"] and "政府性基金" in f["location"]
+    assert findings(with_title("注：本部门无政府性基金收支，故本表无数据。"), "MISSING_TABLE") == []
+
+
+def test_a_blank_template_or_a_report_with_one_table_is_not_accused():
+    zero = [("收支预算总表", summary("0.00", "0.00", "0.00", "0.00")), ("收入预算总表", income_table("0.00")),
+            ("支出预算总表", SPENDING[:2] + [["0.00", "0.00", "0.00"]])]
+    assert findings(publication(PROSE, tables=zero), "MISSING_TABLE") == []
+    assert findings(publication(PROSE, tables=[("支出预算总表", SPENDING)]), "MISSING_TABLE") == []
