@@ -293,3 +293,32 @@ def test_a_blank_template_or_a_report_with_one_table_is_not_accused():
             ("支出预算总表", SPENDING[:2] + [["0.00", "0.00", "0.00"]])]
     assert findings(publication(PROSE, tables=zero), "MISSING_TABLE") == []
     assert findings(publication(PROSE, tables=[("支出预算总表", SPENDING)]), "MISSING_TABLE") == []
+
+
+def test_convert_checks_a_公开文件_against_its_公开表(tmp_path):
+    """End to end: two files of one unit and year in one batch; the finding lands in the 说明's file."""
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "某某厅2019年度部门预算公开文件.md").write_text(
+        "# 江苏省某某厅2019年度部门预算公开\n\n# 第一部分 江苏省某某厅2019年度部门预算情况说明\n\n"
+        "2019年，江苏省某某厅支出预算1,000.00万元，其中基本支出600.00万元，项目支出450.00万元。\n\n"
+        "第二部分 2019年度部门预算表（2019年部门预算公开表附后）。\n", encoding="utf-8")
+    (src / "某某厅2019年度部门预算公开表.md").write_text(
+        "# 江苏省某某厅2019年度部门预算公开表\n\n部门：江苏省某某厅\n\n支出预算总表\n\n单位：万元\n\n"
+        "| 合计 | 基本支出 | 项目支出 |\n|---|---|---|\n| 1,000.00 | 600.00 | 400.00 |\n", encoding="utf-8")
+    out = tmp_path / "out"
+    CliRunner().invoke(app, ["convert", str(src), "-o", str(out), "--quiet", "--no-report"])
+    import csv
+
+    with open(out / "findings.csv", encoding="utf-8-sig") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["rule"] == "NARRATIVE_MISMATCH"]
+    (f,) = rows
+    assert float(f["observed"]) == 450 and float(f["expected"]) == 400 and "公开表.md" in f["message"]
+    with open(out / "documents.csv", encoding="utf-8-sig") as fh:
+        docs = {r["source_path"]: r for r in csv.DictReader(fh)}
+    assert docs["某某厅2019年度部门预算公开文件.md"]["doc_id"] == f["doc_id"]
+    assert int(docs["某某厅2019年度部门预算公开文件.md"]["n_findings"]) >= 1

@@ -21,6 +21,7 @@ from jixiao.batch.task import Outcome, Settings, Task, load_tables, make_task
 from jixiao.output.stream import TableStream
 from jixiao.output.typed import all_columns
 from jixiao.schema import TABLES
+from jixiao.validate.base import finding_id
 
 
 @dataclass
@@ -117,6 +118,8 @@ def assemble(out: Path, outcomes: list[Outcome], added: dict[str, list[dict]] | 
             tables = load_tables(o)
             more = added.get(o.doc_id or "")
             if more:
+                n = len(tables.get("findings", []))  # their ids go on after the file's own findings
+                more = [{**f, "finding_id": finding_id(f["doc_id"], n + i)} for i, f in enumerate(more, start=1)]
                 tables = {**tables, "findings": [*tables.get("findings", []), *more]}
                 tables["documents"] = [{**d, "n_findings": (d.get("n_findings") or 0) + len(more)}
                                        for d in tables["documents"]]

@@ -28,6 +28,7 @@ from jixiao.validate.publication import (
     whole_column,
 )
 from jixiao.validate.records import figure, fmt, num, page_of, txt
+from jixiao.validate.refs import join_refs, ref_of
 
 Cell = tuple[Table, dict]
 
@@ -36,7 +37,8 @@ def _finding(code: str, severity: str, seen: Cell, other: Cell, message: str) ->
     t, c = seen
     return Finding(doc_id=t.doc_id, form_id=c.get("form_id"), rule=code, severity=severity, location=t.where(c),
                    message=message, expected=num(other[1].get("value")), observed=num(c.get("value")),
-                   page=page_of(c), table=t.title or t.family, row_label=txt(c.get("item")), indicator=None)
+                   page=page_of(c), table=t.title or t.family, row_label=txt(c.get("item")), indicator=None,
+                   source_ref=ref_of(c), related_refs=join_refs([ref_of(other[1])]))
 
 
 def _grand_totals(t: Table, side: int | None = None) -> list[dict]:

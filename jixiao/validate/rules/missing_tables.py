@@ -19,6 +19,7 @@ from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.prose_text import norm
 from jixiao.validate.publication import Publication, publications, tables_of
 from jixiao.validate.records import num, txt
+from jixiao.validate.refs import ref_of
 
 # family -> (what a reader calls it, words of its title, words of a 说明 sentence about its amount)
 REQUIRED: dict[str, tuple[str, str, str]] = {
@@ -43,8 +44,13 @@ def _title_lines(ctx: Context, docs: list[str]) -> list[dict]:
     """Short lines ending in 表 outside a table of contents: the tables' own titles."""
     rows = [r for r in ctx.records("narrative") if r.get("doc_id") in docs]
     contents = {(r.get("doc_id"), num(r.get("page"))) for r in rows if _CONTENTS.match(norm(r.get("text")))}
-    return [r for r in rows if (r.get("doc_id"), num(r.get("page"))) not in contents
-            and len(norm(r.get("text"))) <= 48 and _TITLE.search(norm(r.get("text")))]
+    lines = [r for r in rows if (r.get("doc_id"), num(r.get("page"))) not in contents
+             and len(norm(r.get("text"))) <= 48 and _TITLE.search(norm(r.get("text")))]
+    # the tables the model found (an empty one is a budget_summary form without amounts rows)
+    lines += [{"doc_id": f.get("doc_id"), "form_id": f.get("form_id"), "text": f.get("title"),
+               "page": f.get("page_start")} for f in ctx.records("forms")
+              if f.get("doc_id") in docs and f.get("form_type") == "budget_summary" and txt(f.get("title"))]
+    return lines
 
 
 _OTHER_TABLES = re.compile(r"财政拨款|一般公共预算|基本支出|项目支出|政府性基金|国有资本|三公|机关运行|政府采购|收支")
@@ -80,9 +86,11 @@ def _note_on_page(ctx: Context, line: dict) -> bool:
                for r in ctx.records("narrative"))
 
 
-def _finding(pub: Publication, doc_id: str, what: str, message: str, page: int | None = None) -> Finding:
-    return Finding(doc_id=doc_id, form_id=None, rule="MISSING_TABLE", severity="warning", location=what,
-                   message=message, page=page, table=what, row_label=what, indicator=None)
+def _finding(pub: Publication, doc_id: str, what: str, message: str, line: dict | None = None) -> Finding:
+    page = int(num(line.get("page"))) if line and num(line.get("page")) is not None else None
+    return Finding(doc_id=doc_id, form_id=(line or {}).get("form_id"), rule="MISSING_TABLE", severity="warning",
+                   location=what, message=message, page=page, table=what, row_label=what, indicator=None,
+                   source_ref=ref_of(line))
 
 
 @rule("MISSING_TABLE")
@@ -117,8 +125,7 @@ def missing_tables(ctx: Context) -> Iterator[Finding]:
                 continue
             if _note_on_page(ctx, line) or _said_in_prose(ctx, pub.docs, words):
                 continue
-            page = int(num(line.get("page"))) if num(line.get("page")) is not None else None
             yield _finding(pub, txt(line.get("doc_id")) or table_doc, txt(line.get("text")) or name,
                            f"“{txt(line.get('text'))}”是空表，页上无注释、说明中也未说明为何无数据 "
-                           f"(an empty table without a note)", page)
+                           f"(an empty table without a note)", line)
 

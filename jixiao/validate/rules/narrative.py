@@ -29,6 +29,7 @@ from jixiao.validate.publication import (
     whole_column,
 )
 from jixiao.validate.records import figure, fmt, num, txt
+from jixiao.validate.refs import ref_of
 
 Cells = list[tuple[Table, dict]]
 
@@ -155,6 +156,7 @@ def this_years(fact: dict, pub: Publication) -> bool:
 
 @rule("NARRATIVE_MISMATCH")
 def narrative_vs_tables(ctx: Context) -> Iterator[Finding]:
+    paths = {d.get("doc_id"): txt(d.get("source_path")) or d.get("doc_id") for d in ctx.records("documents")}
     for pub in publications(ctx):
         tables = tables_of(ctx, pub.docs)
         if not tables:
@@ -169,10 +171,10 @@ def narrative_vs_tables(ctx: Context) -> Iterator[Finding]:
                 continue
             if ctx.extra.get("pairs_only") and all(t.doc_id == fact.get("doc_id") for t, _ in cells):
                 continue  # checked when the file was converted alone
-            yield from _compare(ctx, fact, cells)
+            yield from _compare(ctx, fact, cells, paths)
 
 
-def _compare(ctx: Context, fact: dict, cells: Cells) -> Iterator[Finding]:
+def _compare(ctx: Context, fact: dict, cells: Cells, paths: dict[str, str]) -> Iterator[Finding]:
     stated = num(fact.get("value"))
     if stated is None:
         return
@@ -183,13 +185,13 @@ def _compare(ctx: Context, fact: dict, cells: Cells) -> Iterator[Finding]:
     t, cell = min(cells, key=lambda tc: abs(stated - num(tc[1].get("value"))))  # type: ignore[operator]
     value = num(cell.get("value"))
     label = txt(fact.get("label")) or ""
-    place = t.where(cell) + (f"（{t.doc_id}）" if t.doc_id != fact.get("doc_id") else "")
+    place = t.where(cell) + (f"（{paths.get(t.doc_id) or t.doc_id}）" if t.doc_id != fact.get("doc_id") else "")
     for factor, words in ((1e4, "元误作万元"), (1e-4, "万元误作元")):
         if value and abs(stated - value * factor) <= ctx.slack.of(raw) + ctx.slack.of(figure(cell)) * factor:
             yield prose_finding(fact, "MAGNITUDE_MISMATCH", "error",
                                 f"说明中“{label}”{fmt(stated)}万元是表中“{place}”{fmt(value)}万元的 "
-                                f"{'10^4' if factor > 1 else '10^-4'} 倍（{words}）", value, stated)
+                                f"{'10^4' if factor > 1 else '10^-4'} 倍（{words}）", value, stated, [ref_of(cell)])
             return
     yield prose_finding(fact, "NARRATIVE_MISMATCH", "error",
                         f"说明中“{label}”为 {fmt(stated)}万元，表中“{place}”为 {fmt(value)}万元 "
-                        f"(the 说明 and the table disagree)", value, stated)
+                        f"(the 说明 and the table disagree)", value, stated, [ref_of(cell)])
