@@ -392,3 +392,30 @@ def test_a_second_table_with_its_own_header_stays_apart():
                    source_format="pdf", n_pages=2)
     forms = [f for f in interpret_document(doc, "t").tables["forms"] if f["form_type"] == "budget_summary"]
     assert len(forms) == 2
+
+
+FINAL_SUMMARY = [  # 收入支出决算总表: 行次 columns and a 栏次 row, two halves
+    ["收入", "", "", "支出", "", ""],
+    ["项目", "行次", "金额", "项目", "行次", "金额"],
+    ["栏次", "", "1", "栏次", "", "2"],
+    ["一、一般公共预算财政拨款收入", "1", "1,000.00", "一、一般公共服务支出", "32", "800.00"],
+    ["二、政府性基金预算财政拨款收入", "2", "", "二、社会保障和就业支出", "33", "250.00"],
+    ["三、事业收入", "3", "100.00", "", "", ""],
+    ["本年收入合计", "12", "1,100.00", "本年支出合计", "62", "1,050.00"],
+    ["年初结转和结余", "14", "50.00", "年末结转和结余", "64", "100.00"],
+    ["总计", "15", "1,150.00", "总计", "65", "1,150.00"],
+]
+
+
+def test_final_accounts_row_numbers_are_not_figures():
+    rows = amounts_from_rows(FINAL_SUMMARY, title="收入支出决算总表")
+    assert {a["measure_raw"] for a in rows} == {"金额"} and {a["side"] for a in rows} == {1, 2}
+    assert all(a["layout_ok"] for a in rows)
+    totals = {(a["side"], a["item"]): a["value"] for a in rows if a["is_total"]}
+    assert totals[(1, "总计")] == totals[(2, "总计")] == pytest.approx(1150)
+    assert not [f for f in run_rules({"amounts": rows}) if f["severity"] != "info"]
+    broken = [r[:] for r in FINAL_SUMMARY]
+    broken[7][5] = "90.00"  # 年末结转和结余: 1,050 + 90 ≠ 1,150
+    found = [f for f in run_rules({"amounts": amounts_from_rows(broken, title="收入支出决算总表")})
+             if f["severity"] != "info"]
+    assert [(f["rule"], f["row_label"], f["observed"]) for f in found] == [("SUM_MISMATCH", "总计", 1150)]

@@ -48,6 +48,7 @@ CODE_HEAD = re.compile(r"编码|代码|编号|序号")
 SUBJECT_CODE_HEAD = re.compile(r"编码|代码|^(类|款|项)$")
 AMOUNT_HEAD = re.compile(r"预算|决算|金额|万元|[（(]元[)）]|合计|总计|小计|支出|收入|执行|资金|经费|数$")
 CODE = re.compile(r"^\d{3,9}$")
+INDEX_HEAD = re.compile(r"^(行次|栏次|序号|编号|行号)$")
 YEAR_HEAD = re.compile(r"^(年度|年份|年)$")
 YEAR_CELL = re.compile(r"^(19|20)\d{2}年?度?$")
 MONEY_WORDS = re.compile(r"万元|[（(]元[)）]|单位[:：]元|金额|资金|经费|预算|决算|支出|收入|拨款|费用|资产|价值|结余|结转")
@@ -178,8 +179,17 @@ def header_rows(rows: list[list[str]]) -> int:
     return _first_data_row([r for r in rows if not _is_caption(r)])
 
 
+def _index_row(row: list[str]) -> bool:
+    """The 栏次 row of a 决算 table (栏次 | 1 | 2 | 3 …): it numbers the columns, it holds no figures."""
+    cells = [squash(c) for c in row if squash(c)]
+    return bool(cells) and cells[0] in ("栏次", "行次") and all(
+        c in ("栏次", "行次") or re.fullmatch(r"\d{1,3}", c) for c in cells)
+
+
 def _first_data_row(rows: list[list[str]]) -> int:
     for i, row in enumerate(rows):
+        if _index_row(row):
+            continue
         nums = [c for j, c in enumerate(row) if _num(c) is not None and not _code_cell(rows[:i], row, j)]
         labels = [c for c in row if squash(c) and _num(c) is None]
         if nums and (labels or len(nums) >= 2):
@@ -348,6 +358,18 @@ def _code_columns(cols: list[Column], data: list[list[str]], width: int) -> set[
     return out
 
 
+def _index_columns(cols: list[Column], data: list[list[str]], width: int) -> set[int]:
+    """Columns numbering the rows (行次, 序号): small integers that are neither figures nor codes."""
+    out = set()
+    for j in range(width):
+        if not INDEX_HEAD.match(squash(cols[j].label)):
+            continue
+        cells = [squash(r[j]) for r in data if j < len(r) and squash(r[j])]
+        if all(re.fullmatch(r"\d{1,3}", c) for c in cells):
+            out.add(j)
+    return out
+
+
 def _code_group(code_cols: set[int], start: int) -> list[int]:
     """The run of code columns nearest to the left of a label column (split 类 | 款 | 项)."""
     left = [j for j in code_cols if j < start]
@@ -407,12 +429,13 @@ class Side:
     number: int = 1  # 1-based position among the sides
 
 
-def _sides(cols: list[Column], fresh: list[list[str]], width: int, code_cols: set[int], kind: str) -> list[Side]:
-    runs = _runs(_label_columns(fresh, width, code_cols, cols))
+def _sides(cols: list[Column], fresh: list[list[str]], width: int, code_cols: set[int], kind: str,
+           index_cols: set[int] | frozenset[int] = frozenset()) -> list[Side]:
+    runs = _runs(_label_columns(fresh, width, code_cols | set(index_cols), cols))
     sides: list[Side] = []
     for n, run in enumerate(runs):
         end = runs[n + 1][0] if n + 1 < len(runs) else width
-        values = [j for j in range(run[-1] + 1, end) if j not in code_cols]
+        values = [j for j in range(run[-1] + 1, end) if j not in code_cols and j not in index_cols]
         if not values:
             continue
         sides.append(Side(_item_columns(run, fresh), values, _code_group(code_cols, run[0]), kind, run[0],
@@ -486,18 +509,19 @@ def amounts_from_rows(rows: list[list[str]], *, title: str = "", unit_hint: str 
     grid = [r for _, r in keep]
     width = max(len(r) for r in grid)
     first = _first_data_row(grid)
-    header = [_widen(r, width) for r in grid[:first]]
+    header = [_widen(r, width) for r in grid[:first] if not _index_row(r)] or [[""] * width]
     data = [(keep[first + k][0], _right(r, width), len(r) >= width - 1) for k, r in enumerate(grid[first:])]
     cols = _columns(header, width)
     factor, unit_written = unit_factor(captions + [title], unit_hint, [c.label for c in cols])
     code_cols = _code_columns(cols, [r for _, r, _ in data], width)
+    index_cols = _index_columns(cols, [r for _, r, _ in data], width) - code_cols
     mask = [covered[i] if i < len(covered) else set() for i, _, _ in data] if covered is not None else None
     fresh = _continuations([r for _, r, _ in data], width, mask)
     family = bt.table_family(title, " ".join(" ".join(c.path) for c in cols))
     ctx = _Ctx(doc_id, form_id, table_no, row_pages, factor, unit_written, title)
     if refs is not None:  # the rows' refs, right-aligned like the rows (text loses merged cells on the left)
         ctx.refs = {i: _right(refs[i], width) if len(refs[i]) == len(rows[i]) else [] for i, _ in keep if i < len(refs)}
-    sides = _sides(cols, fresh, width, code_cols, kind)
+    sides = _sides(cols, fresh, width, code_cols, kind, index_cols)
     if not sides:
         out = _transposed(cols, data, kind, ctx)
         verdict = bt.judge(family, {}, {}, out, transposed=True)

@@ -97,9 +97,10 @@ def _is_true(v: object) -> bool:
 
 
 def _same_level(kids: list[dict]) -> bool:
-    """Siblings only: parts of one whole must sit on one level (never 类 + 款 + 项)."""
-    levels = {txt(k.get("row_level")) for k in kids} - {None}
-    return len(levels) <= 1
+    """Siblings only: parts of one whole sit on one level — never 类 + 款 + 项, never 一、 + （一）.
+    A subtotal beside plain rows is the designed chain (当年收入小计 + 上年结转 = 收入合计)."""
+    levels = {txt(k.get("row_level")) for k in kids}
+    return len(levels & {"类", "款", "项"}) <= 1 and len(levels & {"n1", "n2", "n3", "n4"}) <= 1
 
 
 def _plain_side(rows: list[dict]) -> bool:
