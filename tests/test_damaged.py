@@ -169,3 +169,15 @@ def test_broken_xls_records_never_reach_calamine(tmp_path: Path):
         doc = process_file(path, tmp_path).document
         assert doc["status"] == "failed" and doc["error"].startswith("the Excel file (.xls) is damaged"), (name, doc)
 
+
+
+def test_a_cut_off_pdf_keeps_the_pages_before_the_cut(tmp_path: Path):
+    source = SHARED / "real" / "wild" / "上海市财政局2025年单位预算.pdf"
+    data = source.read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: len(data) * 7 // 10])
+    result = process_file(cut, tmp_path, _options())
+    doc = result.document
+    assert doc["status"] == "partial" and doc["error"].startswith("the PDF is cut off")
+    assert "qpdf rebuilt it" in doc["error"] and doc["n_pages"] >= 10
+    assert len(result.tables["amounts"]) > 50  # the tables of the pages before the cut are read

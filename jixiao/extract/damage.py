@@ -107,6 +107,23 @@ def _pdf_cut_off(path: Path) -> list[str]:
             f"or incomplete; {AGAIN}"]
 
 
+def qpdf_rebuilt(path: Path) -> bytes | None:
+    """The PDF rewritten by qpdf from the objects it can recover, or None when it finds no pages."""
+    import io
+
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            if len(pdf.pages) == 0:
+                return None
+            out = io.BytesIO()
+            pdf.save(out)
+            return out.getvalue()
+    except (pikepdf.PdfError, ValueError, RuntimeError):
+        return None
+
+
 def cannot_read(damaged: list[str], error: BaseException) -> str:
     """The message of a damaged file its reader gave up on: what is damaged, then the reader's words."""
     first = damaged[0].removesuffix(f"; {AGAIN}")

@@ -51,12 +51,34 @@ def is_scanned(page: PageContent) -> bool:
 
 
 def extract(path: Path, options: ExtractOptions) -> Document:
-    """Read a PDF into the document model (see the module docstring)."""
-    pdf = open_pdf(path)
+    """Read a PDF into the document model (see the module docstring).
+
+    A damaged file PDFium cannot open (cut off, its cross-reference table gone) is rebuilt by
+    qpdf, which recovers the objects still there: the pages it finds are read, the file is partial."""
+    rebuilt = False
     try:
-        return _extract(pdf, path, options)
+        pdf = open_pdf(path)
+    except ExtractionError as e:
+        from jixiao.extract.damage import qpdf_rebuilt
+
+        data = None if "password" in str(e) else qpdf_rebuilt(path)
+        if data is None:
+            raise
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError:
+            raise e from None
+        rebuilt = True
+    try:
+        document = _extract(pdf, path, options)
     finally:
         pdf.close()
+    if rebuilt:
+        document.partial = True
+        document.warnings.append(f"PDFium could not open the damaged file; qpdf rebuilt it from what is left and "
+                                 f"{document.n_pages} page{'s' if document.n_pages != 1 else ''} were recovered "
+                                 "(the pages after the damage are missing)")
+    return document
 
 
 def _extract(pdf: pdfium.PdfDocument, path: Path, options: ExtractOptions) -> Document:
