@@ -221,8 +221,10 @@ class Table:
             return {k for i in rows for k in range(max(0, i - context), min(len(grid), i + context + 1))}
 
         keep = sorted(near(hits))
-        if len(keep) > limit:  # marked cells far apart: the first mark's neighbourhood and the marked rows
-            keep = sorted(near(first[:1]) | set(hits))[:limit]
+        if len(keep) > limit:  # marked cells far apart: the first mark's neighbourhood, then the marked rows nearest it
+            lead_rows = near(first[:1])
+            rest = sorted(set(hits) - lead_rows, key=lambda i: abs(i - (first[0] if first else 0)))
+            keep = sorted(lead_rows | set(rest[:max(0, limit - len(lead_rows))]))
         out: list[list[tuple[str, str]]] = []
         for n, i in enumerate(keep):
             if n and i > keep[n - 1] + 1:

@@ -272,3 +272,47 @@ def test_show_unknown_id(out):
 
     res = CliRunner().invoke(app, ["show", str(out), "nope-F1"])
     assert res.exit_code == 2 and "no finding" in res.output
+
+
+def test_duckdb_parquet_and_panel_keep_the_refs(out, tmp_path):
+    """The same columns in jixiao.duckdb and Parquet, and `jixiao dataset build` keeps them."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from jixiao.dataset.build import build_panel
+
+    con = duckdb.connect(str(out / "jixiao.duckdb"), read_only=True)
+    try:
+        for table in ("indicators", "amounts", "facts", "findings"):
+            cols = [r[0] for r in con.execute(f"describe {table}").fetchall()]
+            assert "source_ref" in cols and "page" in cols, table
+            assert cols == pq.read_schema(out / f"{table}.parquet").names, table
+        assert con.execute("select count(*) from amounts where source_ref is null").fetchone()[0] == 0
+        assert con.execute("select count(*) from findings where related_refs is not null").fetchone()[0] > 0
+    finally:
+        con.close()
+    panel = build_panel([out], tmp_path / "panel")
+    assert panel["findings"]["finding_id"].notna().all()
+    assert panel["indicators"]["source_ref"].notna().mean() >= 0.95
+    assert "cell_refs" in pq.read_schema(tmp_path / "panel" / "indicators.parquet").names
+
+
+def test_a_thousand_findings_stay_light(out):
+    """The page with 1000 findings: written in a few seconds, every picture loaded lazily, one img each."""
+    import time
+
+    from jixiao.output.writer import read_tables
+    from jixiao.report.evidence import EvidenceSet, Picture
+    from jixiao.report.findings import render
+
+    frames = read_tables(out)
+    base = frames["findings"].iloc[[0]]
+    many = base.loc[base.index.repeat(1000)].reset_index(drop=True)
+    many["finding_id"] = [f"x-F{i}" for i in range(1000)]
+    frames["findings"] = many
+    pictures = EvidenceSet({f"x-F{i}": Picture(image=out / "evidence" / "x.png") for i in range(1000)})
+    start = time.perf_counter()
+    html = render(frames, pictures)
+    assert time.perf_counter() - start < 5
+    assert html.count("<img loading='lazy'") == 1000 and html.count("<img") == 1000
+    assert len(html) < 5_000_000

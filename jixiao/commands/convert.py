@@ -120,7 +120,10 @@ def convert(
         from jixiao.batch.task import relative_path_safe
         from jixiao.report.evidence import write_sources
 
-        write_sources(out, ((relative_path_safe(f, root), f) for f, root in found.files))
+        try:  # where each file came from, for the report's pictures; never a reason to fail a conversion
+            write_sources(out, ((relative_path_safe(f, root), f) for f, root in found.files))
+        except (OSError, RuntimeError, ValueError) as e:
+            err.print(f"evidence pictures will need --source: the input paths could not be recorded ({e})")
     if not result.stopped and (xlsx or report):
         write_extras(out, xlsx=xlsx, report=report)
     summary = {

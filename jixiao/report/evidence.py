@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -64,7 +65,7 @@ def write_sources(out: Path, files: Iterable[tuple[str, Path]]) -> Path:
     path = Path(out) / SOURCES
     path.parent.mkdir(parents=True, exist_ok=True)
     known = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    known.update({rel: str(Path(p).resolve()) for rel, p in files})
+    known.update({rel: os.path.abspath(p) for rel, p in files})  # abspath: a symlink loop cannot be resolved
     path.write_text(json.dumps(known, ensure_ascii=False, indent=0), encoding="utf-8")
     return path
 
@@ -87,6 +88,8 @@ class EvidenceBuilder:
         self._pages: OrderedDict[tuple[str, int], object] = OrderedDict()
         self._max_pages = max_pages
         self._documents: dict[str, Document | None] = {}
+        written = [p.stat().st_mtime for p in (self.out / "findings.parquet", self.out / "findings.csv") if p.exists()]
+        self._findings_written = max(written, default=float("inf"))  # pictures older than the findings are redrawn
 
     def source_of(self, doc_id: str) -> Path | None:
         """The original file of a document, when it can still be found."""
@@ -160,12 +163,14 @@ class EvidenceBuilder:
         return image
 
     def _pdf(self, finding: dict, path: Path, main: Ref, related: list[Ref], write: bool) -> Picture:
-        image = self.crop(path, main, related)
         elsewhere = sorted({r.page for r in related if r.kind == "pdf" and r.page != main.page})
         note = f"related figures also on page {', '.join(map(str, elsewhere))}" if elsewhere else ""
+        target = self.out / "evidence" / f"{_safe(finding)}.png"
+        if write and target.exists() and target.stat().st_mtime >= self._findings_written:
+            return Picture(image=target, page=main.page, note=note)  # drawn for these findings already
+        image = self.crop(path, main, related)
         if not write:
             return Picture(page=main.page, note=note)
-        target = self.out / "evidence" / f"{_safe(finding)}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         image.convert("P", palette=1, colors=64).save(target)  # 1 = Image.ADAPTIVE: small files, fast
         return Picture(image=target, page=main.page, note=note)
@@ -185,8 +190,15 @@ class EvidenceBuilder:
 
         def text(inside) -> str:
             picked = sorted((c for c in chars if inside((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2)),
-                            key=lambda c: (round(c.top / 4), c.x0))
-            return " ".join("".join(c.text for c in picked).split())
+                            key=lambda c: (c.top + c.bottom) / 2)
+            lines: list[list] = []
+            for c in picked:  # a new line when the centre drops below the line's first glyph
+                if lines and (c.top + c.bottom) / 2 <= lines[-1][0].bottom:
+                    lines[-1].append(c)
+                else:
+                    lines.append([c])
+            return " / ".join(" ".join("".join(c.text for c in sorted(ln, key=lambda c: c.x0)).split())
+                              for ln in lines)
 
         return text(lambda x, y: x0 <= x <= x1 and y0 <= y <= y1), text(lambda x, y: y0 <= y <= y1)
 
@@ -285,6 +297,10 @@ def build_evidence(out: Path, documents: list[dict], findings: list[dict], sourc
     result = EvidenceSet()
     order = sorted(findings[:limit], key=lambda f: (str(f.get("doc_id")), str(f.get("source_ref") or "")))
     for f in order:
-        if f.get("finding_id") and f.get("source_ref"):
+        if f.get("finding_id") and (f.get("source_ref") or f.get("related_refs")):
             result.pictures[str(f["finding_id"])] = builder.picture(f)
+    keep = {p.image.name for p in result.pictures.values() if p.image is not None}
+    for old in (Path(out) / "evidence").glob("*.png"):
+        if old.name not in keep:  # a finding of an earlier run
+            old.unlink(missing_ok=True)
     return result

@@ -34,7 +34,8 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 details.rows summary{cursor:pointer;color:#2563eb;font-size:12px;margin-top:4px}
 table.rows{font-size:12px;margin:4px 0;background:#fafafa}table.rows th{cursor:default;background:#eef2f7}
 .muted{color:#6b7280}.summary td{min-width:40px}.doc{margin-left:4px}
-.evidence{margin-top:6px}.evidence img{max-width:100%;height:auto;border:1px solid #ddd;display:block}
+.evidence{margin:2px 0 6px}.evidence img{max-width:100%;height:auto;border:1px solid #ddd;display:block}
+tr.evidence-row td{border-top:none;background:#fcfcfd}
 table.ev{width:auto;font-size:12px;margin:4px 0;background:#fff}table.ev td{padding:2px 5px}
 table.ev td.obs{outline:3px solid #dc2626;outline-offset:-2px}table.ev td.rel{outline:2px solid #2563eb;outline-offset:-2px}
 table.ev tr.gap td{border:none;color:#9ca3af;text-align:center}blockquote.ev{margin:4px 0;padding:4px 8px;border-left:3px solid #dc2626;background:#fafafa}
@@ -128,8 +129,11 @@ def _evidence(f: dict, evidence: EvidenceSet | None) -> str:
     else:
         return f"<div class='evidence muted'>{_e(pic.note)}</div>" if pic.note else ""
     note = f" · {_e(pic.note)}" if pic.note else ""
-    return (f"<div class='evidence'>{body}<div class='legend muted'><span class='o'>■</span> {_e(f.get('source_ref'))}"
-            f"{' · <span class=r>■</span> ' + _e(f.get('related_refs')) if f.get('related_refs') else ''}{note}</div></div>")
+    related = [r for r in str(f.get("related_refs") or "").split(";") if r]
+    shown = _e(related[0]) if len(related) == 1 else f"<span title='{_e(';'.join(related))}'>{len(related)} 处 cells</span>"
+    return (f"<div class='evidence'>{body}<div class='legend muted'><span class='o'>■</span> 公布值 observed "
+            f"{_e(f.get('source_ref'))}{' · <span class=r>■</span> 比较的数 compared with ' + shown if related else ''}"
+            f"{note}</div></div>")
 
 
 def _finding_rows(findings: list[dict], with_doc: bool, index: RowIndex | None = None,
@@ -148,10 +152,13 @@ def _finding_rows(findings: list[dict], with_doc: bool, index: RowIndex | None =
             f'<td class="num">{_e(f.get("page"))}</td>',
             f'<td class="num">{_n(f.get("observed"))}</td>',
             f'<td class="num">{_n(f.get("expected"))}</td>',
-            f"<td>{_e(f.get('message'))}{_link(f) if with_doc else _evidence(f, evidence)}{_concerned(f, index)}</td>",
+            f"<td>{_e(f.get('message'))}{_link(f) if with_doc else ''}{_concerned(f, index)}</td>",
         ]
         anchor = f' id="f-{_e(f.get("finding_id"))}"' if f.get("finding_id") and not with_doc else ""
         out.append(f'<tr{anchor} data-severity="{_e(f.get("severity"))}" data-rule="{_e(f.get("rule"))}">{"".join(cells)}</tr>')
+        picture = "" if with_doc else _evidence(f, evidence)
+        if picture:  # the picture spans the table's width, under its finding
+            out.append(f"<tr class='evidence-row'><td colspan='{len(cells)}'>{picture}</td></tr>")
     return "\n".join(out)
 
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from jixiao.model import parse_ref
 from jixiao.schema import RULES as RULE_CODES
 
 if TYPE_CHECKING:  # pandas is only imported by callers that hand in DataFrames (the validate command)
@@ -135,6 +136,9 @@ def run_rules(tables: dict[str, pd.DataFrame | list[dict]], tolerance: float = 1
                         row[k] = None
                     elif row[k] is not None:
                         row[k] = round(float(row[k]), 6)
+                at = parse_ref(row.get("source_ref"))
+                if at is not None and at.page is not None:
+                    row["page"] = at.page  # SCHEMA: the page of the observed value (a form's total may sit pages later)
                 seq[row["doc_id"]] = seq.get(row["doc_id"], 0) + 1
                 row["finding_id"] = finding_id(row["doc_id"], seq[row["doc_id"]])
                 out.append(row)
