@@ -41,3 +41,12 @@ def test_a_label_is_never_a_value():
 def test_label_stem_reads_the_bracket_unit():
     assert label_stem("项目总金额（中期规划，万元）：") == ("项目总金额", "万元")
     assert label_stem("填报单位（盖章）:") == ("填报单位", None)
+
+
+def test_reporting_unit_line():
+    from jixiao.normalize.interpret import reporting_unit_in
+
+    assert reporting_unit_in("填报单位：武汉市新洲区人力资源和社会保障 局") == "武汉市新洲区人力资源和社会保障局"
+    assert reporting_unit_in("填报单位（盖章）：某县民政局    金额单位：万元") == "某县民政局"
+    assert reporting_unit_in("项目单位：河南省人力资源和社会保障厅  委托单位：河南省财政厅  评价机构：某咨询公司") == \
+        "河南省人力资源和社会保障厅"

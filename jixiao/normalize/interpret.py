@@ -43,8 +43,11 @@ def reporting_unit_in(text: str) -> str | None:
         m = REPORTING.match(line.strip())
         if m:
             value = one_line(_REPORTING_END.split(m.group(1), maxsplit=1)[0])
+            value = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff（）()])", "", value)  # 保障 局: a name has no spaces
             return value or None
     return None
+
+
 YEAR_PAREN = re.compile(r"[(（]\s*(20\d{2})\s*年度?\s*[)）]")
 FORM_TITLE = re.compile(r"绩效(自评|评价)?(表|评分表)|绩效目标表|自评表")
 
