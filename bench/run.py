@@ -1,6 +1,7 @@
 """Benchmark: the full pipeline on a corpus of N documents, against table-extraction references.
 
 usage: python bench/run.py --n 50 [--workers 1,2] [--formats docx,pdf] [--camelot-pages 3] [--md docs/benchmarks.md]
+       python bench/run.py --only-whole [--repeat 3]   (refresh only the "Whole process" section)
 (the reference engines are the `bench` extra: pip install -e '.[bench]')
 
 Builds bench/corpus/ from every format present (the seeds in ../shared/seeds, the real
@@ -8,7 +9,9 @@ PDFs in ../shared/real, fixtures/office/*, fixtures/pdf/*; absent formats are sk
 with a note), converts it with the batch engine at each worker count (cache off), and in
 the same run times pdfplumber's extract_tables() alone and camelot lattice alone on the
 same PDFs. Prints pages/s, docs/s, peak RSS per worker and the ratios, and writes
-docs/benchmarks.md.
+docs/benchmarks.md. Then the user's view (bench/whole.py): whole `jixiao convert` processes
+for one file, a folder of born-digital pages, six .doc files and the scanned PDFs, each
+beside a reference tool in the same run.
 """
 
 from __future__ import annotations
@@ -260,6 +263,33 @@ def report(args, notes, sources, runs, plumber, camelot_result, files) -> str:
     return "\n".join(lines) + "\n"
 
 
+def whole_lines(repeat: int) -> list[str]:
+    """The "Whole process" section, measured now (bench/whole.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import whole
+
+    pairs = whole.measure(repeat)
+    for p in pairs:
+        print(f"whole process: {p.name}: jixiao {p.jixiao_s:.2f} s, {p.reference} {p.reference_s or 0:.2f} s"
+              + (f" = {p.ratio:.2f}x" if p.ratio else ""))
+    stamp = (f"Measured {datetime.now():%Y-%m-%d %H:%M}, load average {os.getloadavg()[0]:.1f} on "
+             f"{os.cpu_count()} cores.")
+    lines = whole.markdown(pairs)
+    return lines[:2] + [stamp, ""] + lines[2:]
+
+
+def with_whole_section(text: str, lines: list[str]) -> str:
+    """The report with its "Whole process" section replaced (or put before the notes)."""
+    head = "## Whole process"
+    block = "\n".join(lines) + "\n\n"
+    if head in text:
+        start = text.index(head)
+        nxt = text.find("\n## ", start + len(head))
+        return text[:start] + block + (text[nxt + 1:] if nxt >= 0 else "")
+    notes = text.find("## Notes")
+    return text[:notes] + block + text[notes:] if notes >= 0 else text.rstrip("\n") + "\n\n" + block
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=50, help="documents in the corpus")
@@ -267,7 +297,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--camelot-pages", type=int, default=3, help="pages per PDF for the (slow) camelot reference")
     ap.add_argument("--formats", default="", help="only these source groups, comma-separated (e.g. docx,pdf,pdf_scanned)")
     ap.add_argument("--md", type=Path, default=ROOT / "docs" / "benchmarks.md", help="where to write the report")
+    ap.add_argument("--repeat", type=int, default=3, help="alternating runs per whole-process measure (median kept)")
+    ap.add_argument("--no-whole", action="store_true", help="skip the whole-process (user's view) measures")
+    ap.add_argument("--only-whole", action="store_true", help="only the whole-process measures; other sections kept")
     args = ap.parse_args(argv)
+    if args.only_whole:
+        text = args.md.read_text(encoding="utf-8") if args.md.exists() else "# Benchmarks\n"
+        args.md.write_text(with_whole_section(text, whole_lines(args.repeat)), encoding="utf-8")
+        print(f"wrote {args.md}")
+        return 0
 
     sources, notes = find_sources()
     if args.formats:
@@ -325,7 +363,10 @@ def main(argv: list[str] | None = None) -> int:
     args.md.parent.mkdir(parents=True, exist_ok=True)
     notes.append(f"Start-up, paid once per run and not in the figures above: {startup:.2f} s (the forkserver "
                  "starts and preloads the pipeline; measured as a one-file run before the timed runs).")
-    args.md.write_text(report(args, notes, sources, runs, plumber, camelot_result, files), encoding="utf-8")
+    text = report(args, notes, sources, runs, plumber, camelot_result, files)
+    if not args.no_whole:
+        text = with_whole_section(text, whole_lines(args.repeat))
+    args.md.write_text(text, encoding="utf-8")
     print(f"wrote {args.md}")
     return 0
 

@@ -2,8 +2,8 @@
 
 The image work (render, straighten, find the rules: image.py) gives the same Edge objects a
 born-digital page yields, so grid.py builds cells and spans from them exactly as for
-vector PDFs. Text comes from RapidOCR (PP-OCRv4 Chinese models shipped
-inside the wheel, ONNX runtime, no network); each recognised box is treated like a
+vector PDFs. Text comes from RapidOCR 3 (PP-OCRv6 Chinese models shipped
+inside the `rapidocr` wheel, ONNX runtime, no network); each recognised box is treated like a
 glyph run and assigned to the cell holding its centre, and boxes that straddle a column
 rule are split at it.
 """
@@ -39,15 +39,28 @@ def ocr_threads() -> int:
 
 @lru_cache(maxsize=1)
 def _engine():
+    """RapidOCR 3 with the PP-OCRv6 small Chinese detector and recogniser shipped in its wheel.
+
+    No angle classifier (pages are upright once straightened); detection is given an image
+    already sized for it (`limit_type` max: never enlarged); one crop per recogniser run."""
     try:
-        from rapidocr_onnxruntime import RapidOCR
+        from rapidocr import RapidOCR
     except ImportError as e:  # pragma: no cover - depends on the installation
-        raise RuntimeError("OCR needs rapidocr-onnxruntime (pip install rapidocr-onnxruntime)") from e
+        raise RuntimeError("OCR needs rapidocr 3 (pip install 'rapidocr>=3')") from e
     threads = min(ocr_threads(), os.cpu_count() or 1)
-    engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, rec_batch_num=1)
-    session = getattr(getattr(engine.text_det, "infer", None), "session", None)
-    if session is not None and getattr(session, "_model_path", None):
-        engine.text_det.infer.session = _detector_session(session._model_path, threads)
+    engine = RapidOCR(params={
+        "Global.log_level": "error", "Global.use_cls": False, "Global.use_vertical_padding": False,
+        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        "Det.limit_type": "max", "Det.limit_side_len": 4000, "Rec.rec_batch_num": 1,
+    })
+    det = engine._load_det_model()  # noqa: SLF001 - rapidocr loads models lazily; we need the pieces
+    inner = getattr(det, "session", None)
+    if inner is not None and getattr(inner, "session", None) is not None:
+        path = inner.session._model_path if hasattr(inner.session, "_model_path") else None
+        if path:
+            inner.session = _detector_session(path, threads)
+    engine._load_rec_model()  # noqa: SLF001
     return engine
 
 
@@ -95,13 +108,12 @@ class _ArenaReleasingSession:
 
 def ocr_boxes(gray: np.ndarray, det_side: int) -> list[Char]:
     """Recognised text boxes as glyph runs in points."""
-    engine = _engine()
-    if all(hasattr(engine, a) for a in ("text_det", "text_rec", "sorted_boxes", "get_crop_img_list")):
-        result = detect_small_read_full(engine, gray, det_side)
-    else:  # pragma: no cover - a rapidocr without the pieces: its own pipeline (det at up to 2000 px)
-        result, _ = engine(gray, use_cls=False)  # pages are upright once straightened
+    return _as_chars(detect_small_read_full(_engine(), gray, det_side))
+
+
+def _as_chars(result: list[tuple[list, str, float]]) -> list[Char]:
     out: list[Char] = []
-    for points, text, score in result or []:
+    for points, text, score in result:
         text = ocr_punctuation(dash_as_one((text or "").strip()))
         if not text or float(score) < 0.5:
             continue
@@ -138,12 +150,11 @@ def ocr_punctuation(text: str) -> str:
 
 
 def detect_small_read_full(engine, gray: np.ndarray, det_side: int) -> list[tuple[list, str, float]]:
-    """RapidOCR's pipeline with text detection on a downscaled page.
+    """Text detection on a downscaled page, recognition on crops of the full-resolution page.
 
     Detection (a DB net over every pixel) was half the OCR time at 200 dpi; boxes found at
-    det_side are scaled back and recognition reads crops of the full-resolution page,
-    so characters keep all their pixels (det_side 1280: 0.9 s instead of 4.4 s on a dense
-    200 dpi table page). Returns (box points, text, score) like RapidOCR."""
+    det_side are scaled back and recognition reads crops of the full page, so characters
+    keep all their pixels. Returns (box points, text, score) in reading order."""
     import cv2
 
     image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
@@ -153,22 +164,29 @@ def detect_small_read_full(engine, gray: np.ndarray, det_side: int) -> list[tupl
     boxes = detect(engine, small)
     if len(boxes) == 0:
         return []
-    boxes = engine.sorted_boxes(boxes / scale)
-    shape = getattr(engine.text_rec, "rec_image_shape", None)
-    if isinstance(shape, list) and len(shape) == 3:
-        # RapidOCR pads every crop to at least 320 px wide (6.7x its height); a table cell is
-        # ~2.4x. Read one crop at a time at its own width: rec_batch_num=1 and no minimum.
-        engine.text_rec.rec_image_shape = [shape[0], shape[1], REC_MIN_WIDTH]
-    texts, _ = engine.text_rec(engine.get_crop_img_list(image, boxes))
-    return [(box.tolist(), res[0], float(res[1])) for box, res in zip(boxes, texts, strict=True)]
+    boxes = engine.text_det.sorted_boxes(boxes / scale)
+    return recognise(engine, engine.crop_text_regions(image, boxes), [b.tolist() for b in boxes])
+
+
+def recognise(engine, crops: list[np.ndarray], boxes: list) -> list[tuple[list, str, float]]:
+    """(box, text, score) for each crop, read one at a time at its own width.
+
+    RapidOCR pads every crop to at least 320 px wide (6.7x its height); a table cell is
+    ~2.4x: a narrow minimum width reads short cells faster and no worse."""
+    if not crops:
+        return []
+    rec = engine.text_rec
+    shape = rec.rec_image_shape
+    if isinstance(shape, list | tuple) and len(shape) == 3 and shape[2] != REC_MIN_WIDTH:
+        rec.rec_image_shape = [shape[0], shape[1], REC_MIN_WIDTH]
+    out = engine.recognize_txt(crops)
+    return [(box, text, float(score)) for box, text, score in zip(boxes, out.txts, out.scores, strict=True)]
 
 
 def detect(engine, image: np.ndarray) -> np.ndarray:
-    """Text boxes of an image already sized for detection (RapidOCR's own "min 736 px" rule off)."""
-    if getattr(engine.text_det, "limit_type", None) == "min":
-        engine.text_det.limit_type = "max"  # "max" leaves an image under 1500 px as it is
-    boxes, _ = engine.text_det(image)
-    return np.zeros((0, 4, 2), np.float32) if boxes is None else np.asarray(boxes, dtype=np.float32)
+    """Text boxes of an image already sized for detection."""
+    found = engine.text_det(image)
+    return np.zeros((0, 4, 2), np.float32) if found.boxes is None else np.asarray(found.boxes, dtype=np.float32)
 
 
 def split_at_rules(boxes: list[Char], xs: list[float]) -> list[Char]:
