@@ -71,6 +71,8 @@ class Result:
     facts: pd.DataFrame
     findings: pd.DataFrame
     problems: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # source_path -> the file read (for evidence pictures)
+    folder: Path | None = None  # the converted folder it was read from, if any
 
     @classmethod
     def from_frames(cls, frames: dict[str, pd.DataFrame], problems: Sequence[str] = ()) -> Result:
@@ -122,6 +124,10 @@ class Result:
                 write_parquet(df, out / f"{name}.parquet")
         if "duckdb" in chosen:
             write_duckdb(frames, out / "jixiao.duckdb")
+        if self.sources and report:  # the report's pictures are drawn from the files read
+            from jixiao.report.evidence import write_sources
+
+            write_sources(out, self.sources.items())
         if report and not {"csv", "parquet"} & set(chosen):
             raise ValueError("report=True needs 'csv' or 'parquet' in formats (the report is drawn from them)")
         if report or "xlsx" in chosen:
@@ -162,6 +168,8 @@ class Evidence:
     source_path: str | None = None
     page: int | None = None
     image: Path | None = None
+    source_ref: str | None = None  # where the observed figure sits in the file (SCHEMA.md notation)
+    source_text: str | None = None  # Word/Excel/text: the table rows around it, » « around the figure
 
     def __str__(self) -> str:
         f = self.finding
@@ -174,7 +182,9 @@ class Evidence:
         marks = ["→" if i in self.focus else " " for i in range(len(shown))]
         body = shown.set_axis(marks).to_string(max_colwidth=30) if len(shown) else "(no rows)"
         image = f"\n  image: {self.image}" if self.image else ""
-        return f"{head}{values}{image}\n{self.table or ''} rows:\n{body}"
+        place = f"\n  in the file at {self.source_ref}" if self.source_ref else ""
+        around = f"\n{self.source_text}" if self.source_text else ""
+        return f"{head}{values}{place}{image}{around}\n{self.table or ''} rows:\n{body}"
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebooks
         import html
@@ -247,7 +257,11 @@ def convert(paths: PathLike | Iterable[PathLike], *, workers: int | None = None,
         else:
             tables = _convert_batch(found.files, options, Path(tmp), engine, workers, scheduler, progress)
     frames = {name: frame(name, rows, all_columns(name, rows)) for name, rows in tables.items()}
-    return Result.from_frames(frames, found.problems)
+    result = Result.from_frames(frames, found.problems)
+    from jixiao.batch.task import relative_path_safe
+
+    result.sources = {relative_path_safe(f, root): os.path.abspath(f) for f, root in found.files}
+    return result
 
 
 def _convert_here(files: list[tuple[Path, Path | None]], options: PipelineOptions,
@@ -315,7 +329,14 @@ def read(out_dir: PathLike) -> Result:
         if not (out / f"{name}.parquet").exists():  # CSV read as text: type it as the writer does
             rows = df.astype(object).where(df.ne(""), None).to_dict("records")
             frames[name] = frame(name, rows, list(df.columns) or None)
-    return Result.from_frames(frames)
+    result = Result.from_frames(frames)
+    result.folder = out
+    known = out / ".jixiao" / "sources.json"  # where `jixiao convert` read each file (evidence pictures)
+    if known.exists():
+        import json
+
+        result.sources = json.loads(known.read_text(encoding="utf-8"))
+    return result
 
 
 def _as_result(source: Result | PathLike) -> Result:
@@ -397,8 +418,24 @@ def show(source: Result | PathLike, finding: pd.Series | dict | int, *, context:
     page = row.get("page")
     if page is None and table and len(rows) and "page" in rows.columns and focus:
         page = _none(rows["page"].iloc[focus[0]])
+    picture = _picture(result, row)
     return Evidence(finding=row, table=table, rows=rows.reset_index(drop=True), focus=focus,
-                    source_path=source_path, page=int(page) if page is not None else None)
+                    source_path=source_path, page=int(page) if page is not None else None,
+                    image=picture.image if picture else None, source_ref=row.get("source_ref"),
+                    source_text=(picture.text() or None) if picture and picture.image is None else None)
+
+
+def _picture(result: Result, finding: dict) -> Any:
+    """The finding's picture (report/evidence.py): a crop of the PDF page written under the converted
+    folder's evidence/ (a temporary folder for a Result held in memory), or the rows around the cell."""
+    if not finding.get("source_ref") and not finding.get("related_refs"):
+        return None
+    from jixiao.report.evidence import EvidenceBuilder
+
+    out = result.folder or Path(tempfile.gettempdir()) / "jixiao-evidence"
+    docs = [{k: _none(v) for k, v in d.items()} for d in result.documents.to_dict("records")]
+    builder = EvidenceBuilder(out, docs, sources=result.sources)
+    return builder.picture(finding)
 
 
 def _none(v: object) -> Any:

@@ -316,3 +316,16 @@ def test_a_thousand_findings_stay_light(out):
     assert time.perf_counter() - start < 5
     assert html.count("<img loading='lazy'") == 1000 and html.count("<img") == 1000
     assert len(html) < 5_000_000
+
+
+def test_python_show_gives_the_picture(out):
+    """jixiao.show (the Python API) uses the same evidence: a crop for a PDF finding, marked rows otherwise."""
+    import jixiao
+
+    result = jixiao.read(out)
+    pdf, word = _one("pdf"), _one("word")
+    shown = jixiao.show(result, pdf)
+    assert shown.image is not None and shown.image.exists() and shown.source_ref == pdf["source_ref"]
+    text = jixiao.show(result, word).source_text
+    assert text and "»" in text
+    assert pdf["source_ref"] in str(shown)

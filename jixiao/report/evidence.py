@@ -79,12 +79,14 @@ def finding_refs(finding: dict) -> tuple[str | None, list[str]]:
 class EvidenceBuilder:
     """Pictures for the findings of one converted folder; pages and documents are read once."""
 
-    def __init__(self, out: Path, documents: list[dict], source_root: Path | None = None, max_pages: int = 8):
+    def __init__(self, out: Path, documents: list[dict], source_root: Path | None = None, max_pages: int = 8,
+                 sources: dict[str, str] | None = None):
         self.out = Path(out)
         self.docs = {str(d.get("doc_id")): d for d in documents}
         self.source_root = Path(source_root) if source_root else None
         known = self.out / SOURCES
-        self.sources: dict[str, str] = json.loads(known.read_text(encoding="utf-8")) if known.exists() else {}
+        self.sources: dict[str, str] = dict(sources) if sources else (
+            json.loads(known.read_text(encoding="utf-8")) if known.exists() else {})
         self._pages: OrderedDict[tuple[str, int], object] = OrderedDict()
         self._max_pages = max_pages
         self._documents: dict[str, Document | None] = {}
