@@ -419,3 +419,34 @@ def test_final_accounts_row_numbers_are_not_figures():
     found = [f for f in run_rules({"amounts": amounts_from_rows(broken, title="收入支出决算总表")})
              if f["severity"] != "info"]
     assert [(f["rule"], f["row_label"], f["observed"]) for f in found] == [("SUM_MISMATCH", "总计", 1150)]
+
+
+BASIC_FINAL = [  # 基本支出决算表: 人员经费 | 公用经费 printed in two column blocks, totals at the bottom
+    ["人员经费", "", "", "公用经费", "", "", "公用经费", "", ""],
+    ["科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数"],
+    ["301", "工资福利支出", "500.00", "302", "商品和服务支出", "200.00", "310", "资本性支出", "50.00"],
+    ["30101", "基本工资", "300.00", "30201", "办公费", "120.00", "31002", "办公设备购置", "50.00"],
+    ["30102", "津贴补贴", "200.00", "30202", "印刷费", "80.00", "", "", ""],
+    ["303", "对个人和家庭的补助", "100.00", "", "", "", "", "", ""],
+    ["30302", "退休费", "100.00", "", "", "", "", "", ""],
+    ["人员经费合计", "人员经费合计", "600.00", "公用经费合计", "公用经费合计", "公用经费合计", "公用经费合计",
+     "公用经费合计", "250.00"],
+]
+
+
+def test_public_funds_in_two_column_blocks_are_one_list():
+    """人员经费合计 = 301 + 303; 公用经费合计 = 302 + 310 although 310 sits in a second column block."""
+    covered = [set() for _ in BASIC_FINAL]
+    covered[-1] = {1, 4, 5, 6, 7}
+    rows = amounts_from_rows(BASIC_FINAL, title="一般公共预算财政拨款基本支出决算表", covered=covered)
+    assert all(a["layout_ok"] for a in rows) and {a["side"] for a in rows} == {1, 2}
+    public_total = [a for a in rows if a["item"] == "公用经费合计"]
+    assert [(a["value"], a["col_no"]) for a in public_total] == [(250, 9)]
+    parts = {a["code"] for a in rows if a.get("parent_row") == public_total[0]["row_no"] and a["side"] == 2}
+    assert parts == {"302", "310"}
+    assert not [f for f in run_rules({"amounts": rows}) if f["severity"] != "info"]
+    broken = [r[:] for r in BASIC_FINAL]
+    broken[2][8] = "60.00"  # 310 now 60 (its 款 still 50): 310 ≠ 31002 and 公用经费合计 ≠ 302 + 310
+    found = [f for f in run_rules({"amounts": amounts_from_rows(broken, title="基本支出决算表", covered=covered)})
+             if f["severity"] != "info"]
+    assert sorted(f["row_label"] for f in found) == ["公用经费合计", "资本性支出"]

@@ -447,6 +447,26 @@ def _sides(cols: list[Column], fresh: list[list[str]], width: int, code_cols: se
     return sides
 
 
+def _parts_of_sides(sides: list[Side], cols: list[Column]) -> list[list[Side]]:
+    """Sides grouped into lists: a side whose columns repeat the headers of the side before, under the
+    same group header (公用经费 | 公用经费 after 人员经费), continues that side's list."""
+    groups: list[list[Side]] = []
+    for side in sides:
+        prev = groups[-1][-1] if groups else None
+        if prev is not None and _heads(prev, cols) == _heads(side, cols) and _heads(side, cols):
+            side.number = prev.number
+            groups[-1].append(side)
+        else:
+            side.number = (groups[-1][-1].number + 1) if groups else 1
+            groups.append([side])
+    return groups
+
+
+def _heads(side: Side, cols: list[Column]) -> tuple:
+    """The header paths of a side's columns, code columns first: equal for the parts of one list."""
+    return tuple(tuple(cols[j].path) for j in [*side.code_cols, *side.label_cols, *side.value_cols])
+
+
 def _row_item(fresh: list[str], raw: list[str], side: Side) -> ItemRow | None:
     """The item a data row names on one side, or None for a row without a label."""
     labels = [(k, fresh[j]) for k, j in enumerate(side.label_cols) if fresh[j] and not DASH.match(squash(fresh[j]))]
@@ -527,9 +547,10 @@ def amounts_from_rows(rows: list[list[str]], *, title: str = "", unit_hint: str 
         verdict = bt.judge(family, {}, {}, out, transposed=True)
     else:
         out = []
-        for side in sides:
-            _assign_parents(header, cols, set(side.value_cols))
-            out.extend(_side_rows(side, cols, data, fresh, ctx))
+        for parts in _parts_of_sides(sides, cols):
+            for side in parts:
+                _assign_parents(header, cols, set(side.value_cols))
+            out.extend(_side_rows(parts, cols, data, fresh, ctx))
         out.sort(key=lambda r: (r["row_no"], r["col_no"] or 0))
         value_cols = [j for side in sides for j in side.value_cols if any(r["col_no"] == j + 1 for r in out)]
         verdict = bt.judge(family, {j: bt.column_role(cols[j].label, cols[j].path) for j in value_cols},
@@ -561,24 +582,33 @@ class _Ctx:
         return (row[col] or None) if 0 <= col < len(row) else None
 
 
-def _side_rows(side: Side, cols: list[Column], data: list[tuple[int, list[str], bool]],
+def _side_rows(parts: list[Side], cols: list[Column], data: list[tuple[int, list[str], bool]],
                fresh: list[list[str]], ctx: _Ctx) -> list[dict]:
-    items: list[ItemRow] = []
-    where: list[tuple[int, list[str], bool]] = []
-    for (row_index, row, aligned), new in zip(data, fresh, strict=True):
-        item = _row_item(new, row, side)
-        if item is None or not item.label:
-            continue
-        items.append(item)
-        where.append((row_index, row, aligned))
+    """The rows of one side. A side printed in several parts (公用经费 continued in a second column
+    block with the same headers) is one list: the parts' rows in order, its total once, at the end."""
+    found: list[tuple[ItemRow, tuple[int, list[str], bool], Side]] = []
+    for side in parts:
+        for (row_index, row, aligned), new in zip(data, fresh, strict=True):
+            item = _row_item(new, row, side)
+            if item is not None and item.label:
+                found.append((item, (row_index, row, aligned), side))
+    if len(parts) > 1:  # a total spanning the parts is read in each: keep one (the first above, the last below)
+        first_item = min((w[0] for it, w, _ in found if not it.grand_total), default=0)
+        keep: dict[int, int] = {}
+        for k, (it, w, _) in enumerate(found):
+            if it.grand_total and (w[0] >= first_item or w[0] not in keep):
+                keep[w[0]] = k
+        found = [f for k, f in enumerate(found) if not f[0].grand_total or keep[f[1][0]] == k]
+    items = [f[0] for f in found]
+    where = [f[1] for f in found]
     link_items(items)
     children: dict[str, list[int]] = {}
-    for j in side.value_cols:
+    for j in (j for part in parts for j in part.value_cols):
         p = cols[j].parent
         if p:
             children.setdefault(p, []).append(j)
     out: list[dict] = []
-    for n, (item, (row_index, row, aligned)) in enumerate(zip(items, where, strict=True)):
+    for n, (item, (row_index, row, aligned), side) in enumerate(found):
         qty_unit = _quantity_unit(item.label)
         item_parent = items[item.parent].label if item.parent is not None else None
         parent_row = where[item.parent][0] + 1 if item.parent is not None else None

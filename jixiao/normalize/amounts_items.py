@@ -14,7 +14,8 @@ whole of the top-level rows below it; a total below them is the whole of the top
 rows since the previous total plus that previous total (当年收入小计 + 上年结转 =
 收入合计). A group's 小计 below its rows, the group's label spanning them (一次性竞赛补贴经费:
 2021 | 2022 | 小计), is the whole of the rows up to the one carrying that label. Two or more
-listed parts give relation `sum`, a single part `part`; an 其中 row is always a `part`.
+listed parts give relation `sum`, a single part `part` (but a coded row is always a `sum` part of the
+row whose code it extends: a 类 equals its only 款); an 其中 row is always a `part`.
 """
 
 from __future__ import annotations
@@ -121,4 +122,6 @@ def relation_of(items: list[ItemRow], i: int) -> str | None:
         return None
     if numbering_rank(items[i].label) == 9:  # 其中：X lists some parts, never all of them
         return "part"
+    if items[i].code and items[p].code and items[i].code.startswith(items[p].code):
+        return "sum"  # a 类 is the sum of all its 款, even of a single one
     return "sum" if len(items[p].children) >= 2 else "part"

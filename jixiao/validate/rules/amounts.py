@@ -54,7 +54,8 @@ def parts_of(amounts: list[dict]) -> dict[tuple, list[dict]]:
         parent = txt(r.get("item_parent"))
         if parent and num(r.get("value")) is not None:
             whole = _parent_row(tables, _key(r), parent, _col_key(r), below=r)
-            out.setdefault((_key(r), parent, _col_key(r), id(whole)), []).append(r)
+            col = _col_key(r) if whole is None or num(r.get("parent_row")) is None else None
+            out.setdefault((_key(r), parent, col, id(whole)), []).append(r)
     return out
 
 
@@ -64,7 +65,11 @@ def _parent_row(columns: dict[tuple, list[tuple]], key: tuple, parent: str, col:
     limit = num(below.get("row_no")) if below is not None else None
     at = num(below.get("parent_row")) if below is not None else None
     if at is not None:  # the reader knows the row (a 小计 may sit below its parts)
-        return next((r for r, _, _, row_no in columns.get((key, col), ()) if row_no == at), None)
+        own = next((r for r, _, _, row_no in columns.get((key, col), ()) if row_no == at), None)
+        if own is not None or below is None:
+            return own
+        return next((r for r, _, _, row_no in columns.get((key, (below.get("side"), col[0])), ()) if row_no == at),
+                    None)  # a list printed in two column blocks: its total sits in the last block
     wanted = _clean_item(parent)
     best, best_no = None, 0.0
     for r, label, clean_label, row_no in columns.get((key, col), ()):
@@ -87,8 +92,9 @@ def _tables(amounts: list[dict]) -> dict[tuple, list[tuple]]:
     for r in amounts:
         if num(r.get("value")) is None:
             continue
-        out.setdefault((_key(r), _col_key(r)), []).append(
-            (r, txt(r.get("item")), _clean_item(r.get("item")), num(r.get("row_no"))))
+        entry = (r, txt(r.get("item")), _clean_item(r.get("item")), num(r.get("row_no")))
+        out.setdefault((_key(r), _col_key(r)), []).append(entry)
+        out.setdefault((_key(r), (r.get("side"), r.get("measure"))), []).append(entry)
     return out
 
 
@@ -118,11 +124,12 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
     tables = _tables(amounts)
     found: list[tuple[dict, Finding]] = []
     checks: dict[tuple, set] = {}
-    for (key, parent, col, _), kids in parts_of(amounts).items():
+    for (key, parent, _col, _), kids in parts_of(amounts).items():
         kids = [k for k in kids if txt(k.get("relation")) in ("sum", "component", "addend")]
-        if len(kids) < 2 or not _same_level(kids):
+        single_code = len(kids) == 1 and bool(txt(kids[0].get("code")))  # a 类 with one 款 equals it
+        if (len(kids) < 2 and not single_code) or not _same_level(kids):
             continue
-        whole = _parent_row(tables, key, parent, col, below=kids[0])
+        whole = _parent_row(tables, key, parent, _col_key(kids[0]), below=kids[0])
         if whole is None:
             continue
         total, values = num(whole.get("value")), [num(k.get("value")) for k in kids]
@@ -173,9 +180,9 @@ def part_whole(ctx: Context) -> Iterator[Finding]:
     tables = _tables(amounts)
     found: list[tuple[dict, Finding]] = []
     checks: dict[tuple, set] = {}
-    for (key, parent, col, _), kids in parts_of(amounts).items():
+    for (key, parent, _col, _), kids in parts_of(amounts).items():
         kids = [k for k in kids if txt(k.get("relation")) == "part" and not signed(k)]
-        whole = _parent_row(tables, key, parent, col, below=kids[0]) if kids else None
+        whole = _parent_row(tables, key, parent, _col_key(kids[0]), below=kids[0]) if kids else None
         if whole is None or signed(whole):
             continue
         total = num(whole.get("value"))
