@@ -23,8 +23,9 @@ TABLE_RULES = ("NARRATIVE_MISMATCH", "MAGNITUDE_MISMATCH", "BALANCE_MISMATCH", "
                "MISSING_TABLE", "CODE_NAME_MISMATCH", "SUM_MISMATCH", "EXECUTION_OVER_BUDGET")
 
 SPENDING = [["单位：万元"], ["合计", "基本支出", "项目支出"], ["1,000.00", "600.00", "400.00"]]
-THREE_PUBLIC = [["单位：万元"], ["合计", "因公出国（境）费", "公务用车购置及运行费", "", "", "公务接待费"],
-                ["", "", "小计", "公务用车购置费", "公务用车运行维护费", ""],
+THREE_PUBLIC = [["单位：万元"], ["合计", "因公出国（境）费", "公务用车购置及运行费", "公务用车购置及运行费", "公务用车购置及运行费",
+                                  "公务接待费"],  # merged cells filled, as a PDF grid gives them
+                ["合计", "因公出国（境）费", "小计", "公务用车购置费", "公务用车运行维护费", "公务接待费"],
                 ["60.00", "10.00", "30.00", "", "30.00", "20.00"]]
 
 
@@ -322,3 +323,43 @@ def test_convert_checks_a_公开文件_against_its_公开表(tmp_path):
         docs = {r["source_path"]: r for r in csv.DictReader(fh)}
     assert docs["某某厅2019年度部门预算公开文件.md"]["doc_id"] == f["doc_id"]
     assert int(docs["某某厅2019年度部门预算公开文件.md"]["n_findings"]) >= 1
+
+
+# ------------------------------------------------------------ CODE_NAME_MISMATCH
+
+def functional(name_of_2010601: str) -> list[list[str]]:
+    return [["单位：万元"], ["科目编码", "科目名称", "金额"], ["201", "一般公共服务支出", "100.00"],
+            ["20106", "财政事务", "100.00"], ["2010601", name_of_2010601, "100.00"], ["", "合计", "100.00"]]
+
+
+def test_one_code_with_two_names_in_one_publication_is_a_warning():
+    pub = publication(tables=[("财政拨款支出预算表", functional("行政运行")),
+                              ("一般公共预算支出预算表", functional("一般行政管理事务"))])
+    (f,) = findings(pub, "CODE_NAME_MISMATCH")
+    assert f["severity"] == "warning" and "2010601" in f["message"] and "行政运行" in f["message"]
+    assert "一般行政管理事务" in f["location"]
+    # brackets, spaces and a trailing 支出 are no other name
+    pub = publication(tables=[("财政拨款支出预算表", functional("行政运行（机关）")),
+                              ("一般公共预算支出预算表", functional("行政运行 (机关) 支出"))])
+    assert findings(pub, "CODE_NAME_MISMATCH") == []
+
+
+# ------------------------------------------------------------ 三公 and rows: SUM_MISMATCH of the table model
+
+def test_three_public_total_and_vehicle_subtotal_are_summed_by_level():
+    bad_total = [row[:] for row in THREE_PUBLIC]
+    bad_total[3][0] = "65.00"  # 合计 65 ≠ 10 + 30 + 20
+    (f,) = findings(publication(tables=[("“三公”经费支出预算表", bad_total)]), "SUM_MISMATCH")
+    assert f["observed"] == 65.0 and f["expected"] == 60.0
+    bad_vehicle = [row[:] for row in THREE_PUBLIC]
+    bad_vehicle[3][3] = "5.00"  # 用车 30 ≠ 购置 5 + 运行 30
+    (f,) = findings(publication(tables=[("“三公”经费支出预算表", bad_vehicle)]), "SUM_MISMATCH")
+    assert f["observed"] == 30.0 and f["expected"] == 35.0
+    assert findings(publication(tables=[("“三公”经费支出预算表", THREE_PUBLIC)])) == []
+
+
+def test_a_row_whose_合计_is_not_basic_plus_project_is_a_sum_mismatch():
+    table = [["单位：万元"], ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+             ["201", "一般公共服务支出", "1,000.00", "600.00", "450.00"], ["", "合计", "1,000.00", "600.00", "450.00"]]
+    found = findings(publication(tables=[("一般公共预算支出预算表", table)]), "SUM_MISMATCH")
+    assert found and all(f["observed"] == 1000.0 and f["expected"] == 1050.0 for f in found)

@@ -196,3 +196,86 @@ def three_public_over_budget(ctx: Context) -> Iterator[Finding]:
                     yield _finding("EXECUTION_OVER_BUDGET", "warning", (t, f), (t, b),
                                    f"“{bare(f.get('item'))}”决算数 {fmt(vf)} 超过预算数 {fmt(vb)} "
                                    f"(the 三公 item was spent beyond its budget)")
+
+
+_THREE_PARTS = (("abroad", re.compile(r"因公出国")), ("vehicle", re.compile(r"公务用车购置及运行")),
+                ("reception", re.compile(r"公务接待")))
+
+
+@rule("SUM_MISMATCH")
+def three_public_total(ctx: Context) -> Iterator[Finding]:
+    """“三公”经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费, on each figure row of a 三公 table.
+
+    The level sums of the table model leave this one out: the 用车 column is a subtotal (of 购置 and
+    运行) beside two plain items, so its siblings sit on two levels. 用车 = 购置 + 运行 is summed there."""
+    for pub in publications(ctx):
+        if ctx.extra.get("pairs_only"):
+            continue
+        for t in tables_of(ctx, pub.docs):
+            if t.family != "three_public":
+                continue
+            rows: dict[tuple, list[dict]] = {}
+            for r in t.rows:
+                rows.setdefault((num(r.get("side")), num(r.get("col_no")) if not txt(r.get("measure_raw"))
+                                 else num(r.get("row_no")), txt(r.get("measure"))), []).append(r)
+            for cells in rows.values():
+                parts = {}
+                for code, rx in _THREE_PARTS:
+                    found = [r for r in cells if rx.search(bare(r.get("item")))]
+                    if len(found) == 1:
+                        parts[code] = found[0]
+                named = [r for r in cells if "三公" in bare(r.get("item"))]
+                extra = [r for r in cells if re.search(r"会议费|培训费", bare(r.get("item")))]
+                grand = [r for r in cells if is_total_row(r)]
+                total = named[0] if len(named) == 1 else grand[0] if len(grand) == 1 and not extra else None
+                if total is None or len(parts) < 3 or not any(txt(p.get("row_level")) == "subtotal" for p in parts.values()):
+                    continue
+                s = sum(num(p.get("value")) or 0.0 for p in parts.values())
+                v = num(total.get("value")) or 0.0
+                if abs(s - v) > ctx.slack.of(figure(total), *(figure(p) for p in parts.values())):
+                    yield Finding(doc_id=t.doc_id, form_id=total.get("form_id"), rule="SUM_MISMATCH", severity="error",
+                                  location=t.where(total), message=f"“{bare(total.get('item'))}”{fmt(v)} 与因公出国（境）费、"
+                                  f"公务用车购置及运行费、公务接待费之和 {fmt(s)} 不符 (三公 total ≠ its three items)",
+                                  expected=s, observed=v, page=page_of(total), table=t.title or t.family,
+                                  row_label=txt(total.get("item")), indicator=None, source_ref=ref_of(total),
+                                  related_refs=join_refs(ref_of(p) for p in parts.values()))
+
+
+_ROW_PARTS = ("project", "reserve", "upper", "operating")
+_ROW_FAMILIES = ("summary", "expenditure", "general_expenditure", "fiscal_expenditure", "gov_fund", "state_capital")
+
+
+@rule("SUM_MISMATCH")
+def row_total_of_parts(ctx: Context) -> Iterator[Finding]:
+    """On each row of a 支出表: 合计 = 基本支出 (or 人员经费 + 公用经费) + 项目支出 (+ 机动经费, 上缴上级,
+    经营支出, 对附属单位补助), an empty cell of a part column counting 0. Rows whose columns the table
+    model already links (measure_parent) are summed there."""
+    for pub in publications(ctx):
+        if ctx.extra.get("pairs_only"):
+            continue
+        for t in tables_of(ctx, pub.docs):
+            if t.family not in _ROW_FAMILIES:
+                continue
+            roles = {txt(r.get("column_role")) for r in t.rows}
+            basic = ("basic",) if "basic" in roles else ("personnel", "public") if {"personnel", "public"} <= roles else ()
+            part_roles = (*basic, *(r for r in _ROW_PARTS if r in roles))
+            if not basic or "project" not in roles:
+                continue
+            rows: dict[tuple, list[dict]] = {}
+            for r in t.rows:
+                rows.setdefault((num(r.get("side")), num(r.get("row_no"))), []).append(r)
+            for cells in rows.values():
+                totals = [r for r in cells if txt(r.get("column_role")) == "total"]
+                parts = [r for r in cells if txt(r.get("column_role")) in part_roles]
+                if len(totals) != 1 or not parts or any(txt(p.get("measure_parent")) for p in parts):
+                    continue
+                total = totals[0]
+                s = sum(num(p.get("value")) or 0.0 for p in parts)
+                v = num(total.get("value")) or 0.0
+                if abs(s - v) > ctx.slack.of(figure(total), *(figure(p) for p in parts)):
+                    yield Finding(doc_id=t.doc_id, form_id=total.get("form_id"), rule="SUM_MISMATCH", severity="error",
+                                  location=t.where(total), message=f"“{bare(total.get('item'))}”合计 {fmt(v)} 与本行"
+                                  f"{'、'.join(txt(p.get('measure_raw')) or '' for p in parts)}之和 {fmt(s)} 不符 "
+                                  f"(a row's 合计 ≠ its parts)", expected=s, observed=v, page=page_of(total),
+                                  table=t.title or t.family, row_label=txt(total.get("item")), indicator=None,
+                                  source_ref=ref_of(total), related_refs=join_refs(ref_of(p) for p in parts))
