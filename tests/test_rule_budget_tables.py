@@ -344,7 +344,7 @@ def test_one_code_with_two_names_in_one_publication_is_a_warning():
     assert findings(pub, "CODE_NAME_MISMATCH") == []
 
 
-# ------------------------------------------------------------ 三公 and rows: SUM_MISMATCH of the table model
+# ------------------------------------------------------------ 三公 and rows: SUM_MISMATCH (the table model's level sums, and rows)
 
 def test_three_public_total_and_vehicle_subtotal_are_summed_by_level():
     bad_total = [row[:] for row in THREE_PUBLIC]

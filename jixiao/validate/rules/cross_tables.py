@@ -7,6 +7,7 @@
   基本支出 against the 基本支出表; the 收入表's 财政拨款 against the 财政拨款收支总表's income;
   机关运行经费 against 公用经费 (a warning, silent when the 说明 explains its 口径).
 - EXECUTION_OVER_BUDGET: a 三公 item whose 决算数 exceeds its 预算数.
+- SUM_MISMATCH across a row: a 支出表 row's 合计 = 基本 + 项目 (+ …) where the table model does not link the columns.
 
 Cells are picked by family, side, column role and row level (never by position, never a row's
 maximum); a figure is a mismatch only when it equals none of the cells it may mean.
@@ -196,49 +197,6 @@ def three_public_over_budget(ctx: Context) -> Iterator[Finding]:
                     yield _finding("EXECUTION_OVER_BUDGET", "warning", (t, f), (t, b),
                                    f"“{bare(f.get('item'))}”决算数 {fmt(vf)} 超过预算数 {fmt(vb)} "
                                    f"(the 三公 item was spent beyond its budget)")
-
-
-_THREE_PARTS = (("abroad", re.compile(r"因公出国")), ("vehicle", re.compile(r"公务用车购置及运行")),
-                ("reception", re.compile(r"公务接待")))
-
-
-@rule("SUM_MISMATCH")
-def three_public_total(ctx: Context) -> Iterator[Finding]:
-    """“三公”经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费, on each figure row of a 三公 table.
-
-    The level sums of the table model leave this one out: the 用车 column is a subtotal (of 购置 and
-    运行) beside two plain items, so its siblings sit on two levels. 用车 = 购置 + 运行 is summed there."""
-    for pub in publications(ctx):
-        if ctx.extra.get("pairs_only"):
-            continue
-        for t in tables_of(ctx, pub.docs):
-            if t.family != "three_public":
-                continue
-            rows: dict[tuple, list[dict]] = {}
-            for r in t.rows:
-                rows.setdefault((num(r.get("side")), num(r.get("col_no")) if not txt(r.get("measure_raw"))
-                                 else num(r.get("row_no")), txt(r.get("measure"))), []).append(r)
-            for cells in rows.values():
-                parts = {}
-                for code, rx in _THREE_PARTS:
-                    found = [r for r in cells if rx.search(bare(r.get("item")))]
-                    if len(found) == 1:
-                        parts[code] = found[0]
-                named = [r for r in cells if "三公" in bare(r.get("item"))]
-                extra = [r for r in cells if re.search(r"会议费|培训费", bare(r.get("item")))]
-                grand = [r for r in cells if is_total_row(r)]
-                total = named[0] if len(named) == 1 else grand[0] if len(grand) == 1 and not extra else None
-                if total is None or len(parts) < 3 or not any(txt(p.get("row_level")) == "subtotal" for p in parts.values()):
-                    continue
-                s = sum(num(p.get("value")) or 0.0 for p in parts.values())
-                v = num(total.get("value")) or 0.0
-                if abs(s - v) > ctx.slack.of(figure(total), *(figure(p) for p in parts.values())):
-                    yield Finding(doc_id=t.doc_id, form_id=total.get("form_id"), rule="SUM_MISMATCH", severity="error",
-                                  location=t.where(total), message=f"“{bare(total.get('item'))}”{fmt(v)} 与因公出国（境）费、"
-                                  f"公务用车购置及运行费、公务接待费之和 {fmt(s)} 不符 (三公 total ≠ its three items)",
-                                  expected=s, observed=v, page=page_of(total), table=t.title or t.family,
-                                  row_label=txt(total.get("item")), indicator=None, source_ref=ref_of(total),
-                                  related_refs=join_refs(ref_of(p) for p in parts.values()))
 
 
 _ROW_PARTS = ("project", "reserve", "upper", "operating")
