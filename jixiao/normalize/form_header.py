@@ -44,6 +44,7 @@ class HeaderValue:
     value: str
     unit: str | None = None
     at: tuple[int, int] | None = None  # (row, column) of the value's cell in the rows read
+    ref: str | None = None  # or its source_ref, when it was read from another table
 
 
 def label_stem(cell: str) -> tuple[str, str | None]:

@@ -335,8 +335,17 @@ def apply_header(header: dict, form: FormDraft) -> None:
         form.fields["budget_raw"] = one_line(budget.value)
         form.fields["budget_label"] = budget.label
         form.fields["budget_unit"] = budget.unit
-        mark(form, "budget_wan", budget.at)
+        _place(form, "budget_wan", budget)
     for name in ("goal_text", "basis_text", "project_code"):
         hv = header.get(name)
         if hv is not None and not form.fields.get(name):
             form.fields[name] = clean(hv.value)
+            _place(form, name, hv)
+
+
+def _place(form: FormDraft, column: str, hv) -> None:
+    """Where a header value sits: its ref when read from another table, else its (row, column) mark."""
+    if hv.ref:
+        form.fields.setdefault("cell_refs", {})[column] = hv.ref
+    else:
+        mark(form, column, hv.at)

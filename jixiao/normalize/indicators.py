@@ -28,7 +28,7 @@ class IndicatorTable:
 
 
 ROLE_COLUMNS = {"level1": "level1_raw", "level2": "level2_raw", "level3": "level3", "target": "target_raw", "actual": "actual_raw", "weight": "weight",
-                "score": "score", "note": "note"}  # role -> the output column its cell fills
+                "score": "score", "note": "note", "rule_text": "rule_text"}  # role -> the output column its cell fills
 
 
 def _positions(raw: list[str], width: int, roles: dict[str, int]) -> dict[str, int]:

@@ -215,8 +215,8 @@ def segment_forms(document: Document) -> list[F.FormDraft]:
                 continue
         if not isinstance(block, Paragraph) and (id(block) in plan.long or id(block) in plan.side):
             if id(block) in plan.long:  # one form per project key; a project sheet only lends its fields
-                longs = long_form_drafts(block.logical_rows(), plan.long[id(block)], plan, by_key)
                 places = _Places(block)
+                longs = long_form_drafts(block.logical_rows(), plan.long[id(block)], plan, by_key, places.cells)
                 for form in longs:
                     form.fields.pop("at", None)  # header fields of keyed record sheets: other tables
                     places.indicators(form.indicator_tables, form.fields.pop("source_rows", None))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jixiao.model import Table
+from jixiao.model import Cell, Table
 from jixiao.normalize.form_header import HeaderValue, field_of, prefer
 from jixiao.normalize.indicator_columns import column_roles, find_header_row
 from jixiao.text import clean, squash
@@ -85,15 +85,17 @@ def record_keys(table: Table) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def record_fields(header: list[str], row: list[str]) -> dict[str, HeaderValue]:
-    """The form fields a keyed row states under its column headers (项目名称, 申请单位, 本年金额, 年度目标 …)."""
+def record_fields(header: list[str], row: list[str], cells: list[Cell] | None = None) -> dict[str, HeaderValue]:
+    """The form fields a keyed row states under its column headers (项目名称, 申请单位, 本年金额, 年度目标 …);
+    `cells` (the row's, from Table.logical_cells) give each value its source_ref."""
     found: dict[str, HeaderValue] = {}
     for j, cell in enumerate(header):
         hit = field_of(cell)
         if hit is None or j >= len(row) or not squash(row[j]):
             continue
         name, _stem, unit = hit
-        prefer(found, name, HeaderValue(clean(cell), clean(row[j]), unit))
+        ref = cells[j].source_ref() if cells is not None and j < len(cells) else None
+        prefer(found, name, HeaderValue(clean(cell), clean(row[j]), unit, ref=ref))
     return found
 
 
@@ -127,12 +129,13 @@ def plan_long_tables(tables: list[Table]) -> LongPlan:
         rows = t.logical_rows()
         for key, i in rec[1].items():
             found = plan.fields.setdefault(key, {})
-            for name, hv in record_fields(rows[0], rows[i]).items():
+            for name, hv in record_fields(rows[0], rows[i], t.logical_cells()[i]).items():
                 prefer(found, name, hv)
     return plan
 
 
-def long_form_drafts(rows: list[list[str]], lt: LongTable, plan: LongPlan, seen: dict) -> list:
+def long_form_drafts(rows: list[list[str]], lt: LongTable, plan: LongPlan, seen: dict,
+                     cells: list[list[Cell]] | None = None) -> list:
     """One form per key of a long table; a key already read (the same projects in a joined view)
     only fills fields still empty."""
     from jixiao.normalize.forms import FormDraft, apply_header, read_indicators
@@ -143,7 +146,7 @@ def long_form_drafts(rows: list[list[str]], lt: LongTable, plan: LongPlan, seen:
     out = []
     for key, idx in lt.groups.items():
         fields = dict(plan.fields.get(key, {}))
-        for name, hv in record_fields(header, rows[idx[0]]).items():
+        for name, hv in record_fields(header, rows[idx[0]], cells[idx[0]] if cells is not None else None).items():
             prefer(fields, name, hv)
         fields.setdefault("project_code", HeaderValue("项目编码", key))
         if key in seen:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import form_finding, indicator_finding
 from jixiao.validate.records import bigrams, fmt, forms_by_id, indicators_by_form, num, txt
+from jixiao.validate.refs import ref_of
 
 _ITEM_START = re.compile(r"(?:^|(?<=[。；;，,\s]))(?:[（(]?\d{1,2}[)）]|\d{1,2}[、.．](?!\d))"
                          r"|(?:任务|目标|工作)[一二三四五六七八九十\d]{1,3}[：:]")
@@ -177,4 +178,4 @@ def name_is_a_contradicting_figure(ctx: Context) -> Iterator[Finding]:
                 yield indicator_finding(forms.get(fid), r, "TEXT_MISMATCH", "warning",
                                f"三级指标写作“{txt(r.get('level3'))}”，而指标值为“{txt(r.get('target_raw'))}”，"
                                f"两者矛盾 (the indicator name states {fmt(named)}{unit}, the target {op}{fmt(target)})",
-                               target, named)
+                               target, named, at="level3", related=[ref_of(r, "target_raw")])

@@ -9,6 +9,7 @@ from jixiao.normalize.values import is_placeholder, units_compatible
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import indicator_finding
 from jixiao.validate.records import bigrams, forms_by_id, indicators_by_form, not_applicable, txt
+from jixiao.validate.refs import ref_of
 
 
 @rule("UNIT_MISMATCH")
@@ -22,7 +23,8 @@ def unit_mismatch(ctx: Context) -> Iterator[Finding]:
             if units_compatible(tu, au) is False:
                 yield indicator_finding(forms.get(fid), r, "UNIT_MISMATCH", "warning",
                                f"目标“{txt(r.get('target_raw'))}”以“{tu}”计，实际值“{txt(r.get('actual_raw'))}”"
-                               f"以“{au}”计，无法比较 (target and actual in incompatible units)")
+                               f"以“{au}”计，无法比较 (target and actual in incompatible units)",
+                               at="actual_raw", related=[ref_of(r, "target_raw")])
 
 
 def _norm(s: object) -> str:
@@ -42,7 +44,8 @@ def duplicate_rows(ctx: Context) -> Iterator[Finding]:
             if key in seen:
                 yield indicator_finding(forms.get(fid), r, "DUPLICATE_ENTRY", "warning",
                                f"指标“{txt(r.get('level3'))}”（目标 {txt(r.get('target_raw'))}）出现两次 "
-                               f"(rows {seen[key].get('row_no')} and {r.get('row_no')})")
+                               f"(rows {seen[key].get('row_no')} and {r.get('row_no')})",
+                               at="level3", related=[ref_of(seen[key], "level3")])
             else:
                 seen[key] = r
 
@@ -87,4 +90,5 @@ def copy_paste(ctx: Context) -> Iterator[Finding]:
             if copy_pasted(txt(r.get("level3")), txt(r.get("target_raw"))):
                 yield indicator_finding(forms.get(fid), r, "TEXT_MISMATCH", "warning",
                                f"指标“{txt(r.get('level3'))}”的目标“{txt(r.get('target_raw'))}”说的是另一项指标"
-                               f"（疑似复制粘贴） (the target text belongs to another indicator)")
+                               f"（疑似复制粘贴） (the target text belongs to another indicator)",
+                               at="target_raw", related=[ref_of(r, "level3")])

@@ -14,6 +14,7 @@ from jixiao.validate.records import (
     num,
     txt,
 )
+from jixiao.validate.refs import ref_of
 from jixiao.validate.rule_text import parse_rule
 from jixiao.validate.rules.scores import target_missed
 
@@ -65,7 +66,8 @@ def score_rule(ctx: Context) -> Iterator[Finding]:
             why = f"按评分规则（实际值 {txt(r.get('actual_raw'))}）应得 {fmt(round(expected, 3))} 分"
         yield indicator_finding(form, r, "SCORE_RULE_MISMATCH", severity,
                        f"{why}，表中为 {fmt(score)} 分 (the score contradicts the form's scoring rule)",
-                       round(expected, 4), score)
+                       round(expected, 4), score,
+                       at="score", related=[ref_of(r, "rule_text"), ref_of(r, "actual_raw"), ref_of(r, "weight")])
 
 
 @rule("SCORE_RULE_MISMATCH")
