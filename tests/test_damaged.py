@@ -181,3 +181,20 @@ def test_a_cut_off_pdf_keeps_the_pages_before_the_cut(tmp_path: Path):
     assert doc["status"] == "partial" and doc["error"].startswith("the PDF is cut off")
     assert "qpdf rebuilt it" in doc["error"] and doc["n_pages"] >= 10
     assert len(result.tables["amounts"]) > 50  # the tables of the pages before the cut are read
+
+
+def test_a_cut_off_docx_is_read_from_the_parts_before_the_cut(tmp_path: Path):
+    source = FIXTURES / "office" / "seed003.docx"
+    data = source.read_bytes()
+    cut = tmp_path / "cut.docx"
+    cut.write_bytes(data[: len(data) // 2])  # the zip directory at the end is gone
+    result, intact = process_file(cut, tmp_path), process_file(source, source.parent)
+    assert result.document["status"] == "partial" and "word/document.xml" in result.document["error"]
+    fields = ("level3", "target_raw", "actual_raw", "weight", "score")
+    assert [[r[k] for k in fields] for r in result.tables["indicators"]] == \
+           [[r[k] for k in fields] for r in intact.tables["indicators"]]
+    cut_xlsx = tmp_path / "cut.xlsx"  # a workbook's shared strings come late: nothing to salvage
+    xlsx = (FIXTURES / "office" / "seed001.xlsx").read_bytes()
+    cut_xlsx.write_bytes(xlsx[: len(xlsx) * 7 // 10])
+    doc = process_file(cut_xlsx, tmp_path).document
+    assert doc["status"] == "failed" and doc["error"].startswith("the Excel file (.xlsx) is damaged")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,9 +199,33 @@ def extract(path: Path, fmt: str | None = None, options: ExtractOptions | None =
         raise ExtractionError(f"{fmt} files are not supported in this installation ({e.name} missing)") from e
     from jixiao.extract import damage
 
-    damaged = damage.check(path, fmt, options)
+    reader = getattr(module, func_name)
     try:
-        document = getattr(module, func_name)(path, options)
+        damaged = damage.check(path, fmt, options)
+    except damage.NoZipDirectory as e:  # cut off: rebuild the zip from the parts before the cut
+        salvaged = damage.zip_salvage(path, fmt)
+        if salvaged is None:
+            raise
+        with tempfile.TemporaryDirectory(prefix="jixiao-salvage-") as tmp:
+            rebuilt = Path(tmp) / f"salvaged.{fmt}"
+            rebuilt.write_bytes(salvaged.data)
+            document = _read(reader, rebuilt, fmt, options, [str(e)])
+        document.partial = True
+        document.warnings[:0] = [salvaged.note]
+        return document
+    document = _read(reader, path, fmt, options, damaged)
+    if damaged:
+        document.partial = True
+        document.warnings[:0] = damaged
+    return document
+
+
+def _read(reader, path: Path, fmt: str, options: ExtractOptions, damaged: list[str]) -> Document:
+    """Run a format's reader; what a damaged file makes it raise becomes a message in words."""
+    from jixiao.extract import damage
+
+    try:
+        return reader(path, options)
     except ExtractionError as e:
         if damaged and not isinstance(e, NotADocument):  # the reader's words, after what is damaged
             raise ExtractionError(damage.cannot_read(damaged, e)) from e
@@ -211,7 +236,3 @@ def extract(path: Path, fmt: str | None = None, options: ExtractOptions | None =
         if damaged:  # a reader tripping over a file known to be damaged
             raise ExtractionError(damage.cannot_read(damaged, e)) from e
         raise
-    if damaged:
-        document.partial = True
-        document.warnings[:0] = damaged
-    return document

@@ -21,9 +21,12 @@ format the bytes are and say what to do.
 
 from __future__ import annotations
 
+import io
 import re
+import struct
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
@@ -247,6 +250,52 @@ def _qpdf_reason(message: str) -> str:
 
 # --- zip-based Office --------------------------------------------------------------------
 
+class NoZipDirectory(ExtractionError):
+    """The zip directory at the end of the file is gone (cut off): its parts may be salvaged."""
+
+
+@dataclass
+class Salvaged:
+    data: bytes
+    note: str
+
+
+# the parts a reader cannot do without
+_ESSENTIAL = {"docx": ("word/document.xml",), "xlsx": ("xl/workbook.xml", "xl/worksheets/")}
+
+
+def zip_salvage(path: Path, fmt: str) -> Salvaged | None:
+    """A new zip of the parts found whole (CRC checked) from the start of a cut-off file, when
+    the parts the reader needs are among them."""
+    data = path.read_bytes()
+    out = io.BytesIO()
+    names: list[str] = []
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        at = data.find(b"PK\x03\x04")
+        while at != -1 and at + 30 <= len(data):
+            _, _, flags, method, _, _, crc, csize, _, nlen, xlen = struct.unpack("<IHHHHHIIIHH", data[at:at + 30])
+            start = at + 30 + nlen + xlen
+            name = data[at + 30:at + 30 + nlen].decode("utf-8" if flags & 0x800 else "cp437", "replace")
+            body = data[start:start + csize]
+            if flags & 0x08 or len(body) < csize:
+                break  # sizes after the data, or the cut: nothing further can be trusted
+            try:
+                content = body if method == 0 else zlib.decompress(body, -15) if method == 8 else None
+            except zlib.error:
+                content = None
+            if content is not None and zlib.crc32(content) == crc and name not in names:
+                z.writestr(name, content)
+                names.append(name)
+            at = data.find(b"PK\x03\x04", start + csize)
+    if not all(any(n.startswith(e) for n in names) for e in _ESSENTIAL.get(fmt, ("\0",))):
+        return None
+    parts = [n for n in names if n.startswith(("word/document", "xl/worksheets/"))]
+    return Salvaged(out.getvalue(), f"the {named(fmt)} is cut off (its end is missing, as after an interrupted "
+                                    f"download): {len(names)} parts before the cut were recovered and read "
+                                    f"({', '.join(parts[:4])}{' …' if len(parts) > 4 else ''}); what followed is "
+                                    f"missing; {AGAIN}")
+
+
 def zip_damage(path: Path, fmt: str, options: ExtractOptions) -> list[str]:
     """Every member read through its CRC-32: damaged XML is fatal, damaged pictures are skipped."""
     from jixiao.extract.office.container import zip_problem
@@ -257,8 +306,8 @@ def zip_damage(path: Path, fmt: str, options: ExtractOptions) -> list[str]:
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise ExtractionError(f"the {named(fmt)} is damaged (its zip directory is missing or broken: the file "
-                              f"was cut off or overwritten); {AGAIN}") from e
+        raise NoZipDirectory(f"the {named(fmt)} is damaged (its zip directory is missing or broken: the file "
+                             f"was cut off or overwritten); {AGAIN}") from e
     with z:
         try:
             if zip_problem(z, options) is not None:
