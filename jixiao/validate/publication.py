@@ -63,6 +63,18 @@ def is_total_row(cell: dict) -> bool:
     return txt(cell.get("row_level")) == "total"
 
 
+def rows_of(ctx: Context, name: str, doc_ids: list[str]) -> list[dict]:
+    """The rows of one table that belong to these documents, from an index built once per run
+    (a run may hold thousands of documents: no rule scans a whole table per publication)."""
+    index = ctx.extra.setdefault("rows_by_doc", {})
+    if name not in index:
+        by_doc: dict[str, list[dict]] = {}
+        for r in ctx.records(name):
+            by_doc.setdefault(r.get("doc_id"), []).append(r)
+        index[name] = by_doc
+    return [r for d in doc_ids for r in index[name].get(d, [])]
+
+
 def tables_of(ctx: Context, doc_ids: list[str]) -> list[Table]:
     """The understood money tables of these documents, in reading order."""
     index = ctx.extra.get("money_tables_by_doc")
@@ -155,10 +167,7 @@ def publications(ctx: Context) -> Iterator[Publication]:
 
 def _publications(ctx: Context) -> Iterator[Publication]:
     docs = {d.get("doc_id"): d for d in ctx.records("documents") if d.get("doc_id")}
-    rows: dict[str, dict[str, list[dict]]] = {}
-    for name in ("forms", "facts", "narrative"):
-        for r in ctx.records(name):
-            rows.setdefault(r.get("doc_id"), {}).setdefault(name, []).append(r)
+    rows = {d: {name: rows_of(ctx, name, [d]) for name in ("forms", "facts", "narrative")} for d in docs}
     keys = {doc_id: publication_key({"documents": [d], **rows.get(doc_id, {})}) for doc_id, d in docs.items()}
     paired: set[str] = set()
     for group in pair_groups(keys):

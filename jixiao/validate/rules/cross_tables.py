@@ -25,6 +25,7 @@ from jixiao.validate.publication import (
     bare,
     is_total_row,
     publications,
+    rows_of,
     tables_of,
     whole_column,
 )
@@ -147,8 +148,7 @@ def _admin_operating(ctx: Context, docs: list[str], tables: list[Table]) -> Iter
     cells += [(t, r) for t in tables if t.family == "three_public" for r in t.rows if "机关运行经费" in bare(r.get("item"))]
     if not cells:
         return
-    if any(_EXPLAINED.search(re.sub(r"\s+", "", txt(p.get("text")) or "")) for p in ctx.records("narrative")
-           if p.get("doc_id") in docs):
+    if any(_EXPLAINED.search(re.sub(r"\s+", "", txt(p.get("text")) or "")) for p in rows_of(ctx, "narrative", docs)):
         return
     options: list[Cell] = []
     for t in tables:

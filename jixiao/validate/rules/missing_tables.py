@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.prose_text import norm
-from jixiao.validate.publication import Publication, publications, tables_of
+from jixiao.validate.publication import Publication, publications, rows_of, tables_of
 from jixiao.validate.records import num, txt
 from jixiao.validate.refs import ref_of
 
@@ -42,14 +42,14 @@ _NONE_SAID = re.compile(r"(?:(?<![\d.])0(?:\.0+)?万元|为0(?![.\d])|为零|无
 
 def _title_lines(ctx: Context, docs: list[str]) -> list[dict]:
     """Short lines ending in 表 outside a table of contents: the tables' own titles."""
-    rows = [r for r in ctx.records("narrative") if r.get("doc_id") in docs]
+    rows = rows_of(ctx, "narrative", docs)
     contents = {(r.get("doc_id"), num(r.get("page"))) for r in rows if _CONTENTS.match(norm(r.get("text")))}
     lines = [r for r in rows if (r.get("doc_id"), num(r.get("page"))) not in contents
              and len(norm(r.get("text"))) <= 48 and _TITLE.search(norm(r.get("text")))]
     # the tables the model found (an empty one is a budget_summary form without amounts rows)
     lines += [{"doc_id": f.get("doc_id"), "form_id": f.get("form_id"), "text": f.get("title"),
-               "page": f.get("page_start")} for f in ctx.records("forms")
-              if f.get("doc_id") in docs and f.get("form_type") == "budget_summary" and txt(f.get("title"))]
+               "page": f.get("page_start")} for f in rows_of(ctx, "forms", docs)
+              if f.get("form_type") == "budget_summary" and txt(f.get("title"))]
     return lines
 
 
@@ -70,9 +70,7 @@ def _family_of_title(text: str, required: dict[str, tuple[str, str, str]]) -> st
 def _said_in_prose(ctx: Context, docs: list[str], words: str) -> bool:
     """A 说明 sentence on this table's subject saying its amount is 0 or that there is no such item."""
     rx = re.compile(words)
-    for r in ctx.records("narrative"):
-        if r.get("doc_id") not in docs:
-            continue
+    for r in rows_of(ctx, "narrative", docs):
         for sentence in re.split(r"[。;；]", norm(r.get("text"))):
             m = rx.search(sentence)
             if m and _NONE_SAID.search(sentence, m.start()):
@@ -82,8 +80,8 @@ def _said_in_prose(ctx: Context, docs: list[str], words: str) -> bool:
 
 def _note_on_page(ctx: Context, line: dict) -> bool:
     page = num(line.get("page"))
-    return any(r.get("doc_id") == line.get("doc_id") and num(r.get("page")) == page and _NOTE.search(norm(r.get("text")))
-               for r in ctx.records("narrative"))
+    return any(num(r.get("page")) == page and _NOTE.search(norm(r.get("text")))
+               for r in rows_of(ctx, "narrative", [line.get("doc_id")]))
 
 
 def _finding(pub: Publication, doc_id: str, what: str, message: str, line: dict | None = None) -> Finding:
@@ -99,13 +97,13 @@ def missing_tables(ctx: Context) -> Iterator[Finding]:
         if pub.kind not in ("预算", "决算"):
             continue
         required = {**REQUIRED, **(FINAL_ONLY if pub.kind == "决算" else {})}
-        all_rows = [r for r in ctx.records("amounts") if r.get("doc_id") in pub.docs]
+        all_rows = rows_of(ctx, "amounts", pub.docs)
         with_figures = {txt(r.get("table_family")) for r in all_rows}
         if not any((num(r.get("value")) or 0) != 0 for r in all_rows):
             continue  # no table, or a blank template: nothing this rule can say (TEMPLATE_LEFTOVER's)
         if len(with_figures & set(required)) < 3:
             continue  # not the table set of a 预算/决算公开 (a 三公 table inside a report)
-        if not any(f.get("concept") for f in ctx.records("facts") if f.get("doc_id") in pub.docs):
+        if not any(f.get("concept") for f in rows_of(ctx, "facts", pub.docs)):
             continue  # tables without their 说明 (a 公开表 alone): whether a table is empty for a reason is said there
         titles = _title_lines(ctx, pub.docs)
         titled: dict[str, dict] = {}

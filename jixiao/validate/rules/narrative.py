@@ -24,6 +24,7 @@ from jixiao.validate.publication import (
     bare,
     is_total_row,
     publications,
+    rows_of,
     subject_rows,
     tables_of,
     whole_column,
@@ -161,9 +162,8 @@ def narrative_vs_tables(ctx: Context) -> Iterator[Finding]:
         tables = tables_of(ctx, pub.docs)
         if not tables:
             continue
-        docs = set(pub.docs)
-        for fact in ctx.records("facts"):
-            if fact.get("doc_id") not in docs or not this_years(fact, pub):
+        for fact in rows_of(ctx, "facts", pub.docs):
+            if not this_years(fact, pub):
                 continue
             cells = [(t, c) for t, c in candidates(txt(fact.get("concept")) or "", tables)
                      if num(c.get("value")) is not None and _same_basis(c, txt(fact.get("basis")), pub.kind)]
