@@ -198,3 +198,18 @@ def test_a_cut_off_docx_is_read_from_the_parts_before_the_cut(tmp_path: Path):
     cut_xlsx.write_bytes(xlsx[: len(xlsx) * 7 // 10])
     doc = process_file(cut_xlsx, tmp_path).document
     assert doc["status"] == "failed" and doc["error"].startswith("the Excel file (.xlsx) is damaged")
+
+
+def test_a_zeroed_block_in_a_scanned_page_picture_is_seen(tmp_path: Path):
+    import pikepdf
+
+    from jixiao.extract.damage import jpeg_problem
+
+    source = FIXTURES / "pdf" / "seed002_scan.pdf"
+    with pikepdf.open(source) as pdf:
+        jpeg = next(bytes(o.read_raw_bytes()) for o in pdf.objects
+                    if isinstance(o, pikepdf.Stream) and str(o.get("/Filter")) == "/DCTDecode")
+    assert jpeg_problem(jpeg) is None
+    at = len(jpeg) // 2
+    assert jpeg_problem(jpeg[:at] + bytes(4096) + jpeg[at + 4096:]) == "picture data overwritten with zeros"
+    assert jpeg_problem(jpeg[:at]) == "picture data cut short"

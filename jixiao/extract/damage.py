@@ -147,6 +147,11 @@ def _stream_problem(stream) -> str | None:
     try:
         if all(n in _GENERAL_FILTERS for n in names):
             stream.read_bytes()
+        elif names and names[-1] == "/DCTDecode" and all(n in _GENERAL_FILTERS for n in names[:-1]):
+            jpeg = stream.read_bytes(pikepdf.StreamDecodeLevel.generalized) if len(names) > 1 else stream.read_raw_bytes()
+            problem = jpeg_problem(jpeg)
+            if problem:
+                return problem
         if names and names[0] == "/FlateDecode":
             inflater = zlib.decompressobj()
             inflater.decompress(stream.read_raw_bytes())
@@ -156,6 +161,26 @@ def _stream_problem(stream) -> str | None:
         return "compressed data fails its checksum" if "check" in str(e) else "compressed data is corrupt"
     except pikepdf.PdfError:
         return "data cannot be decoded"
+    return None
+
+
+def jpeg_problem(data: bytes) -> str | None:
+    """What is wrong with a JPEG's bytes, when it shows: a missing start or end, a run of zero
+    bytes in its compressed scan (4 KB zeroed by a bad disk), or a marker that cannot stand there.
+
+    JPEG carries no checksum and decoders paint over damage, so a flipped bit inside the scan
+    data stays unseen."""
+    if not data.startswith(b"\xff\xd8"):
+        return "picture data does not start as a JPEG"
+    sos = data.find(b"\xff\xda")
+    end = data.rfind(b"\xff\xd9")
+    if sos < 0 or end < 0 or sos + 4 > end:
+        return "picture data cut short"
+    scan = data[sos + 2 + int.from_bytes(data[sos + 2:sos + 4], "big"):end]
+    if b"\x00" * 256 in scan:
+        return "picture data overwritten with zeros"
+    for m in re.finditer(rb"\xff(?![\x00\xd0-\xd7\xda\xc4\xdd\xff])", scan):
+        return f"picture data broken (marker FF{scan[m.end():m.end() + 1].hex().upper()} inside the image)"
     return None
 
 
