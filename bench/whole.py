@@ -48,7 +48,8 @@ class Pair:
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(TREE) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONPATH"] = os.pathsep.join([str(TREE), str(Path(__file__).parent)]
+                                        + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     return env
 
 
@@ -190,6 +191,14 @@ def read_numbers(document) -> list[float]:
     return numbers
 
 
+def read_all(paths: list[str]) -> list[list[float]]:
+    """Numbers in the table cells jixiao extracts from each PDF."""
+    from jixiao.extract.base import ExtractOptions
+    from jixiao.extract.pdf import extract as extract_pdf
+
+    return [read_numbers(extract_pdf(Path(p), ExtractOptions())) for p in paths]
+
+
 def numeric_recall(truth: list[float], read: list[float]) -> tuple[int, int]:
     """(found, total): truth numbers read exactly (each read number used once; 万元 also as 元)."""
     pool: dict[float, int] = {}
@@ -207,9 +216,6 @@ def numeric_recall(truth: list[float], read: list[float]) -> tuple[int, int]:
 
 def scanned(tmp: Path) -> tuple[Pair, str]:
     """Whole-process OCR beside RapidOCR's own pipeline on the same pages; numbers read exactly."""
-    from jixiao.extract.base import ExtractOptions
-    from jixiao.extract.pdf import extract as extract_pdf
-
     files = scanned_pdfs()
     folder = tmp / "scanned"
     folder.mkdir()
@@ -225,9 +231,13 @@ def scanned(tmp: Path) -> tuple[Pair, str]:
         "jixiao": lambda: timed([*env_one, *convert_cmd([folder], tmp / "scan-out"), "--workers", "1"]),
         "rapidocr": lambda: timed([PY, "-c", reference, *(str(p) for p, _ in files)]),
     }, 1)
+    # numbers read by the measured tree's extractor (a subprocess: TREE may be another checkout)
+    proc = subprocess.run([PY, "-c", "import sys, json, whole; print(json.dumps(whole.read_all(sys.argv[1:])))",
+                           *(str(p) for p, _ in files)], capture_output=True, text=True, env=_env(),
+                          cwd=Path(__file__).parent, check=True)
     found = total = 0
-    for path, truth in files:
-        f, t = numeric_recall(truth_numbers(truth), read_numbers(extract_pdf(path, ExtractOptions())))
+    for (_, truth), read in zip(files, json.loads(proc.stdout.strip().splitlines()[-1]), strict=True):
+        f, t = numeric_recall(truth_numbers(truth), read)
         found, total = found + f, total + t
     note = (f"{pages} pages; {med['jixiao'] / pages:.2f} s per page on one core (one worker, one OCR thread, "
             f"start-up and writing included); numbers of the truth's forms read exactly: {found} / {total} = "

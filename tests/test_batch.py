@@ -307,3 +307,23 @@ def test_in_process_run_keeps_the_time_limit(tmp_path, monkeypatch):
     outcome = inline.run_inline(make_task(0, src, SEEDS), settings)
     assert time.monotonic() - start < 10
     assert outcome.status == "failed" and "gave up after 1 s" in outcome.error
+
+
+def test_small_job_child_that_crashes_costs_only_its_file(tmp_path, monkeypatch):
+    """Two small files run in forked children: one crashing gives a failed row, the other converts."""
+    import jixiao.batch.inline as inline
+
+    real = inline.run_task
+    seeds = sorted(SEEDS.glob("*.txt"))[2:4]
+
+    def crash_on_first(task, settings):
+        if task.index == 0:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return real(task, settings)
+
+    monkeypatch.setattr(inline, "run_task", crash_on_first)
+    settings = Settings(options=PipelineOptions(), cache_dir=str(tmp_path / "cache"), timeout=60)
+    tasks = [make_task(i, p, SEEDS) for i, p in enumerate(seeds)]
+    first, second = list(inline.inline_outcomes(tasks, settings))
+    assert first.status == "failed" and "SIGSEGV" in first.error
+    assert second.status == "ok" and second.counts["indicators"] > 0

@@ -111,7 +111,7 @@ class _Worker:
         self.conn.close()
 
 
-def _death_message(exitcode: int | None) -> str:
+def death_message(exitcode: int | None) -> str:
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
@@ -184,7 +184,7 @@ class LocalPool:
                 return outcome
         if w.conn in ready or w.proc.sentinel in ready:
             w.proc.join(timeout=1)
-            message = _death_message(w.proc.exitcode)
+            message = death_message(w.proc.exitcode)
         elif elapsed >= self.settings.timeout:
             message = (f"gave up after {self.settings.timeout:g} s (--timeout); the file is very large or "
                        "pathological — convert it alone with a larger --timeout")

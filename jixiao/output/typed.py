@@ -155,6 +155,13 @@ def _pandas_version() -> str:
         return ""
 
 
+def load_writers() -> None:
+    """Import what writing the tables needs (pyarrow, DuckDB), e.g. while files convert elsewhere."""
+    import duckdb  # noqa: F401
+    import pyarrow.json  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+
 def read_records(out, names: Iterable[str]) -> dict[str, list[dict]]:
     """Tables of a converted folder as rows (from Parquet via pyarrow; no pandas)."""
     import pyarrow.parquet as pq
