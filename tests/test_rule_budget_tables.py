@@ -363,3 +363,16 @@ def test_a_row_whose_合计_is_not_basic_plus_project_is_a_sum_mismatch():
              ["201", "一般公共服务支出", "1,000.00", "600.00", "450.00"], ["", "合计", "1,000.00", "600.00", "450.00"]]
     found = findings(publication(tables=[("一般公共预算支出预算表", table)]), "SUM_MISMATCH")
     assert found and all(f["observed"] == 1000.0 and f["expected"] == 1050.0 for f in found)
+
+
+def test_a_note_saying_none_beside_a_table_with_figures_is_a_warning():
+    pub = publication(PROSE, tables=full_set())
+    three = next(f for f in pub["forms"] if "三公" in f["title"])
+    for f in pub["forms"]:
+        f["page_start"] = f["page_end"] = 11 if f is three else 5
+    pub["narrative"].append({"doc_id": "d", "seq": 99, "section": "", "text": "注：本部门无相关收支项目", "page": 11})
+    found = [f for f in findings(pub, "MISSING_TABLE") if "注" in f["message"]]
+    (f,) = found
+    assert f["page"] == 11 and f["observed"] == 60.0 and "三公" in f["location"]
+    pub["narrative"][-1]["page"] = 5  # the page holds several tables: whose note it is, is not clear
+    assert [f for f in findings(pub, "MISSING_TABLE") if "注" in f["message"]] == []

@@ -7,7 +7,7 @@ and its …公开表 are one), and only when it publishes tables at all: a 说�
 are published separately (公开表附后, 见附件) is not accused of missing them. A table is present
 when its title or its figures are; it is empty when only its title is, and then it needs a note
 on its page (注：本部门无该项目…) or a 说明 sentence saying its amount is 0 or that there is no such
-item. A blank template (no figure anywhere) is TEMPLATE_LEFTOVER's one finding, not this rule's.
+item. A note saying there is no such item on the page of a table with figures is a warning too. A blank template (no figure anywhere) is TEMPLATE_LEFTOVER's one finding, not this rule's.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.prose_text import norm
 from jixiao.validate.publication import Publication, publications, rows_of, tables_of
 from jixiao.validate.records import num, txt
-from jixiao.validate.refs import ref_of
+from jixiao.validate.refs import join_refs, ref_of
 
 # family -> (what a reader calls it, words of its title, words of a 说明 sentence about its amount)
 REQUIRED: dict[str, tuple[str, str, str]] = {
@@ -37,6 +37,7 @@ FINAL_ONLY = {"state_capital": ("国有资本经营预算财政拨款支出表",
 _TITLE = re.compile(r"表(?:[(（][^()（）]{1,10}[)）])?$")
 _CONTENTS = re.compile(r"^目录$")
 _NOTE = re.compile(r"(?:注|说明|备注)[:：]?[^。]{0,30}(?:无|没有|未安排|不涉及|为0|为零|空表|无数据)")
+_NOTE_NONE = re.compile(r"^(?:注|备注)[:：]?[^。]{0,12}(?:无|没有)(?:相关|该|此)?(?:收支|项目|支出|收入|数据|经费)")
 _NONE_SAID = re.compile(r"(?:(?<![\d.])0(?:\.0+)?万元|为0(?![.\d])|为零|无此项|没有|无相关|未安排|不涉及|无该项)")
 
 
@@ -91,6 +92,30 @@ def _finding(pub: Publication, doc_id: str, what: str, message: str, line: dict 
                    source_ref=ref_of(line))
 
 
+def _notes_against_figures(ctx: Context, pub: Publication) -> Iterator[Finding]:
+    """A note 注：本部门无该项目 on the page of a table that has figures (the only table on that page)."""
+    forms = [f for f in rows_of(ctx, "forms", pub.docs) if f.get("form_type") == "budget_summary"]
+    amounts = rows_of(ctx, "amounts", pub.docs)
+    for f in forms:
+        page = num(f.get("page_start"))
+        if page is None or num(f.get("page_end")) not in (None, page):
+            continue
+        if sum(1 for g in forms if g.get("doc_id") == f.get("doc_id") and num(g.get("page_start")) == page) != 1:
+            continue  # two tables on one page: the note may be the other's
+        figures = [a for a in amounts if a.get("form_id") == f.get("form_id") and (num(a.get("value")) or 0) != 0]
+        notes = [r for r in rows_of(ctx, "narrative", [f.get("doc_id")])
+                 if num(r.get("page")) == page and _NOTE_NONE.search(norm(r.get("text")))]
+        if figures and notes:
+            big = max(figures, key=lambda a: abs(num(a.get("value")) or 0))
+            yield Finding(doc_id=f.get("doc_id") or "", form_id=f.get("form_id"), rule="MISSING_TABLE",
+                          severity="warning", location=f"{txt(f.get('title'))} > {txt(notes[0].get('text'))}",
+                          message=f"“{txt(f.get('title'))}”页上注明“{txt(notes[0].get('text'))}”，表中却有数字"
+                                  f"（“{txt(big.get('item'))}”{num(big.get('value')):g}） (a note says 无, the table has figures)",
+                          observed=num(big.get("value")), page=int(page), table=txt(f.get("title")),
+                          row_label=txt(big.get("item")), indicator=None, source_ref=ref_of(notes[0]),
+                          related_refs=join_refs([ref_of(big)]))
+
+
 @rule("MISSING_TABLE")
 def missing_tables(ctx: Context) -> Iterator[Finding]:
     for pub in publications(ctx):
@@ -101,6 +126,8 @@ def missing_tables(ctx: Context) -> Iterator[Finding]:
         with_figures = {txt(r.get("table_family")) for r in all_rows}
         if not any((num(r.get("value")) or 0) != 0 for r in all_rows):
             continue  # no table, or a blank template: nothing this rule can say (TEMPLATE_LEFTOVER's)
+        if not ctx.extra.get("pairs_only"):
+            yield from _notes_against_figures(ctx, pub)
         if len(with_figures & set(required)) < 3:
             continue  # not the table set of a 预算/决算公开 (a 三公 table inside a report)
         if not any(f.get("concept") for f in rows_of(ctx, "facts", pub.docs)):
