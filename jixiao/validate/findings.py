@@ -41,7 +41,7 @@ def indicator_finding(form: dict | None, row: dict | None, code: str, severity: 
     holder = row or form
     related = list(related) if related is not None else None
     source = (ref_of(holder, at) if at else None) or figure_ref(row, observed) or figure_ref(form, observed) \
-        or ref_of(row) or next((r for r in related or [] if r), None)
+        or ref_of(row) or (next((r for r in related or [] if r), None) if observed is not None else None)
     return Finding(
         doc_id=(form or row or {}).get("doc_id") or "", form_id=(form or row or {}).get("form_id"),
         rule=code, severity=severity, location=where(form, *parts, indicator), message=message,

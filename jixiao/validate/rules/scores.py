@@ -251,7 +251,8 @@ def blank_execution_rate(ctx: Context) -> Iterator[Finding]:
         rate = done / budget * 100
         yield indicator_finding(form, None, "MISSING_VALUE", "info",
                        f"执行率（预算执行进度）未填；按执行数 {fmt(done)} ÷ 预算数 {fmt(budget)} 应为 {fmt(round(rate, 2))}% "
-                       f"(the execution rate is blank)", rate, None, "执行率")
+                       f"(the execution rate is blank)", rate, None, "执行率",
+                       related=[ref_of(form, "executed_wan"), ref_of(form, "budget_wan")])
 
 
 _MISSED = {
