@@ -83,6 +83,7 @@ from jixiao.normalize.values import (
         ("1.预算完成率大于或等于95%的，得满分；", ">=", 95, "%"),  # 000:440 (% before 的 stays %)
         (">653天", ">", 653, "天"),                        # 001 target table
         ("业务培训140人次", "=", 140, "人次"),              # 002 actual with a short label
+        ("大于：4500人", ">", 4500, "人"),                  # a colon after the word (an OCR'd scan)
     ],
 )
 def test_parse_value_reads_seed_cells(text, op, value, unit):

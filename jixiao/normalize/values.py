@@ -261,6 +261,7 @@ def _read(t: str) -> tuple[str | None, float | None, str | None]:
         op = _PREFIX_MAP[m.group(0)]
         after = t[m.end():]
         after = after[_REPEATED_OP.match(after).end():] if _REPEATED_OP.match(after) else after
+        after = after.lstrip(":：")  # `大于：4500人` (a colon an OCR or a writer put after the word)
         n = re.match(rf"(-)?({_NUM})", after)
         if n:
             value = _finite(float(n.group(2)) * (-1 if n.group(1) else 1))
