@@ -30,9 +30,9 @@ THREE_PUBLIC = [["单位：万元"], ["合计", "因公出国（境）费", "公
 
 
 def publication(*sentences: str, tables: list[tuple[str, list[list[str]]]] | None = None, year: int = 2019,
-                doc: str = "d", table_doc: str | None = None, unit: str = "某某厅") -> dict[str, list[dict]]:
+                doc: str = "d", table_doc: str | None = None, unit: str = "某某厅", kind: str = "预算") -> dict[str, list[dict]]:
     """Rows of one (or, with table_doc, two) converted files: a 说明 and its tables."""
-    heads = [f"{unit}{year}年度部门预算公开", f"第三部分 {year}年度部门预算情况说明"]
+    heads = [f"{unit}{year}年度部门{kind}公开", f"第三部分 {year}年度部门{kind}情况说明"]
     narrative = [{"doc_id": doc, "seq": i + 1, "section": "说明", "text": t, "page": 3}
                  for i, t in enumerate([*heads, *sentences])]
     tdoc = table_doc or doc
@@ -376,3 +376,29 @@ def test_a_note_saying_none_beside_a_table_with_figures_is_a_warning():
     assert f["page"] == 11 and f["observed"] == 60.0 and "三公" in f["location"]
     pub["narrative"][-1]["page"] = 5  # the page holds several tables: whose note it is, is not clear
     assert [f for f in findings(pub, "MISSING_TABLE") if "注" in f["message"]] == []
+
+
+# ------------------------------------------------------------ 决算: 预算数 and 决算数 side by side
+
+FINAL_THREE = [["单位：万元"], ["预算数"] * 6 + ["决算数"] * 6,
+               ["合计", "因公出国（境）费", "公务用车购置及运行费", "公务用车购置及运行费", "公务用车购置及运行费", "公务接待费"] * 2,
+               ["合计", "因公出国（境）费", "小计", "公务用车购置费", "公务用车运行费", "公务接待费"] * 2,
+               ["60.00", "10.00", "30.00", "", "30.00", "20.00", "66.00", "12.00", "34.00", "", "34.00", "20.00"]]
+
+
+def test_a_final_accounts_三公_table_reads_its_预算数_and_决算数_blocks():
+    """National T7: the 预算数 block and the 决算数 block repeat the same columns; each sums within its block."""
+    title = "一般公共预算财政拨款“三公”经费支出决算表"
+    pub = publication("2022年度“三公”经费财政拨款支出决算为66万元，完成预算的110%。其中：因公出国（境）费支出决算为12万元，"
+                      "公务接待费支出决算为20万元。", tables=[(title, FINAL_THREE)], year=2022, kind="决算")
+    assert {r["item"]: r["measure"] for r in pub["amounts"] if r["is_total"] and not r["item_parent"]} == \
+        {"预算数": "budget", "决算数": "final"}
+    found = findings(pub)
+    assert [f["rule"] for f in found if f["rule"] in ("SUM_MISMATCH", "NARRATIVE_MISMATCH")] == []
+    over = sorted((f["row_label"], f["observed"], f["expected"]) for f in found if f["rule"] == "EXECUTION_OVER_BUDGET")
+    assert over == sorted([("公务用车购置及运行费", 34.0, 30.0), ("公务用车运行费", 34.0, 30.0), ("因公出国（境）费", 12.0, 10.0),
+                           ("决算数", 66.0, 60.0)])
+    wrong = publication("2022年度“三公”经费财政拨款支出决算为66万元。其中：因公出国（境）费支出决算为15万元。",
+                        tables=[(title, FINAL_THREE)], year=2022, kind="决算")
+    (f,) = findings(wrong, "NARRATIVE_MISMATCH")
+    assert f["observed"] == 15.0 and f["expected"] == 12.0  # the 决算数, not the 预算数 10

@@ -678,12 +678,18 @@ def _transposed(cols: list[Column], data: list[tuple[int, list[str], bool]], kin
             items.append((col.index, path[-1], False, tuple(path[:-1])))
     grand = next((name for _, name, tot, group in items if tot and not group and TOTAL.search(squash(name))), None)
     parent_of: dict[int, str | None] = {}
-    column_of = {name: j + 1 for j, name, _tot, _group in items}
+    column_of: dict[int, int | None] = {}  # column -> its parent's column (the group of the same 预算数/决算数 block)
     for j, name, _tot, group in items:
         parent = group[-1] if group else None
         if parent is None and grand is not None and name != grand:
             parent = grand
         parent_of[j] = parent
+        above = group[:-1] if group else ()
+        same = [k for k, n, _t, g in items if n == parent and k != j and (g == above or not group)]
+        column_of[j] = min(same, key=lambda k: (k > j, abs(k - j))) + 1 if same else None
+    # a group above the items that names a measure (预算数 | 决算数 over the same 三公 columns) is their measure
+    measure_by_col = {col.index: next((m for m in (measure_of(p) for p in col.path) if m not in ("value", "count")), None)
+                      for col in cols}
     n_children: dict[str, int] = {}
     for p in parent_of.values():
         if p:
@@ -698,9 +704,9 @@ def _transposed(cols: list[Column], data: list[tuple[int, list[str], bool]], kin
                 continue
             parent = parent_of[j]
             relation = ("sum" if n_children.get(parent, 0) >= 2 else "part") if parent else None
-            out.append(_row(ctx, kind, name, measure, None, value * ctx.factor, "万元", tot, j + 1, row_index + 1,
-                            parent, None, relation, raw))
-            out[-1].update(page=ctx.page(row_index), side=1, parent_row=column_of.get(parent or ""),
+            out.append(_row(ctx, kind, name, measure_by_col.get(j) or measure, None, value * ctx.factor, "万元", tot,
+                            j + 1, row_index + 1, parent, None, relation, raw))
+            out[-1].update(page=ctx.page(row_index), side=1, parent_row=column_of.get(j) if parent else None,
                            row_level=("subtotal" if tot and parent else "total") if tot else "item",
                            source_ref=ctx.ref(row_index, j))
     return out

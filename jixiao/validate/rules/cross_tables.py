@@ -185,17 +185,25 @@ def three_public_over_budget(ctx: Context) -> Iterator[Finding]:
             for r in t.rows:
                 m = txt(r.get("measure"))
                 kind = "budget" if m in BUDGET_MEASURES else "final" if m in ("final", "executed") else None
-                if kind:
-                    by_item.setdefault((num(r.get("side")), num(r.get("row_no")), bare(r.get("item"))),
-                                       {}).setdefault(kind, r)
+                if not kind:
+                    continue
+                item = bare(r.get("item"))
+                if txt(r.get("measure_raw")):  # items are rows, 预算数 | 决算数 columns
+                    key: tuple = (num(r.get("side")), num(r.get("row_no")), item)
+                else:  # items are columns under a 预算数 block and a 决算数 block
+                    name = "合计" if re.fullmatch(r"(预算|决算)数?|合计", item) else item
+                    key = (num(r.get("side")), num(r.get("col_no")), name, txt(r.get("item_parent")) not in (None, "预算数", "决算数"))
+                by_item.setdefault(key, {}).setdefault(kind, r)
             for cells in by_item.values():
                 b, f = cells.get("budget"), cells.get("final")
                 if b is None or f is None:
                     continue
                 vb, vf = num(b.get("value")), num(f.get("value"))
                 if vb is not None and vf is not None and vf > vb + ctx.slack.of(figure(b), figure(f)):
+                    name = bare(f.get("item"))
+                    name = "合计" if re.fullmatch(r"(预算|决算)数?", name) else name
                     yield _finding("EXECUTION_OVER_BUDGET", "warning", (t, f), (t, b),
-                                   f"“{bare(f.get('item'))}”决算数 {fmt(vf)} 超过预算数 {fmt(vb)} "
+                                   f"“{name}”决算数 {fmt(vf)} 超过预算数 {fmt(vb)} "
                                    f"(the 三公 item was spent beyond its budget)")
 
 

@@ -78,6 +78,15 @@ def _economic_sums(tables: list[Table], groups: list[tuple[str, ...]]) -> Cells:
 
 
 _THREE = ("three_public",)
+
+
+def _three_public_totals(tables: list[Table]) -> Cells:
+    """The grand totals of a 三公 table that holds nothing but the 三公 (no 会议费, 培训费, 机关运行经费)."""
+    out: Cells = []
+    for t in tables:
+        if t.family == "three_public" and not any(re.search(r"会议费|培训费|机关运行", bare(r.get("item"))) for r in t.rows):
+            out += [(t, r) for r in t.rows if is_total_row(r) and not txt(r.get("item_parent"))]
+    return out
 _SUMMARIES = ("summary", "fiscal_summary")
 _SPENDING = ("expenditure", "fiscal_expenditure", "general_expenditure")
 
@@ -110,7 +119,7 @@ CANDIDATES: dict[str, Callable[[list[Table]], Cells]] = {
     + _economic_sums(ts, [("301", "303"), ("301", "303", "309")]),
     "public": lambda ts: _named(ts, r"^(日常)?公用经费$") + _totals(ts, ("basic_expenditure", *_SUMMARIES), ("public",))
     + _economic_sums(ts, [("302",), ("302", "310"), ("302", "307", "309", "310", "399")]),
-    "three_public": lambda ts: _named(ts, r"三公", _THREE, whole=False),
+    "three_public": lambda ts: _named(ts, r"三公", _THREE, whole=False) + _three_public_totals(ts),
     "abroad": lambda ts: _named(ts, r"因公出国", _THREE, whole=False),
     "vehicle": lambda ts: _named(ts, r"公务用车购置及运行", _THREE, whole=False),
     "vehicle_purchase": lambda ts: _named(ts, r"^(公务用车)?购置费?$", _THREE, whole=False),
