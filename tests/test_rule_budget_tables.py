@@ -402,3 +402,26 @@ def test_a_final_accounts_三公_table_reads_its_预算数_and_决算数_blocks(
                         tables=[(title, FINAL_THREE)], year=2022, kind="决算")
     (f,) = findings(wrong, "NARRATIVE_MISMATCH")
     assert f["observed"] == 15.0 and f["expected"] == 12.0  # the 决算数, not the 预算数 10
+
+
+def final_summary(out_total: str, year_end: str) -> list[list[str]]:
+    return [["单位：万元"], ["收入", "", "", "支出", "", ""], ["项目", "行次", "金额", "项目", "行次", "金额"],
+            ["栏次", "", "1", "栏次", "", "2"],
+            ["一、一般公共预算财政拨款收入", "1", "100.00", "一、一般公共服务支出", "32", "90.00"],
+            ["二、政府性基金预算财政拨款收入", "2", "", "二、社会保障和就业支出", "33", "20.00"],
+            ["本年收入合计", "30", "100.00", "本年支出合计", "60", "110.00"],
+            ["使用非财政拨款结余", "31", "", "结余分配", "61", ""],
+            ["年初结转和结余", "32", "15.00", "年末结转和结余", "62", year_end],
+            ["总计", "33", "115.00", "总计", "63", out_total]]
+
+
+def test_a_final_accounts_summary_balances_its_总计_and_sums_its_formulas():
+    """决算 T1: 总计 = 本年收入合计 + 年初结转和结余 (the table model's sums), 收入总计 = 支出总计 (BALANCE)."""
+    ok = publication(tables=[("收入支出决算总表", final_summary("115.00", "5.00"))], year=2022, kind="决算")
+    assert findings(ok) == []
+    bad = publication(tables=[("收入支出决算总表", final_summary("120.00", "10.00"))], year=2022, kind="决算")
+    (f,) = findings(bad, "BALANCE_MISMATCH")
+    assert f["observed"] == 120.0 and f["expected"] == 115.0 and findings(bad, "SUM_MISMATCH") == []
+    sums = findings(publication(tables=[("收入支出决算总表", final_summary("115.00", "10.00"))], year=2022, kind="决算"),
+                    "SUM_MISMATCH")
+    assert [(f["observed"], f["expected"]) for f in sums] == [(115.0, 120.0)]

@@ -44,7 +44,11 @@ def _finding(code: str, severity: str, seen: Cell, other: Cell, message: str) ->
 
 
 def _grand_totals(t: Table, side: int | None = None) -> list[dict]:
-    return [r for r in t.rows if is_total_row(r) and whole_column(r) and (side is None or num(r.get("side")) == side)]
+    """The total rows (of one side) in whole columns; when some are parts of another (本年收入合计 of
+    总计), only the outermost."""
+    rows = [r for r in t.rows if is_total_row(r) and whole_column(r) and (side is None or num(r.get("side")) == side)]
+    top = [r for r in rows if not txt(r.get("item_parent"))]
+    return top or rows
 
 
 def _side_totals(t: Table, word: str) -> list[dict]:
