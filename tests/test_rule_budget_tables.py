@@ -425,3 +425,12 @@ def test_a_final_accounts_summary_balances_its_总计_and_sums_its_formulas():
     sums = findings(publication(tables=[("收入支出决算总表", final_summary("115.00", "10.00"))], year=2022, kind="决算"),
                     "SUM_MISMATCH")
     assert [(f["observed"], f["expected"]) for f in sums] == [(115.0, 120.0)]
+
+
+def test_a_项_described_with_another_科目s_purpose_is_a_warning():
+    wrong = publication("住房保障支出（类）住房改革支出（款）住房公积金（项）752.90万元，主要用于机关事业单位职工医疗保险缴费。")
+    (f,) = findings(wrong, "CODE_NAME_MISMATCH")
+    assert f["severity"] == "warning" and "住房公积金" in f["message"] and "医疗" in f["message"]
+    right = publication("住房改革支出（款）住房公积金（项）752.90万元，主要用于按规定为职工缴存的住房公积金；"
+                        "行政事业单位医疗（款）行政单位医疗（项）100万元，主要用于职工医疗保险缴费。")
+    assert findings(right, "CODE_NAME_MISMATCH") == []

@@ -5,6 +5,10 @@ The 财政拨款支出表, the 一般公共预算支出表 and the 支出表 lis
 names, one of them is wrong (a copied row, a renamed 科目 of another year). Names are compared
 after the harmless differences are dropped: spaces, full- or half-width brackets, numbering, a
 trailing 支出. Only rows of understood tables count (their codes were read as codes).
+
+Also a 项 of the 说明 described with another 科目's purpose ("住房公积金（项）…主要用于职工医疗"),
+for the few 项 whose purposes have words of their own (公积金, 医疗, 养老, 年金, 提租/购房): only a
+purpose naming another's words and none of its own is accused.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import unicodedata
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
+from jixiao.validate.findings import paragraph_finding
+from jixiao.validate.prose_text import paragraphs
 from jixiao.validate.publication import bare, publications, tables_of
 from jixiao.validate.records import page_of, txt
 from jixiao.validate.refs import join_refs, ref_of
@@ -52,3 +58,36 @@ def one_code_two_names(ctx: Context) -> Iterator[Finding]:
                                       f"“{txt(r0.get('item'))}” (one code, two names)",
                               page=page_of(r), table=t.title or t.family, row_label=name, indicator=None,
                               source_ref=ref_of(r), related_refs=join_refs([ref_of(r0)]))
+
+
+# 项 whose purpose words are their own: a purpose naming only another's words was copied from that 科目
+_PURPOSES: list[tuple[str, str, str]] = [  # (科目 name pattern, its own words, words of other 科目)
+    (r"住房公积金", r"公积金", r"医疗|医保|养老|年金|离退休|抚恤|提租|购房"),
+    (r"提租补贴|购房补贴", r"提租|租金|购房|住房", r"医疗|医保|养老|年金|公积金|抚恤"),
+    (r"(?:行政|事业)单位医疗|公务员医疗补助", r"医疗|医保|医药|就医", r"公积金|养老|年金|提租|购房"),
+    (r"基本养老保险缴费", r"养老|社会保险|社保", r"医疗|医保|公积金|提租|购房"),
+    (r"职业年金缴费", r"年金", r"医疗|医保|公积金|提租|购房"),
+]
+_ITEM_PURPOSE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,20})[(（]项[)）][^。;；]{0,40}?(?:主要用于|用于|反映)(?P<purpose>[^。]{2,80})")
+
+
+@rule("CODE_NAME_MISMATCH")
+def purpose_of_another_subject(ctx: Context) -> Iterator[Finding]:
+    """“住房公积金（项）…主要用于职工医疗…”: a 项 described with words that belong to another 科目 only."""
+    if ctx.extra.get("pairs_only"):
+        return  # a sentence is checked with its own file
+    for paras in paragraphs(ctx).values():
+        for p in paras:
+            for m in _ITEM_PURPOSE.finditer(p.text):
+                name, purpose = m.group("name"), m.group("purpose")
+                nxt = re.search(r"[(（]项[)）]", purpose)
+                purpose = purpose[:nxt.start()] if nxt else purpose  # the next 项's own sentence
+                for subject, own, other in _PURPOSES:
+                    if not re.search(subject + "$", name):
+                        continue
+                    foreign = re.search(other, purpose)
+                    if foreign and not re.search(own, purpose):
+                        yield paragraph_finding(p, "CODE_NAME_MISMATCH", "warning",
+                                                f"“{name}（项）”的用途写作“{purpose[:40]}”，说的是“{foreign.group()}”，"
+                                                f"不是{name} (the purpose of another 科目)", pos=m.start(), row_label=name)
+                    break
