@@ -8,12 +8,13 @@ here travels on the `amounts` rows as extra columns, so every rule — and the c
 |---|---|
 | table_family | the finer kind, from the title first, then the header words (never from position): `summary` 收支总表, `fiscal_summary` 财政拨款收支总表, `income` 收入表, `expenditure` 支出表 / 支出总表, `fiscal_expenditure` 财政拨款支出表, `general_expenditure` 一般公共预算支出表, `basic_expenditure` 基本支出表 (经济分类), `three_public` 三公经费表, `gov_fund` 政府性基金表, `state_capital` 国有资本经营表, `admin_operating` 机关运行经费表, `procurement` 政府采购表, `projects` 项目 / 重点项目表, `assets` 资产表, `balance` 结转结余表, `other` (not recognised) |
 | table_title | the table's title as written |
-| side | 1-based half of a side-by-side table (收入 ‖ 支出); every sum stays inside one side |
+| side | 1-based half of a side-by-side table (收入 ‖ 支出); every sum stays inside one side. A list printed in two column blocks under one header (公用经费 ‖ 公用经费) is one side |
 | column_role | the column's role: `item` (the header names a 科目 / 费 / asset: a 三公 table's 公务接待费 column), `price` 单价, `total` 合计, `amount` 金额, `budget` 预算数, `budget_initial`, `budget_adjusted`, `executed` 执行数, `final` 决算数, `fiscal` 财政拨款, `general_budget` 一般公共预算, `gov_fund`, `state_capital`, `special_account` 财政专户, `business` 事业收入, `operating` 经营收入, `other_income` 其他收入/资金, `upper` 上级补助/上缴上级/附属单位, `basic` 基本支出, `personnel` 人员经费, `public` 公用经费, `project` 项目支出, `reserve` 机动经费, `carryover` 结转, `balance` 结余, `count`, `share` 占比/% , `rate` 执行率/增长率; empty when not recognised |
 | code | the 科目编码 of the row, glued from split 类 | 款 | 项 columns ("201" "06" "01" → 2010601) or taken from digits before the label ("2010601 行政运行") |
 | code_scheme | `function` (功能分类, codes 2xx) or `economic` (经济分类, 3xx / 5xx) |
 | row_level | the row's level: `total` (合计/总计), `subtotal` (小计), `类` `款` `项` (code length 3/5/7, or a (类)/(款)/(项) suffix; 经济分类 3 = 类, 5 = 款), `其中`, `n1`..`n4` (numbering 一、 / （一） / 1. / （1）), `item` (a plain row) |
 | unit_raw | the unit the table states (`元`, `万元`); value is always 万元, value_raw keeps the text |
+| parent_row | row_no of the row named in item_parent: the whole this row is a part of (a 小计 may sit below its parts; in a two-block list the whole may sit in the other block's column) |
 | layout_ok | the table was understood (family, column roles, row levels): only such tables are checked |
 | layout_reason | why not, when layout_ok is false |
 
@@ -22,7 +23,11 @@ A table of a 预算/决算公开 printed without a figure (an empty 政府性基
 table shows. `jixiao.validate.money.money_tables` gives the tables to the rules.
 
 Sums go over siblings only: a row's parts are the rows that name it as item_parent, which
-are one level below it (合计 > 类 > 款 > 项).
+are one level below it (合计 > 类 > 款 > 项); "合计 vs every row above" only in a side with no
+code and no numbering. The rules (validate/money.py, rules/amounts.py, rules/amount_columns.py)
+check only understood tables, never add shares, rates or unit prices, compare 其中 parts only
+when both figures are non-negative and not balances, and report a check that fails on most
+rows of a table once, as LAYOUT_NOT_UNDERSTOOD, instead of accusing every row.
 """
 
 from __future__ import annotations
