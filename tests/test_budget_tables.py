@@ -450,3 +450,20 @@ def test_public_funds_in_two_column_blocks_are_one_list():
     found = [f for f in run_rules({"amounts": amounts_from_rows(broken, title="基本支出决算表", covered=covered)})
              if f["severity"] != "info"]
     assert sorted(f["row_label"] for f in found) == ["公用经费合计", "资本性支出"]
+
+
+def test_yuan_rounding_stays_silent_but_twenty_yuan_do_not(shanghai):
+    """302 商品和服务支出 24,840,779 元 vs its 款 24,840,778 元: one 元 of rounding over 18 addends is no
+    error; twenty 元 more in one 款 is (the slack of a 元 table is counted in 元, not in whole 万元)."""
+    rows = [a for a in rows_of(shanghai, "经济分类") if a["measure_raw"] == "合计"]
+    whole = next(a for a in rows if a["code"] == "302")
+    parts = [a for a in rows if a.get("parent_row") == whole["row_no"]]
+    assert len(parts) == 18
+    assert whole["value"] - sum(a["value"] for a in parts) == pytest.approx(0.0001)
+    amounts = [dict(a) for a in shanghai["amounts"]]
+    office = next(a for a in amounts if a["code"] == "30201" and a["measure_raw"] == "合计"
+                  and "经济分类" in a["table_title"])
+    office["value"] += 0.0020
+    office["value_raw"] = "1,000,020"
+    found = [f for f in run_rules({"amounts": amounts}) if f["rule"] == "SUM_MISMATCH"]
+    assert [f["row_label"] for f in found] == ["商品和服务支出"]
