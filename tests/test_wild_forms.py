@@ -57,6 +57,8 @@ def test_declaration_amounts_in_yuan_under_wan_label(declaration):
     assert {f["severity"] for f in found.values()} == {"error"}
     assert (found[11]["observed"], found[11]["expected"]) == (517100, 51.71)
     assert found[9]["expected"] == pytest.approx(89.435)  # 83.32 + 1.1 + 5.015 in 测算依据
+    assert found[11]["source_ref"].endswith("!E6") and found[11]["related_refs"].endswith("!D15")  # amount; 成本 target
+    assert found[9]["related_refs"].endswith("!B8")  # 测算依据
     # sheets 6-8, 18, 19 are in 元 too, but no figure of the sheet proves it exactly: no accusation
     assert not {6, 7, 8, 18, 19} & set(found)
 
