@@ -38,19 +38,19 @@ VERIFIED: dict[tuple[str, str, str, int | str], tuple[str, str, str]] = {
     (JS_CPPCC, "TEMPLATE_LEFTOVER", "warning", 15): ("", "", ""),
     # 6049.97万元，与上年相比减少392.92万元，减少5.95%: 392.92 / 6442.89 = 6.10 %
     (JS_COURT, "RATE_MISMATCH", "error", 19): ("6.0985", "5.95", ""),
-    # 本年度项目金额（万元） holds 元: E6 = 10^4 × a 万元 figure of the same sheet (测算依据 or 成本 target)
-    (DECL, "MAGNITUDE_MISMATCH", "error", "'9.社区工作站管理经费（楼岗社区工作站）'!E6"): ("89.435", "894350", ""),
+    # 本年度项目金额（万元） holds 元: E6 = 10^4 × a 万元 figure of the same sheet (测算依据 B8 or 成本 target D15/D16)
+    (DECL, "MAGNITUDE_MISMATCH", "error", "'9.社区工作站管理经费（楼岗社区工作站）'!E6"): ("89.435", "894350", "'9.社区工作站管理经费（楼岗社区工作站）'!B8"),
     (DECL, "MAGNITUDE_MISMATCH", "error", "'11.政府购买服务（物业后勤类社区工作站经费）楼岗社区工作站'!E6"):
-        ("51.71", "517100", ""),
-    (DECL, "MAGNITUDE_MISMATCH", "error", "'12.社区工作站管理经费（松岗社区）'!E6"): ("53.718", "537180", ""),
-    (DECL, "MAGNITUDE_MISMATCH", "error", "'13.海防打私工作经费（综合治理办）'!E6"): ("136.1862", "1361862", ""),
+        ("51.71", "517100", "'11.政府购买服务（物业后勤类社区工作站经费）楼岗社区工作站'!D15"),
+    (DECL, "MAGNITUDE_MISMATCH", "error", "'12.社区工作站管理经费（松岗社区）'!E6"): ("53.718", "537180", "'12.社区工作站管理经费（松岗社区）'!D15"),
+    (DECL, "MAGNITUDE_MISMATCH", "error", "'13.海防打私工作经费（综合治理办）'!E6"): ("136.1862", "1361862", "'13.海防打私工作经费（综合治理办）'!B8"),
     (DECL, "MAGNITUDE_MISMATCH", "error", "'14.政府购买服务（档案管理理类社区工作站管理经费）碧头社区工'!E6"):
-        ("2", "20000", ""),
-    (DECL, "MAGNITUDE_MISMATCH", "error", "'15.社区工作站管理经费（溪头社区工作站）'!E6"): ("65.329", "653290", ""),
+        ("2", "20000", "'14.政府购买服务（档案管理理类社区工作站管理经费）碧头社区工'!D15"),
+    (DECL, "MAGNITUDE_MISMATCH", "error", "'15.社区工作站管理经费（溪头社区工作站）'!E6"): ("65.329", "653290", "'15.社区工作站管理经费（溪头社区工作站）'!D16"),
     (DECL, "MAGNITUDE_MISMATCH", "error", "'16.政府购买服务（专业技术服务类社区工作站管理经费）江边社区'!E6"):
-        ("1.2", "12000", ""),
-    (DECL, "MAGNITUDE_MISMATCH", "error", "'17.社区工作站经费（松岗社区）'!E6"): ("71", "710000", ""),
-    (DECL, "MAGNITUDE_MISMATCH", "error", "'20.社区工作站管理经费（碧头社区工作站）'!E6"): ("29.75", "297500", ""),
+        ("1.2", "12000", "'16.政府购买服务（专业技术服务类社区工作站管理经费）江边社区'!D15"),
+    (DECL, "MAGNITUDE_MISMATCH", "error", "'17.社区工作站经费（松岗社区）'!E6"): ("71", "710000", "'17.社区工作站经费（松岗社区）'!D15"),
+    (DECL, "MAGNITUDE_MISMATCH", "error", "'20.社区工作站管理经费（碧头社区工作站）'!E6"): ("29.75", "297500", "'20.社区工作站管理经费（碧头社区工作站）'!D15"),
     # one project lists the same 三级指标 with the same target under 产出-质量 and again under 效益-社会效益
     (LONG, "DUPLICATE_ENTRY", "warning", "指标信息!D1541"): ("", "", "指标信息!D1537"),
     (LONG, "DUPLICATE_ENTRY", "warning", "指标信息!D1603"): ("", "", "指标信息!D1599"),
