@@ -113,8 +113,9 @@ def test_text_with_a_zeroed_block_or_bad_bytes_is_partial_and_says_where(tmp_pat
 
 
 def test_damaged_word_files(tmp_path: Path):
-    """A .doc's OLE container tells truncation and repeated blocks; a flip or a zeroed block inside
-    a stream's data (formatting, pictures) carries no checksum and stays unseen. Never an Excel file."""
+    """A .doc's OLE container tells truncation and repeated blocks, and a zeroed block in its text or
+    formatting streams; a flipped byte inside a stream carries no checksum and stays unseen. Never
+    an Excel file."""
     from jixiao.extract import damage
     from jixiao.extract.base import ExtractionError, ExtractOptions, sniff_format
 
@@ -132,6 +133,8 @@ def test_damaged_word_files(tmp_path: Path):
             assert str(e).startswith("the Word file (.doc) is damaged") and "download it again" in str(e)
     assert all(seen[n] == "failed" for n in seen if ".truncate" in n)
     assert all(seen[n] == "partial" for n in seen if ".duplicate" in n)
+    # a zeroed block is seen unless it falls into the pictures (the Data stream: bitmaps hold zero runs)
+    assert sum(seen[n] != "unseen" for n in seen if ".zero" in n) >= 1
     renamed = tmp_path / "report.xls"  # a Word file under an Excel name is still a Word file
     renamed.write_bytes((FIXTURES / "office" / "seed000.doc").read_bytes())
     assert sniff_format(renamed) == "doc"

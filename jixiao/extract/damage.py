@@ -396,13 +396,20 @@ def ole_damage(path: Path, fmt: str) -> list[str]:
             problems += _zeroed_word_text(ole.openstream("WordDocument").read())
         for entry in ole.listdir(streams=True, storages=False):
             try:
-                ole.openstream(entry).read()
+                data = ole.openstream(entry).read()
             except Exception as e:  # noqa: BLE001 - any failure to read a stream is damage
                 problems.append(f"stream {'/'.join(entry)} cannot be read ({e})")
+                continue
+            if entry[0] not in _PICTURE_STREAMS and b"\x00" * 2048 in data:
+                problems.append(f"a block of its {'/'.join(entry)} stream is overwritten with zeros")
     if problems:
         more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
         return [f"the {named(fmt)} is damaged ({problems[0]}{more}): what could be read is shown; {AGAIN}"]
     return []
+
+
+# streams holding pictures and embedded objects (an uncompressed bitmap has long zero runs)
+_PICTURE_STREAMS = {"Data", "ObjectPool", "Pictures", "MsoDataStore", "_VBA_PROJECT_CUR"}
 
 
 def _zeroed_word_text(stream: bytes) -> list[str]:
