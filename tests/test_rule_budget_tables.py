@@ -434,3 +434,13 @@ def test_a_项_described_with_another_科目s_purpose_is_a_warning():
     right = publication("住房改革支出（款）住房公积金（项）752.90万元，主要用于按规定为职工缴存的住房公积金；"
                         "行政事业单位医疗（款）行政单位医疗（项）100万元，主要用于职工医疗保险缴费。")
     assert findings(right, "CODE_NAME_MISMATCH") == []
+
+
+def test_a_final_accounts_说明_names_本年_and_总计_figures_of_its_summary():
+    pub = publication("2022年度收入总计115.00万元，支出总计115.00万元。2022年度本年收入合计100.00万元，本年支出合计110.00万元。",
+                      tables=[("收入支出决算总表", final_summary("115.00", "5.00"))], year=2022, kind="决算")
+    assert findings(pub, "NARRATIVE_MISMATCH") == []
+    pub = publication("2022年度本年支出合计120.00万元。", tables=[("收入支出决算总表", final_summary("115.00", "5.00"))],
+                      year=2022, kind="决算")
+    (f,) = findings(pub, "NARRATIVE_MISMATCH")
+    assert f["observed"] == 120.0 and f["expected"] == 110.0 and "本年支出合计" in f["message"]

@@ -91,12 +91,17 @@ _SUMMARIES = ("summary", "fiscal_summary")
 _SPENDING = ("expenditure", "fiscal_expenditure", "general_expenditure")
 
 
+def _side_of(c: tuple[Table, dict], word: str, kind: str) -> bool:
+    """A 收支总表 total on the 收入 (支出) side: by its label, or by the side's kind (a bare 总计)."""
+    return word in bare(c[1].get("item")) or txt(c[1].get("table_kind")) == kind
+
+
 def _income_total(ts: list[Table]) -> Cells:
-    return [c for c in _totals(ts, ("summary",)) if "收入" in bare(c[1].get("item"))] + _totals(ts, ("income",))
+    return [c for c in _totals(ts, ("summary",)) if _side_of(c, "收入", "income")] + _totals(ts, ("income",))
 
 
 def _expenditure_total(ts: list[Table]) -> Cells:
-    return [c for c in _totals(ts, ("summary",)) if "支出" in bare(c[1].get("item"))] + _totals(ts, ("expenditure",))
+    return [c for c in _totals(ts, ("summary",)) if _side_of(c, "支出", "expenditure")] + _totals(ts, ("expenditure",))
 
 
 CANDIDATES: dict[str, Callable[[list[Table]], Cells]] = {
@@ -183,10 +188,22 @@ def narrative_vs_tables(ctx: Context) -> Iterator[Finding]:
             yield from _compare(ctx, fact, cells, paths)
 
 
+def _words_before(fact: dict) -> str:
+    """The clause before the figure as written (本年支出合计为), without its verb: the row it names."""
+    sentence = re.sub(r"\s+", "", txt(fact.get("sentence")) or "")
+    raw = txt(fact.get("value_raw")) or ""
+    head = sentence.split(raw)[0] if raw and raw in sentence else ""
+    clause = re.split(r"[，,；;：:。]", head)[-1]
+    return re.sub(r"(?:为|是|共计为?|达到|达|约)$", "", clause)
+
+
 def _compare(ctx: Context, fact: dict, cells: Cells, paths: dict[str, str]) -> Iterator[Finding]:
     stated = num(fact.get("value"))
     if stated is None:
         return
+    named = _words_before(fact)
+    exact = [(t, c) for t, c in cells if len(bare(c.get("item"))) >= 3 and named.endswith(bare(c.get("item")))]
+    cells = exact or cells  # “本年支出合计” is that row, not also 总计
     raw = txt(fact.get("value_raw")) or stated
     for _, c in cells:
         if abs(stated - num(c.get("value"))) <= ctx.slack.of(raw, figure(c)):  # type: ignore[operator]
