@@ -467,3 +467,16 @@ def test_yuan_rounding_stays_silent_but_twenty_yuan_do_not(shanghai):
     office["value_raw"] = "1,000,020"
     found = [f for f in run_rules({"amounts": amounts}) if f["rule"] == "SUM_MISMATCH"]
     assert [f["row_label"] for f in found] == ["商品和服务支出"]
+
+
+def test_flat_header_total_column_is_the_sum_of_its_components():
+    """支出决算表: 本年支出合计 | 基本支出 | 项目支出 under one flat header row: 合计 = 基本 + 项目 per row."""
+    table = [["科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出"],
+             ["", "合计", "300.00", "200.00", "100.00"],
+             ["201", "一般公共服务支出", "300.00", "200.00", "90.00"]]
+    rows = amounts_from_rows(table, title="支出决算表")
+    assert {a["measure_parent"] for a in rows if a["measure_raw"] in ("基本支出", "项目支出")} == {"本年支出合计"}
+    found = [f for f in run_rules({"amounts": rows}) if f["rule"] == "SUM_MISMATCH"]
+    assert sorted(f["row_label"] for f in found) == ["一般公共服务支出", "合计"]
+    mixed = [["项目", "合计", "预算数", "决算数"], ["甲", "10.00", "10.00", "9.00"], ["乙", "5.00", "5.00", "5.00"]]
+    assert not {a["measure_parent"] for a in amounts_from_rows(mixed, title="支出表")} - {None}

@@ -246,6 +246,23 @@ def _group_totals(cols: list[Column], value_cols: set[int]) -> None:
         for j in members:
             cols[j].parent = cols[k].label
         cols[k].parent = None
+    _flat_total(cols, value_cols)
+
+
+COMPONENT_ROLES = {"basic", "project", "personnel", "public", "reserve", "upper", "fiscal", "general_budget",
+                   "gov_fund", "state_capital", "special_account", "business", "operating", "other_income"}
+
+
+def _flat_total(cols: list[Column], value_cols: set[int]) -> None:
+    """Without a spanning header, a first column 合计 / 本年支出合计 followed by columns that are its
+    components by role (基本支出 | 项目支出 | 上缴上级支出 …; 财政拨款收入 | 事业收入 | 其他收入 …) is their whole."""
+    order = sorted(value_cols)
+    if len(order) < 3 or cols[order[0]].parent or not re.search(r"(合计|总计)$", squash(cols[order[0]].label)):
+        return
+    members = [j for j in order[1:] if not cols[j].parent and bt.column_role(cols[j].label) in COMPONENT_ROLES]
+    if len(members) >= 2 and len(members) == len([j for j in order[1:] if not cols[j].parent]):
+        for j in members:
+            cols[j].parent = cols[order[0]].label
 
 
 def _parent_of(header: list[list[str]], j: int, label: str, cols: list[Column], value_cols: set[int]) -> str | None:
