@@ -134,3 +134,5 @@ def test_declaration_code_typed_as_a_number_is_not_invented(declaration):
     codes = [f["project_code"] for f in declaration["forms"]]
     assert codes[0] == "4.403062313915e+20"
     assert codes[1] == "440306231391500000193"
+    (doc,) = declaration["documents"]
+    assert "4.403062313915e+20" in doc["warnings"]  # flagged, not printed as a code

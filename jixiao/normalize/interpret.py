@@ -471,6 +471,10 @@ def interpret_document(document: Document, doc_id: str) -> Interpretation:
 
     document.freeze()
     drafts = segment_forms(document)
+    for n, d in enumerate(drafts, start=1):
+        code = str(d.fields.get("project_code") or "")
+        if re.fullmatch(r"\d(\.\d+)?[eE]\+\d+", code):  # a long code typed as a number: its last digits are gone
+            document.warnings.append(f"表 {n}（{d.subject or d.title}）的项目编码 {code} 以数字存储，位数已丢失，无法还原")
     forms, indicators, amounts = [], [], []
     unit_name = unit_name_of(document, drafts)
     meta = document_metadata(document, unit_name, drafts)
