@@ -214,6 +214,19 @@ def test_prose_execution_rate():
     assert not rules("RATE_MISMATCH", facts=facts)
 
 
+def test_prose_grade():
+    text = "按照评价工作方案确定的指标体系及评分标准，我部门整体支出综合绩效评价最终得分75分，绩效评价等级为良。"
+    narr = [{"doc_id": "d", "seq": 1, "section": "三、评价结论", "text": text, "page": 1}]
+    out = rules("GRADE_MISMATCH", narrative=narr)
+    assert [(f["observed"], f["table"]) for f in out] == [(75, "narrative")]
+    assert not rules("GRADE_MISMATCH", narrative=[{**narr[0], "text": text.replace("良", "中")}])
+    # the document's own bands win: 良 from 70
+    bands = "整体绩效评价结果划分为四个等次，“优”等次：85分（含）—100分、“良”等次：70分（含）—85分、“中”等次：60分（含）—70分、“差”等次：60分以下。"
+    assert not rules("GRADE_MISMATCH", narrative=[*narr, {**narr[0], "seq": 2, "text": bands}])
+    # the score of a form: the form's own rule speaks, once
+    assert not rules("GRADE_MISMATCH", [form(doc_id="d", total_score=75, grade=None)], narrative=narr)
+
+
 def test_narrative_vs_table():
     facts = [fact(1, "实际收入", 3637.82)]
     tab = [amount("本年收入合计", 3564.5, table_kind="income", is_total=True)]
