@@ -444,3 +444,18 @@ def test_a_final_accounts_说明_names_本年_and_总计_figures_of_its_summary(
                       year=2022, kind="决算")
     (f,) = findings(pub, "NARRATIVE_MISMATCH")
     assert f["observed"] == 120.0 and f["expected"] == 110.0 and "本年支出合计" in f["message"]
+
+
+def test_a_final_accounts_fund_column_is_no_budget_column():
+    """决算 T4: 合计 | 一般公共预算财政拨款 | 政府性基金预算财政拨款 — the 预算 in a fund's name is no 预算数, so no
+    row is 'executed above budget' (合计 102 beside the 一般公共预算 column's 90)."""
+    t4 = [["单位：万元"], ["收入", "", "", "支出", "", "", "", ""],
+          ["项目", "行次", "金额", "项目", "行次", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款"],
+          ["一、一般公共预算财政拨款", "1", "100.00", "一、一般公共服务支出", "30", "90.00", "90.00", ""],
+          ["二、政府性基金预算财政拨款", "2", "10.00", "二、城乡社区支出", "31", "12.00", "", "12.00"],
+          ["本年收入合计", "20", "110.00", "本年支出合计", "50", "102.00", "90.00", "12.00"],
+          ["年初财政拨款结转和结余", "21", "0.00", "年末财政拨款结转和结余", "51", "8.00", "6.00", "2.00"],
+          ["总计", "30", "110.00", "总计", "60", "110.00", "96.00", "14.00"]]
+    pub = publication(tables=[("财政拨款收入支出决算总表", t4)], year=2022, kind="决算")
+    assert "budget" not in {r["measure"] for r in pub["amounts"]}
+    assert [f["rule"] for f in findings(pub) + run_rules(pub, only=["EXECUTION_OVER_BUDGET"])] == []

@@ -294,13 +294,20 @@ def _parent_of(header: list[list[str]], j: int, label: str, cols: list[Column], 
     return None
 
 
+FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算")
+
+
 def measure_of(label: str, title: str = "") -> str:
-    """Canonical measure of a column header; a bare 金额 takes the table's 预算/决算."""
+    """Canonical measure of a column header; a bare 金额 takes the table's 预算/决算.
+
+    A fund column (一般公共预算财政拨款, 政府性基金预算财政拨款) is no 预算数: the 预算 in its name is the
+    fund's, so it takes the table's 预算/决算 too (a 决算 T4's fund columns are 决算 figures)."""
     s = squash(label)
-    code = first_match(MEASURES, s)
+    unfunded = FUND_NAMES.sub("", s)
+    code = first_match(MEASURES, unfunded)
     if code:
         return code
-    if GENERIC_AMOUNT.match(s) or not s:
+    if GENERIC_AMOUNT.match(s) or not s or unfunded != s:
         t = squash(title)
         if "决算" in t:
             return "final"
