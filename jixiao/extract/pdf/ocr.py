@@ -267,9 +267,23 @@ def read_cells_then_rest(engine, clean: np.ndarray, ink: np.ndarray, grids, det_
                 crops.append(image[ay0:ay1, ax0:ax1])
                 boxes.append([[ax0, ay0], [ax1, ay0], [ax1, ay1], [ax0, ay1]])
     result = [(box, _cell_text(text), score) for box, text, score in recognise(engine, crops, boxes)]
-    if (rest < 128).sum() > 50:  # ink left outside the tables
-        result += detect_small_read_full(engine, rest, det_side)
+    for top, bottom in ink_bands(rest):  # titles, notes, prose: detected band by band, not over the page
+        found = detect_small_read_full(engine, rest[top:bottom], det_side)
+        result += [([[x, y + top] for x, y in box], text, score) for box, text, score in found]
     return _as_chars(result)
+
+
+def ink_bands(image: np.ndarray, gap: int = 40, pad: int = 12) -> list[tuple[int, int]]:
+    """Row ranges of an image that hold ink, split where `gap` blank rows separate them."""
+    rows = np.flatnonzero((image < 128).sum(axis=1) >= 3)
+    bands: list[list[int]] = []
+    for r in rows.tolist():
+        if bands and r - bands[-1][1] <= gap:
+            bands[-1][1] = r
+        else:
+            bands.append([r, r])
+    h = image.shape[0]
+    return [(max(0, a - pad), min(h, b + pad + 1)) for a, b in bands if b - a >= 6]
 
 
 _SPECK_ONLY = re.compile(r"^[.,。，、·:：'\"`]+$")
