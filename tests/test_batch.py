@@ -324,6 +324,6 @@ def test_small_job_child_that_crashes_costs_only_its_file(tmp_path, monkeypatch)
     monkeypatch.setattr(inline, "run_task", crash_on_first)
     settings = Settings(options=PipelineOptions(), cache_dir=str(tmp_path / "cache"), timeout=60)
     tasks = [make_task(i, p, SEEDS) for i, p in enumerate(seeds)]
-    first, second = list(inline.inline_outcomes(tasks, settings))
+    first, second = list(inline.inline_outcomes(tasks, settings, fork=True))
     assert first.status == "failed" and "SIGSEGV" in first.error
     assert second.status == "ok" and second.counts["indicators"] > 0

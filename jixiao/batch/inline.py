@@ -49,11 +49,13 @@ def run_inline(task: Task, settings: Settings) -> Outcome:
         signal.signal(signal.SIGALRM, previous)
 
 
-def inline_outcomes(tasks: list[Task], settings: Settings) -> Iterator[Outcome]:
-    """Outcomes in task order: forked children when safe, else this process."""
+def inline_outcomes(tasks: list[Task], settings: Settings, fork: bool | None = None) -> Iterator[Outcome]:
+    """Outcomes in task order: forked children when safe (or `fork`), else this process."""
     import multiprocessing as mp
 
-    if threading.active_count() > 1 or "fork" not in mp.get_all_start_methods():
+    if fork is None:
+        fork = threading.active_count() == 1 and "fork" in mp.get_all_start_methods()
+    if not fork:
         for task in tasks:
             yield run_inline(task, settings)
         return
