@@ -325,7 +325,7 @@ def ocr_page(pdf: pdfium.PdfDocument, page: PageContent, det_side: int) -> list[
     clean[rules > 0] = 255  # rules removed: the text detector no longer joins boxes across them
     ink = binary.copy()
     ink[rules > 0] = 0
-    if grids and os.environ.get("JIXIAO_OCR_CELLS", "1") != "0":
+    if grids and os.environ.get("JIXIAO_OCR_CELLS", "0") == "1":  # off: no faster, and it lost words (see pdf-engines.md)
         boxes = read_cells_then_rest(_engine(), clean, ink, grids, det_side)
     else:
         boxes = ocr_boxes(clean, det_side)
