@@ -115,13 +115,18 @@ def _plain_side(rows: list[dict]) -> bool:
     return all(txt(r.get("row_level")) in (None, "item", "total", "subtotal") and not txt(r.get("code")) for r in rows)
 
 
+def _checked_amounts(ctx: Context) -> tuple[dict, list[dict], dict[tuple, list[tuple]]]:
+    """The forms by id, the additive amounts of understood tables, and those amounts by table: what
+    the sum and part checks both read."""
+    amounts = [r for r in ctx.records("amounts") if understood(r) and additive(r)]
+    return forms_by_id(ctx), amounts, _tables(amounts)
+
+
 @rule("SUM_MISMATCH")
 def table_sums(ctx: Context) -> Iterator[Finding]:
     """Each whole against its parts one level below (合计 = Σ类, 类 = Σ款, 款 = Σ项, per column);
     in tables without codes and numbering, a 合计 row against the rows above it. Understood tables only."""
-    forms = forms_by_id(ctx)
-    amounts = [r for r in ctx.records("amounts") if understood(r) and additive(r)]
-    tables = _tables(amounts)
+    forms, amounts, tables = _checked_amounts(ctx)
     found: list[tuple[dict, Finding]] = []
     checks: dict[tuple, set] = {}
     for (key, parent, _col, _), kids in parts_of(amounts).items():
@@ -175,9 +180,7 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
 def part_whole(ctx: Context) -> Iterator[Finding]:
     """An explicit part (其中 row, or the single part of a whole) above its whole; both non-negative,
     never on balance / carry-over figures. Addends of a total are SUM_MISMATCH's job."""
-    forms = forms_by_id(ctx)
-    amounts = [r for r in ctx.records("amounts") if understood(r) and additive(r)]
-    tables = _tables(amounts)
+    forms, amounts, tables = _checked_amounts(ctx)
     found: list[tuple[dict, Finding]] = []
     checks: dict[tuple, set] = {}
     for (key, parent, _col, _), kids in parts_of(amounts).items():
