@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from jixiao.validate.base import Finding
+from jixiao.validate.base import Context, Finding
 from jixiao.validate.prose_text import Para, sentence_at
-from jixiao.validate.records import fmt, num, page_of, txt, where
+from jixiao.validate.records import figure, fmt, num, page_of, txt, where
 from jixiao.validate.refs import figure_ref, join_refs, ref_of
 
 Refs = Iterable[str | None] | None
@@ -66,6 +66,17 @@ def amount_finding(ctx_form: dict | None, row: dict, code: str, severity: str, m
         message=message, expected=expected, observed=observed, page=page_of(row), table=table,
         row_label=item, indicator=None, source_ref=source, related_refs=_related(related, source),
     )
+
+
+def sum_finding(ctx: Context, form: dict | None, whole: dict, parts: list[dict], label: str,
+                what: str) -> Finding | None:
+    """SUM_MISMATCH when the parts' sum differs from the whole beyond the rounding of every figure
+    (one place for the row and column sum checks); `what` names the sum in the message."""
+    total, s = num(whole.get("value")), sum(num(p.get("value")) for p in parts)  # type: ignore[misc]
+    if abs(s - total) <= ctx.slack.of(figure(whole), *map(figure, parts)):  # type: ignore[operator]
+        return None
+    return amount_finding(form, whole, "SUM_MISMATCH", "error", f"“{label}”{fmt(total)} 与 {what} {fmt(s)} 不符",
+                          s, total, related=[ref_of(p) for p in parts])
 
 
 def rate_finding(form: dict, row: dict | None, stated: float, computed: float, what: str) -> Finding:

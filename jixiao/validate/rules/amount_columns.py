@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.findings import amount_finding
+from jixiao.validate.findings import amount_finding, sum_finding
 from jixiao.validate.money import additive, checked, gate, signed, understood
 from jixiao.validate.records import figure, fmt, forms_by_id, num, txt
 from jixiao.validate.refs import ref_of
@@ -52,15 +52,12 @@ def column_sums(ctx: Context) -> Iterator[Finding]:
         for whole, parts, rel in _groups(cells):
             if rel != "sum" or len(parts) < 2:
                 continue
-            total, values = num(whole.get("value")), [num(p.get("value")) for p in parts]
-            s = sum(values)  # type: ignore[arg-type]
             checked(checks, whole)
-            if abs(s - total) > ctx.slack.of(figure(whole), *map(figure, parts)):  # type: ignore[operator]
-                names = "、".join(txt(p.get("measure_raw")) for p in parts)
-                found.append((whole, amount_finding(
-                    forms.get(whole.get("form_id")), whole, "SUM_MISMATCH", "error",
-                    f"“{txt(whole.get('measure_raw'))}”{fmt(total)} 与 {names} 之和 {fmt(s)} 不符", s, total,
-                    related=[ref_of(p) for p in parts])))
+            names = "、".join(txt(p.get("measure_raw")) for p in parts)
+            finding = sum_finding(ctx, forms.get(whole.get("form_id")), whole, parts,
+                                  txt(whole.get("measure_raw")), f"{names} 之和")
+            if finding is not None:
+                found.append((whole, finding))
     yield from gate(ctx, found, checks, "列合计与分列之和")
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from jixiao.text import squash
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.findings import amount_finding, rate_finding
+from jixiao.validate.findings import amount_finding, rate_finding, sum_finding
 from jixiao.validate.money import additive, checked, gate, signed, understood
 from jixiao.validate.records import (
     figure,
@@ -165,14 +165,10 @@ def table_sums(ctx: Context) -> Iterator[Finding]:
                 total = num(r.get("value"))
                 if total is None or len(parts) < 2:
                     continue
-                values = [num(c.get("value")) for c in parts]
-                s = sum(values)  # type: ignore[arg-type]
                 checked(checks, r)
-                if abs(s - total) > ctx.slack.of(figure(r), *map(figure, parts)):
-                    found.append((r, amount_finding(
-                        forms.get(r.get("form_id")), r, "SUM_MISMATCH", "error",
-                        f"“{txt(r.get('item'))}”{fmt(total)} 与上方各行之和 {fmt(s)} 不符", s, total,
-                        related=[ref_of(c) for c in parts])))
+                finding = sum_finding(ctx, forms.get(r.get("form_id")), r, parts, txt(r.get("item")), "上方各行之和")
+                if finding is not None:
+                    found.append((r, finding))
     yield from gate(ctx, found, checks, "合计与分项之和")
 
 
