@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 PY=${1:-.venv/bin/python}
+# absolute without resolving symlinks (a venv's python is a symlink): the script changes folder below
+case "$PY" in */*) PY="$(cd "$(dirname "$PY")" && pwd)/$(basename "$PY")" ;; esac
 SEEDS="$REPO/../shared/seeds"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/jixiao-wheel.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
