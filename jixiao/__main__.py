@@ -1,3 +1,3 @@
-from jixiao.cli import app
+from jixiao.cli import main
 
-app()
+main()

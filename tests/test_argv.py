@@ -1,0 +1,87 @@
+"""`jixiao convert`'s fast command-line reading (commands/argv.py) gives the arguments Typer gives,
+and leaves to Typer every command line it is not sure of."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import subprocess
+import sys
+import typing
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from jixiao.commands.argv import parse
+from jixiao.commands.convert import convert
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def typer_reading(args: list[str]) -> dict | None:
+    """The keyword arguments Typer passes to `convert` for `args` (None: a usage error)."""
+    got: dict = {}
+
+    def capture(**kwargs):
+        got.update(kwargs)
+
+    hints = typing.get_type_hints(convert)
+    sig = inspect.signature(convert)
+    capture.__signature__ = sig.replace(parameters=[p.replace(annotation=hints[p.name])
+                                                    for p in sig.parameters.values()])
+    app = typer.Typer()
+    app.command("convert")(capture)
+
+    @app.callback()
+    def _root() -> None:
+        pass
+
+    result = CliRunner().invoke(app, ["convert", *args])
+    return got if result.exit_code == 0 else None
+
+
+@pytest.mark.parametrize("args", [
+    ["a.pdf", "-o", "out"],
+    ["a.pdf", "b.docx", "dir/", "--out", "out", "--quiet", "--force"],
+    ["--out=out", "a.pdf", "-q", "--json", "--xlsx", "--no-report", "--strict"],
+    ["a.pdf", "-o", "out", "--report", "--workers", "2", "--engine", "dask", "--scheduler", "tcp://h:8786"],
+    ["a.pdf", "-o", "out", "-j", "0", "--timeout", "2.5", "--max-memory", "300", "--max-pages", "7"],
+    ["a.pdf", "-o", "out", "--ocr-det-side", "2000", "--tolerance", "1e1", "--timeout=30"],
+    ["a.pdf", "-o", "first", "-o", "second", "--tolerance", ".5"],
+])
+def test_same_arguments_as_typer(args):
+    mine = parse(convert, args)
+    assert mine is not None
+    assert mine == typer_reading(args)
+    assert {k: type(v) for k, v in mine.items()} == {k: type(v) for k, v in typer_reading(args).items()}
+
+
+@pytest.mark.parametrize("args", [
+    [], ["a.pdf"], ["-o", "out"], ["a.pdf", "-o"], ["a.pdf", "-o", "out", "--help"],
+    ["a.pdf", "-o", "out", "--no-such"], ["a.pdf", "-o", "out", "--engine", "spark"],
+    ["a.pdf", "-o", "out", "--workers", "-1"], ["a.pdf", "-o", "out", "--timeout", "0.5"],
+    ["a.pdf", "-o", "out", "--ocr-det-side", "5000"], ["a.pdf", "-o", "out", "--workers", "two"],
+    ["a.pdf", "-ojunk"], ["a.pdf", "-o", "out", "-qj", "2"], ["a.pdf", "-o", "out", "--", "-b.pdf"],
+    ["a.pdf", "-o", "out", "--quiet=yes"], ["a.pdf", "-o", "out", "--tolerance", "nan"],
+])
+def test_unsure_command_lines_go_to_typer(args):
+    assert parse(convert, args) is None
+
+
+def test_the_command_runs_without_pydantic_and_exits_as_typer(tmp_path):
+    """A plain convert never imports pydantic (Typer's validators); usage errors still exit 2."""
+    code = ("import sys, runpy; sys.argv = ['jixiao', *sys.argv[1:]]\n"
+            "try:\n    runpy.run_module('jixiao', run_name='__main__')\n"
+            "finally:\n    print('pydantic' in sys.modules, file=sys.stderr)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run = subprocess.run([sys.executable, "-c", code, "convert", str(empty), "-o", str(tmp_path / "out"), "--quiet"],
+                         capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert run.returncode == 2 and "no input files found" in run.stderr
+    assert run.stderr.strip().endswith("False")
+    run = subprocess.run([sys.executable, "-c", code, "convert", str(empty), "--bad-option"],
+                         capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert run.returncode == 2 and "No such option" in run.stderr
