@@ -142,7 +142,8 @@ def process_file(path: Path, root: Path | None = None, options: PipelineOptions 
         if options.validate:
             from jixiao.validate.base import run_rules
 
-            tables["findings"] = run_rules(tables, tolerance=options.tolerance)
+            # one file of a batch: whether a 说明's tables are in another file is the batch step's
+            tables["findings"] = run_rules(tables, tolerance=options.tolerance, extra={"one_file": True})
             notes = [f"表未识别，未核对：{f['location']}（{f['message'].split('：', 1)[-1]}）"
                      for f in tables["findings"] if f["rule"] == "LAYOUT_NOT_UNDERSTOOD"]
             if notes:
@@ -204,3 +205,12 @@ def check_publication(files: list[dict[str, list[dict]]], tolerance: float = 1.0
             combined.setdefault(name, []).extend(rows)
     combined.pop("findings", None)
     return run_rules(combined, tolerance=tolerance, only=PUBLICATION_RULES, extra={"pairs_only": True})
+
+
+def check_unpaired(tables: dict[str, list[dict]], tolerance: float = 1.0) -> list[dict]:
+    """Findings of a 预算/决算 说明 converted without its tables and left unpaired in its batch (no
+    …公开表 of its unit and year): what only the batch can tell (MISSING_TABLE)."""
+    from jixiao.validate.base import run_rules
+
+    tables = {name: rows for name, rows in tables.items() if name != "findings"}
+    return run_rules(tables, tolerance=tolerance, only=("MISSING_TABLE",), extra={"unpaired": True})

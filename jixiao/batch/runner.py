@@ -85,15 +85,23 @@ def prune_cache(cache: Path, outcomes: list[Outcome]) -> int:
 
 def publication_findings(outcomes: list[Outcome], tolerance: float = 1.0) -> dict[str, list[dict]]:
     """doc_id -> findings of the publication rules over the files of one publication (a …公开文件
-    and its …公开表 of the same unit and year), found only once every file was converted."""
-    from jixiao.pipeline import check_publication
+    and its …公开表 of the same unit and year), found only once every file was converted; and of
+    each 预算/决算 说明 without tables that found no 公开表 in the batch."""
+    from jixiao.pipeline import check_publication, check_unpaired
     from jixiao.validate.publication import pair_groups
 
     by_doc = {o.doc_id: o for o in outcomes if o.doc_id and o.publication is not None and o.status != "failed"}
     found: dict[str, list[dict]] = {}
+    paired: set[str] = set()
     for group in pair_groups({d: o.publication for d, o in by_doc.items()}):
+        paired.update(group)
         for f in check_publication([load_tables(by_doc[d]) for d in group], tolerance):
             found.setdefault(f["doc_id"], []).append(f)
+    for d, o in by_doc.items():
+        key = o.publication
+        if d not in paired and key is not None and key[2] is not None and not key[3]:  # a 说明 without tables
+            for f in check_unpaired(load_tables(o), tolerance):
+                found.setdefault(f["doc_id"], []).append(f)
     return found
 
 

@@ -8,6 +8,11 @@ are published separately (公开表附后, 见附件) is not accused of missing 
 when its title or its figures are; it is empty when only its title is, and then it needs a note
 on its page (注：本部门无该项目…) or a 说明 sentence saying its amount is 0 or that there is no such
 item. A note saying there is no such item on the page of a table with figures is a warning too. A blank template (no figure anywhere) is TEMPLATE_LEFTOVER's one finding, not this rule's.
+
+A 说明 converted without any of its tables (a …公开文件 whose …公开表 is not in the batch) is a
+warning when it lists the tables as its own part and says nothing of where they are, an info when
+it says they are attached or published separately (附后, 详见附表, 见附件, 另行公开): decided by the
+batch step (`pipeline.check_unpaired`) or `jixiao validate` over the folder, never per file.
 """
 
 from __future__ import annotations
@@ -118,6 +123,8 @@ def _notes_against_figures(ctx: Context, pub: Publication) -> Iterator[Finding]:
 
 @rule("MISSING_TABLE")
 def missing_tables(ctx: Context) -> Iterator[Finding]:
+    if ctx.extra.get("unpaired"):
+        return  # the batch step for a 说明 alone: each file's own tables were checked when it was converted
     for pub in publications(ctx):
         if pub.kind not in ("预算", "决算"):
             continue
@@ -154,3 +161,89 @@ def missing_tables(ctx: Context) -> Iterator[Finding]:
                            f"“{txt(line.get('text'))}”是空表，页上无注释、说明中也未说明为何无数据 "
                            f"(an empty table without a note)", line)
 
+
+
+# ---------------------------------------------------------------- a 说明 without its tables
+
+_PART = re.compile(r"^第[一二三四五六七八九十]+部分.{0,24}(?:预算|决算)(?:公开)?表")
+# the genre's ways of saying the tables are published beside the 说明: 公开表附后, 表样附后, 详见附表,
+# 见附件, 另行公开, 单独公开, 另附, 以附件形式
+_ELSEWHERE = re.compile(r"附后|另附|附件|附表|另行公开|单独公开|另文公开|另册|单独成册|(?:详|参)见[^。;]{0,24}表")
+_MIN_CONCEPTS = 4  # distinct table concepts in its prose: a 说明 restating a table set, not a report quoting one figure
+
+
+def table_listing(ctx: Context, docs: list[str], required: dict[str, tuple[str, str, str]]) -> dict | None:
+    """The line by which a document lists the tables as its own part: a part heading (第二部分 …预算表)
+    or the third distinct required table title of a contents or part listing. None when it names none."""
+    families: set[str] = set()
+    for r in rows_of(ctx, "narrative", docs):
+        t = norm(r.get("text"))
+        if len(t) > 48:
+            continue
+        if _PART.search(t):
+            return r
+        fam = _family_of_title(t, required) if _TITLE.search(t) else None
+        if fam:
+            families.add(fam)
+            if len(families) >= 3:
+                return r
+    return None
+
+
+def _elsewhere(ctx: Context, docs: list[str]) -> tuple[dict, str] | None:
+    """The line saying the tables are published beside this 说明 (公开表附后, 详见附表, 见附件…), and
+    its words around the saying."""
+    for r in rows_of(ctx, "narrative", docs):
+        t = norm(r.get("text"))
+        m = _ELSEWHERE.search(t)
+        if m:
+            return r, t[max(0, m.start() - 16):m.end() + 8]
+    return None
+
+
+@rule("MISSING_TABLE")
+def a_说明_without_its_tables(ctx: Context) -> Iterator[Finding]:
+    """A …公开文件 with the 说明 but none of the tables, and no …公开表 of its unit and year beside it.
+
+    Whether the tables are in another file of the batch is known only once the batch is read: a
+    file converted alone is left to the batch step (or to `jixiao validate` over the folder). A
+    document that lists the tables as its part (第二部分 …预算表, a contents of table titles) and
+    says nothing of them being elsewhere is a warning; one that says they are attached or published
+    separately is an info (its figures were not checked against them); one that never names its
+    tables (a 情况说明 alone) is not accused.
+    """
+    if ctx.extra.get("one_file") or ctx.extra.get("pairs_only"):
+        return
+    for pub in publications(ctx):
+        if pub.paired or pub.kind not in ("预算", "决算"):
+            continue
+        if any(f.get("form_type") == "budget_summary" for f in rows_of(ctx, "forms", pub.docs)) or \
+                any(txt(a.get("table_family")) for a in rows_of(ctx, "amounts", pub.docs)):
+            continue  # it has tables: missing_tables checks them
+        concepts = {txt(f.get("concept")) for f in rows_of(ctx, "facts", pub.docs) if txt(f.get("concept"))}
+        if len(concepts) < _MIN_CONCEPTS:
+            continue
+        required = {**REQUIRED, **(FINAL_ONLY if pub.kind == "决算" else {})}
+        listing = table_listing(ctx, pub.docs, required)
+        if listing is None:
+            continue
+        doc_id = txt(listing.get("doc_id")) or pub.docs[0]
+        what = f"{pub.kind}公开表"
+        said = _elsewhere(ctx, pub.docs)
+        if said is not None:
+            row, words = said
+            yield Finding(doc_id=doc_id, form_id=None, rule="MISSING_TABLE", severity="info", location=what,
+                          message=f"说明写“{words}”，但本批次中没有同一单位、同一年度的{what}："
+                                  f"说明中的数字未与表核对 (the tables are published separately and are not in this batch)",
+                          page=_page(row), table=what, row_label=words, indicator=None, source_ref=ref_of(row))
+            continue
+        yield Finding(doc_id=doc_id, form_id=None, rule="MISSING_TABLE", severity="warning", location=what,
+                      message=f"文件列出了{pub.kind}表（“{txt(listing.get('text'))}”），文件中却没有这些表，也未说明表另行公开；"
+                              f"本批次中没有同一单位、同一年度的{what} (the 说明's tables are neither in the file nor beside it)",
+                      page=_page(listing), table=what, row_label=txt(listing.get("text")), indicator=None,
+                      source_ref=ref_of(listing))
+
+
+def _page(row: dict) -> int | None:
+    page = num(row.get("page"))
+    return int(page) if page is not None else None
