@@ -47,6 +47,23 @@ class Grid:
         r = min(bisect_right(self.ys, y) - 1, len(self.ys) - 2)
         return self._owner.get((r, c))
 
+    def owners(self, points: Sequence[tuple[float, float]]) -> list[GridCell | None]:
+        """`locate` for many points at once (every glyph centre of a page: one loop, no call per glyph)."""
+        from bisect import bisect_right
+
+        xs, ys, owner = self.xs, self.ys, self._owner
+        x0, x1, y0, y1 = xs[0], xs[-1], ys[0], ys[-1]
+        last_c, last_r = len(xs) - 2, len(ys) - 2
+        out: list[GridCell | None] = []
+        for x, y in points:
+            if x0 <= x <= x1 and y0 <= y <= y1:
+                c = bisect_right(xs, x) - 1
+                r = bisect_right(ys, y) - 1
+                out.append(owner.get((r if r < last_r else last_r, c if c < last_c else last_c)))
+            else:
+                out.append(None)
+        return out
+
     def __post_init__(self) -> None:
         self._owner = {}
         for cell in self.cells:

@@ -21,11 +21,16 @@ from jixiao.extract.pdf.page import Char
 from jixiao.model import Block, Cell, Paragraph, Table
 
 
-def table_from_grid(grid: Grid, chars: Sequence[Char], page: int) -> Table:
-    """A Table whose cells hold the characters whose centres fall inside them."""
+def centres(chars: Sequence[Char]) -> list[tuple[float, float]]:
+    """Each glyph's centre: what places it in a table cell or outside every table."""
+    return [((ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2) for ch in chars]
+
+
+def table_from_grid(grid: Grid, chars: Sequence[Char], page: int,
+                    points: Sequence[tuple[float, float]] | None = None) -> Table:
+    """A Table whose cells hold the characters whose centres (`points`, if given) fall inside them."""
     owned: dict[tuple[int, int], list[Char]] = {}
-    for ch in chars:
-        cell = grid.locate((ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2)
+    for ch, cell in zip(chars, grid.owners(centres(chars) if points is None else points), strict=True):
         if cell is not None:
             owned.setdefault((cell.row, cell.col), []).append(ch)
     cells = [
@@ -69,8 +74,11 @@ def layout_page(chars: Sequence[Char], grids: Sequence[Grid], page: int, height:
     Also says whether the page's first block is prose starting flush left, unnumbered:
     the tail of a paragraph the previous page cut.
     """
-    tables = [drop_empty_rows(table_from_grid(g, chars, page)) for g in grids]
-    free = [ch for ch in chars if not any(_inside(ch, g) for g in grids)]
+    points = centres(chars)
+    tables = [drop_empty_rows(table_from_grid(g, chars, page, points)) for g in grids]
+    boxes = [g.bbox for g in grids]
+    free = [ch for ch, (x, y) in zip(chars, points, strict=True)
+            if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in boxes)]
     lines = drop_page_furniture(make_lines(free), height)
     m = m or (margins(lines, width) if lines else None)
     blocks: list[tuple[float, Block]] = [(t.bbox[1], t) for t in tables if t.bbox]
@@ -89,12 +97,6 @@ def layout_page(chars: Sequence[Char], grids: Sequence[Grid], page: int, height:
                        and lines[0].top <= (ordered[0].bbox or (0, 0))[1] + 0.5
                        and continues_line(lines[0], m))
     return ordered, flush_start
-
-
-def _inside(ch: Char, g: Grid) -> bool:
-    x, y = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
-    x0, y0, x1, y1 = g.bbox
-    return x0 <= x <= x1 and y0 <= y <= y1
 
 
 _TABLE_NAME = re.compile(r"表\s*([（(][^（）()]{1,12}[)）])?\s*$")

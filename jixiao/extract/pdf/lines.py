@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from statistics import median
 
 from jixiao.extract.outline import heading_level
@@ -44,24 +45,24 @@ def group_lines(chars: Sequence[Char]) -> list[list[Char]]:
     """
     if not chars:
         return []
-    heights = sorted(c.bottom - c.top for c in chars)
+    heights = sorted([c.bottom - c.top for c in chars])
     tol = max(heights[len(heights) // 2], 1.0) * 0.3
+    bases = [c.bottom if c.base is None else c.base for c in chars]
     lines: list[list[Char]] = []
     last = None
-    for ch in sorted(chars, key=_baseline):
-        b = _baseline(ch)
+    for i in sorted(range(len(chars)), key=bases.__getitem__):
+        b = bases[i]
         if last is not None and b - last <= tol:
-            lines[-1].append(ch)
+            lines[-1].append(chars[i])
         else:
-            lines.append([ch])
+            lines.append([chars[i]])
         last = b
     for line in lines:
-        line.sort(key=lambda c: c.x0)
+        line.sort(key=_X0)
     return lines
 
 
-def _baseline(ch: Char) -> float:
-    return ch.base if ch.base is not None else ch.bottom
+_X0 = attrgetter("x0")
 
 
 def _needs_space(a: str, b: str) -> bool:
@@ -94,8 +95,8 @@ def make_lines(chars: Sequence[Char]) -> list[Line]:
     result = []
     for group in group_lines(chars):
         text = line_text(group).strip()
-        group = [c for c in group if c.text != " "]
         if text:
+            group = [c for c in group if c.text != " "]
             result.append(Line(text, min(c.x0 for c in group), min(c.top for c in group),
                                max(c.x1 for c in group), max(c.bottom for c in group)))
     return result

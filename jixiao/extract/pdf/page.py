@@ -104,6 +104,8 @@ def read_page(pdf: pdfium.PdfDocument, index: int, want_edges: bool = True) -> P
 
 
 def _chars(textpage: pdfium.PdfTextPage, tf: Transform) -> tuple[list[Char], int]:
+    """Every glyph's loose box and baseline; the loop runs once per glyph, so the pdfium calls
+    and the display transform are bound to locals (`Transform.box` and `point`, inlined)."""
     n = textpage.count_chars()
     if n <= 0:
         return [], 0
@@ -111,25 +113,50 @@ def _chars(textpage: pdfium.PdfTextPage, tf: Transform) -> tuple[list[Char], int
     tp = textpage.raw
     rect = raw.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    chars: list[Char] = []
-    errors = 0
+    rect_p, ox_p, oy_p = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
+    loose_box, origin, generated = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin, raw.FPDFText_IsGenerated
     has_map_error = getattr(raw, "FPDFText_HasUnicodeMapError", None)
+    get_unicode = raw.FPDFText_GetUnicode
     same_length = len(text) == n
+    x00, y00, w, h, r = tf.x0, tf.y0, tf.w, tf.h, tf.rotation
+    chars: list[Char] = []
+    append = chars.append
+    errors = 0
     for i in range(n):
-        ch = text[i] if same_length else chr(raw.FPDFText_GetUnicode(tp, i))
-        if ch in "\r\n\x00\ufeff" or raw.FPDFText_IsGenerated(tp, i):
+        ch = text[i] if same_length else chr(get_unicode(tp, i))
+        if ch in "\r\n\x00\ufeff":
             continue
         if ch.isspace():
-            ch = " "  # a real space of the text layer: kept, it may separate words
+            # pdfium generates only spaces and line breaks (between words, at line ends); a real
+            # space of the text layer is kept, it may separate words
+            if generated(tp, i):
+                continue
+            ch = " "
         if has_map_error is not None and has_map_error(tp, i) == 1:
             errors += 1
-        if not raw.FPDFText_GetLooseCharBox(tp, i, rect):
+        if not loose_box(tp, i, rect_p):
             continue
-        x0, top, x1, bottom = tf.box(rect.left, rect.bottom, rect.right, rect.top)
+        # Transform.box(rect.left, rect.bottom, rect.right, rect.top) and Transform.point(origin)[1]
+        ax, ay, bx, by = rect.left - x00, rect.bottom - y00, rect.right - x00, rect.top - y00
+        if r == 90:
+            ax, ay, bx, by = ay, ax, by, bx
+        elif r == 180:
+            ax, bx = w - ax, w - bx
+        elif r == 270:
+            ax, ay, bx, by = h - ay, w - ax, h - by, w - bx
+        else:
+            ay, by = h - ay, h - by
         base = None
-        if raw.FPDFText_GetCharOrigin(tp, i, ox, oy):
-            base = tf.point(ox.value, oy.value)[1]  # upright text in display space
-        chars.append(Char(ch, x0, top, x1, bottom, base))
+        if origin(tp, i, ox_p, oy_p):
+            if r == 90:
+                base = ox.value - x00
+            elif r == 180:
+                base = oy.value - y00
+            elif r == 270:
+                base = w - (ox.value - x00)
+            else:
+                base = h - (oy.value - y00)
+        append(Char(ch, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), base))
     return chars, errors
 
 

@@ -9,8 +9,10 @@ otherwise the page goes to OCR.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from jixiao.extract.pdf.page import Char
 
@@ -60,9 +62,15 @@ class TextQuality:
 
 
 def assess(chars: Sequence[Char], n_map_errors: int) -> TextQuality:
+    """Counts over the page's glyphs, each distinct glyph judged once (a page repeats a few
+    hundred characters thousands of times)."""
     n = len(chars)
-    broken = sum(1 for c in chars if any(_broken(x) for x in c.text))
-    ordinary = sum(1 for c in chars if all(_ordinary(x) for x in c.text))
+    broken = ordinary = 0
+    for text, count in Counter(map(attrgetter("text"), chars)).items():
+        if any(_broken(x) for x in text):
+            broken += count
+        if all(_ordinary(x) for x in text):
+            ordinary += count
     return TextQuality(n, broken, n_map_errors, ordinary / n if n else 1.0)
 
 
