@@ -67,11 +67,18 @@ def inline_outcomes(tasks: list[Task], settings: Settings, fork: bool | None = N
         proc.start()
         child_conn.close()
         children.append((task, proc, conn, time.monotonic()))
-    from jixiao.output.typed import load_writers
-
-    load_writers()  # while the children convert
+    _prepare_to_write()  # while the children convert
     for task, proc, conn, started in children:
         yield _collect(task, proc, conn, started, settings)
+
+
+def _prepare_to_write() -> None:
+    """Import what this process needs once the files are converted: the table writers (pyarrow,
+    DuckDB) and the publication rules (they run over all files' rows before the tables are written)."""
+    from jixiao.output.typed import load_writers
+
+    load_writers()
+    import jixiao.validate.publication  # noqa: F401
 
 
 def _child_main(conn, task: Task, settings: Settings) -> None:  # pragma: no cover - in the child

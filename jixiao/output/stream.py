@@ -99,9 +99,11 @@ class TableStream:
         try:
             con = duckdb.connect(str(tmp))
             try:
+                con.execute("begin")  # one commit, one sync of the file (each table its own: ~0.15 s more)
                 for name, sink in self.sinks.items():
                     path = str(sink.parquet_tmp).replace("'", "''")
                     con.execute(f"create table \"{name}\" as select * from read_parquet('{path}')")
+                con.execute("commit")
             finally:
                 con.close()
         except BaseException:

@@ -9,6 +9,7 @@ same types and pandas metadata, so `pandas.read_parquet` still returns nullable 
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 from collections.abc import Iterable
@@ -146,6 +147,7 @@ def arrow_table(schema, rows: list[list[Any]]):  # -> pyarrow.Table
     return table.select(names).replace_schema_metadata(schema.metadata)
 
 
+@functools.cache
 def _pandas_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
