@@ -180,8 +180,12 @@ def header_rows(rows: list[list[str]]) -> int:
 
 
 def _index_row(row: list[str]) -> bool:
-    """The 栏次 row of a 决算 table (栏次 | 1 | 2 | 3 …): it numbers the columns, it holds no figures."""
+    """The 栏次 row of a 决算 table (栏次 | 1 | 2 | 3 …, or only 1 | 2 | 3 … under a header without a label
+    column, as in the 三公 table): it numbers the columns, it holds no figures."""
     cells = [squash(c) for c in row if squash(c)]
+    if cells and all(c.isdigit() and len(c) <= 3 for c in cells):
+        return len(cells) >= 3 and [int(c) for c in cells] == list(range(1, len(cells) + 1)) \
+            and len(cells) == len(row)
     return bool(cells) and cells[0] in ("栏次", "行次") and all(
         c in ("栏次", "行次") or re.fullmatch(r"\d{1,3}", c) for c in cells)
 
@@ -255,12 +259,16 @@ COMPONENT_ROLES = {"basic", "project", "personnel", "public", "reserve", "upper"
 
 def _flat_total(cols: list[Column], value_cols: set[int]) -> None:
     """Without a spanning header, a first column 合计 / 本年支出合计 followed by columns that are its
-    components by role (基本支出 | 项目支出 | 上缴上级支出 …; 财政拨款收入 | 事业收入 | 其他收入 …) is their whole."""
+    components by role (基本支出 | 项目支出 | 上缴上级支出 …; 财政拨款收入 | 事业收入 | 其他收入 …) is their whole.
+    A group header without a column of its own (财政拨款收入 over 一般公共预算财政拨款 | 政府性基金预算财政拨款)
+    holds no figure: its columns are components of the 合计 like the others."""
     order = sorted(value_cols)
     if len(order) < 3 or cols[order[0]].parent or not re.search(r"(合计|总计)$", squash(cols[order[0]].label)):
         return
-    members = [j for j in order[1:] if not cols[j].parent and bt.column_role(cols[j].label) in COMPONENT_ROLES]
-    if len(members) >= 2 and len(members) == len([j for j in order[1:] if not cols[j].parent]):
+    labels = {cols[j].label for j in value_cols}
+    free = [j for j in order[1:] if not cols[j].parent or cols[j].parent not in labels]
+    members = [j for j in free if bt.column_role(cols[j].label) in COMPONENT_ROLES]
+    if len(members) >= 2 and len(members) == len(free):
         for j in members:
             cols[j].parent = cols[order[0]].label
 

@@ -8,7 +8,9 @@ A row's place in the tree comes from three signals, compared as one key
 - a 功能/经济科目 code (201 > 20131 > 2013101);
 - the numbering written in the label: 一、 > （一） > 1. > （1） > 其中：.
 
-A row's parent is the nearest row above with a smaller key. Grand totals (合计, 总计,
+A row's parent is the nearest row above with a smaller key, except fund rows listed without a
+number under a 结转和结余 row (决算 财政拨款收入支出总表: 年初财政拨款结转和结余, then 一般公共预算财政拨款,
+政府性基金预算财政拨款 …): they are that row's parts by fund. Grand totals (合计, 总计,
 当年收入小计, 资产总额, …) are not placed by key: a total above the items is the
 whole of the top-level rows below it; a total below them is the whole of the top-level
 rows since the previous total plus that previous total (当年收入小计 + 上年结转 =
@@ -60,10 +62,29 @@ class ItemRow:
         return (self.depth, len(self.code) or self.level_len, numbering_rank(self.label))
 
 
+FUND_ROW = re.compile(r"^(一般公共预算|政府性基金(预算)?|国有资本经营(预算)?)(财政)?(拨款|资金)?(收入)?$")
+CARRIED = re.compile(r"结转|结余")
+
+
+def attach_fund_rows(items: list[ItemRow]) -> None:
+    """Fund rows listed without a number under a 结转和结余 row (决算 财政拨款收入支出总表: 年初财政拨款结转和结余,
+    then 一般公共预算财政拨款 | 政府性基金预算财政拨款 | 国有资本经营预算财政拨款) are that row's parts by fund, not
+    further top-level rows of the 总计 below them."""
+    holder: int | None = None
+    for i, item in enumerate(items):
+        label = squash(item.label)
+        if holder is not None and not item.code and numbering_rank(item.label) == 0 and FUND_ROW.match(label):
+            item.parent = holder
+            continue
+        holder = i if (CARRIED.search(label) and not item.grand_total and not item.code
+                       and numbering_rank(item.label) in (0, 1, 2)) else None
+
+
 def link_items(items: list[ItemRow]) -> None:
     """Set parent/children of every row in place (see the module docstring)."""
+    attach_fund_rows(items)
     for i, item in enumerate(items):
-        if item.grand_total:
+        if item.grand_total or item.parent is not None:
             continue
         for k in range(i - 1, -1, -1):
             other = items[k]

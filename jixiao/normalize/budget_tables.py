@@ -43,7 +43,7 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
     ("admin_operating", re.compile(r"机关运行经费")),
     ("gov_fund", re.compile(r"政府性?基金")),
     ("state_capital", re.compile(r"国有资本经营")),
-    ("fiscal_summary", re.compile(r"财政拨款收支.{0,6}总表")),
+    ("fiscal_summary", re.compile(r"财政拨款收入?支出?.{0,6}总表")),
     ("summary", re.compile(r"收支.{0,8}总表|收入支出.{0,6}总表|收支(预算|决算)?表")),
     ("basic_expenditure", re.compile(r"基本支出")),
     ("general_expenditure", re.compile(r"一般公共预算.{0,6}支出")),

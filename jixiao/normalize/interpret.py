@@ -137,7 +137,8 @@ def _continued(prev: tuple, block: Table, table: tuple) -> tuple | None:
             joined(refs, more_refs))[:len(prev)]
 
 
-UNIT_ONLY = re.compile(r"^((金额)?单位[:：]\s*(万元|元)|编制(单位|部门)[:：].{0,30})+$")
+# a table's caption line, never its title: 单位：万元, 编制单位：…, 部门：…, the template's number 公开01表
+UNIT_ONLY = re.compile(r"^((金额)?单位[:：]\s*(万元|元)|(编制(单位|部门)|部门|填报单位)[:：].{0,30}?|公开\d{1,2}表)+$")
 UNIT_CAPTION = re.compile(r"(金额)?单位[:：]\s*(万元|元)")
 
 

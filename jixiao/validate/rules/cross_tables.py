@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
+from jixiao.validate.cells import Cell, cell_finding, close, combined, differs
 from jixiao.validate.publication import (
     BUDGET_MEASURES,
     Table,
@@ -31,16 +32,6 @@ from jixiao.validate.publication import (
 )
 from jixiao.validate.records import figure, fmt, num, page_of, txt
 from jixiao.validate.refs import join_refs, ref_of
-
-Cell = tuple[Table, dict]
-
-
-def _finding(code: str, severity: str, seen: Cell, other: Cell, message: str) -> Finding:
-    t, c = seen
-    return Finding(doc_id=t.doc_id, form_id=c.get("form_id"), rule=code, severity=severity, location=t.where(c),
-                   message=message, expected=num(other[1].get("value")), observed=num(c.get("value")),
-                   page=page_of(c), table=t.title or t.family, row_label=txt(c.get("item")), indicator=None,
-                   source_ref=ref_of(c), related_refs=join_refs([ref_of(other[1])]))
 
 
 def _grand_totals(t: Table, side: int | None = None) -> list[dict]:
@@ -55,18 +46,6 @@ def _side_totals(t: Table, word: str) -> list[dict]:
     """Total and subtotal rows of a 收支总表 side whose label names 收入 (or 支出), whole columns."""
     return [r for r in t.rows if txt(r.get("row_level")) in ("total", "subtotal") and whole_column(r)
             and word in bare(r.get("item"))]
-
-
-def _close(ctx: Context, a: dict, b: dict) -> bool:
-    return abs((num(a.get("value")) or 0.0) - (num(b.get("value")) or 0.0)) <= ctx.slack.of(figure(a), figure(b))
-
-
-def _differs(ctx: Context, seen: Cell, options: list[Cell]) -> Cell | None:
-    """The nearest of `options` when `seen` equals none of them (None when it equals one, or none exist)."""
-    if not options or any(_close(ctx, seen[1], o[1]) for o in options):
-        return None
-    v = num(seen[1].get("value")) or 0.0
-    return min(options, key=lambda o: abs(v - (num(o[1].get("value")) or 0.0)))
 
 
 def _same_column_kind(a: dict, b: dict) -> bool:
@@ -94,8 +73,8 @@ def summary_sides_balance(ctx: Context) -> Iterator[Finding]:
             first = per_side[sides[0]][0]
             for s in sides[1:]:
                 other = per_side[s][0]
-                if not _close(ctx, first, other):
-                    yield _finding("BALANCE_MISMATCH", "error", (t, other), (t, first),
+                if not close(ctx, first, other):
+                    yield cell_finding("BALANCE_MISMATCH", "error", (t, other), [(t, first)],
                                    f"“{bare(other.get('item'))}”{fmt(num(other.get('value')))} 与 "
                                    f"“{bare(first.get('item'))}”{fmt(num(first.get('value')))} 不等 "
                                    f"(the two sides of the summary table do not balance)")
@@ -121,7 +100,18 @@ def _pairs(tables: list[Table]) -> Iterator[tuple[list[Cell], list[Cell], str]]:
            fiscal_in, "财政拨款收入")
     yield ([(t, r) for t in fam("general_expenditure") for r in t.rows
             if is_total_row(r) and txt(r.get("column_role")) == "basic"],
-           [(t, r) for t in fam("basic_expenditure") for r in _grand_totals(t)], "基本支出")
+           [c for t in fam("basic_expenditure") for c in _basic_totals(t)], "基本支出")
+
+
+def _basic_totals(t: Table) -> list[Cell]:
+    """The 基本支出 figure of a 基本支出表: its grand total, or — when it prints 人员经费合计 and 公用经费合计
+    side by side with no total of both (决算 基本支出表) — their sum."""
+    cells: list[Cell] = [(t, r) for r in _grand_totals(t)]
+    sides = sorted({int(num(r.get("side")) or 1) for r in t.rows})
+    per_side = [_grand_totals(t, s) for s in sides]
+    if len(sides) >= 2 and all(len(v) == 1 for v in per_side):
+        cells.append((t, combined([v[0] for v in per_side])))
+    return cells
 
 
 @rule("CROSS_TABLE_MISMATCH")
@@ -133,9 +123,9 @@ def same_figure_in_two_tables(ctx: Context) -> Iterator[Finding]:
         for cells, options, what in _pairs(tables):
             for seen in cells:
                 same = [o for o in options if _same_column_kind(seen[1], o[1])]
-                other = _differs(ctx, seen, same)
+                other = differs(ctx, seen, same)
                 if other is not None:
-                    yield _finding("CROSS_TABLE_MISMATCH", "error", seen, other,
+                    yield cell_finding("CROSS_TABLE_MISMATCH", "error", seen, [other],
                                    f"{what}：“{seen[0].where(seen[1])}”为 {fmt(num(seen[1].get('value')))}，"
                                    f"“{other[0].where(other[1])}”为 {fmt(num(other[1].get('value')))} "
                                    f"(one figure, two tables, two values)")
@@ -162,15 +152,12 @@ def _admin_operating(ctx: Context, docs: list[str], tables: list[Table]) -> Iter
         classes = {txt(r.get("code")): r for r in t.rows if txt(r.get("row_level")) == "类" and whole_column(r)}
         for codes in (("302",), ("302", "310")):
             if all(c in classes for c in codes):
-                cell = dict(classes[codes[0]])
-                cell["value"] = sum(num(classes[c].get("value")) or 0.0 for c in codes)
-                cell["value_raw"] = None
-                cell["item"] = "+".join(f"{c} {bare(classes[c].get('item'))}" for c in codes)
-                options.append((t, cell))
+                options.append((t, combined([classes[c] for c in codes],
+                                            "+".join(f"{c} {bare(classes[c].get('item'))}" for c in codes))))
     for seen in cells:
-        other = _differs(ctx, seen, options)
+        other = differs(ctx, seen, options)
         if other is not None:
-            yield _finding("CROSS_TABLE_MISMATCH", "warning", seen, other,
+            yield cell_finding("CROSS_TABLE_MISMATCH", "warning", seen, [other],
                            f"机关运行经费“{seen[0].where(seen[1])}”{fmt(num(seen[1].get('value')))} 与基本支出表公用经费"
                            f"“{other[0].where(other[1])}”{fmt(num(other[1].get('value')))} 不等，说明中未解释口径 "
                            f"(机关运行经费 should equal 公用经费 unless its 口径 is explained)")
@@ -206,7 +193,7 @@ def three_public_over_budget(ctx: Context) -> Iterator[Finding]:
                 if vb is not None and vf is not None and vf > vb + ctx.slack.of(figure(b), figure(f)):
                     name = bare(f.get("item"))
                     name = "合计" if re.fullmatch(r"(预算|决算)数?", name) else name
-                    yield _finding("EXECUTION_OVER_BUDGET", "warning", (t, f), (t, b),
+                    yield cell_finding("EXECUTION_OVER_BUDGET", "warning", (t, f), [(t, b)],
                                    f"“{name}”决算数 {fmt(vf)} 超过预算数 {fmt(vb)} "
                                    f"(the 三公 item was spent beyond its budget)")
 
