@@ -131,3 +131,99 @@ def test_convert_reports_a_说明_alone_and_not_one_with_its_公开表(tmp_path)
     (f,) = convert({"某某厅2019年度部门预算公开文件.md": prose}, "alone")
     assert f["severity"] == "warning" and "部门预算表" in f["row_label"]
     assert convert({"某某厅2019年度部门预算公开文件.md": prose, "某某厅2019年度部门预算公开表.md": table}, "pair") == []
+
+
+# ------------------------------------------------------------ a 科目 of the 说明 against its table row
+
+def narrative_findings(*files: dict[str, list[dict]]) -> list[dict]:
+    from jixiao.pipeline import check_publication
+
+    return [f for f in check_publication(list(files)) if f["rule"] in ("NARRATIVE_MISMATCH", "MAGNITUDE_MISMATCH")]
+
+
+def test_a_科目_figure_of_the_说明_is_compared_with_its_row(real):
+    """委办公厅 2018 p8: “（一）一般公共服务（类） 1．党委办公厅（室）及相关机构事务（款）行政运行（项）支出
+    8072.29万元” — the 公开表's row 2013101 行政运行 says 8072.29; one digit pair swapped in the 说明."""
+    assert narrative_findings(real[PROSE], real[TABLES]) == []
+    changed = with_text(real[PROSE], {"行政运行（项）支出8072.29万元": "行政运行（项）支出8027.29万元"})
+    (f,) = narrative_findings(changed, real[TABLES])
+    assert f["severity"] == "error" and f["observed"] == 8027.29 and f["expected"] == 8072.29
+    assert f["page"] == 8 and "行政运行" in f["message"] and "支出预算表" in f["message"]
+    facts = [x for x in changed["facts"] if x["value"] == 8027.29]
+    assert facts[0]["concept"] == "subject:项:行政运行@一般公共服务(类)/党委办公厅(室)及相关机构事务(款)"
+
+
+TWO_RUNNING = [["单位：万元"], ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+               ["201", "一般公共服务支出", "220.00", "220.00", ""],
+               ["20101", "人大事务", "100.00", "100.00", ""], ["2010101", "行政运行", "100.00", "100.00", ""],
+               ["20106", "财政事务", "120.00", "120.00", ""], ["2010601", "行政运行", "120.00", "120.00", ""],
+               ["", "合计", "220.00", "220.00", ""]]
+
+
+def publication(*rows: str, tables: list[tuple[str, list[list[str]]]], kind: str = "预算",
+                year: int = 2019) -> dict[str, list[dict]]:
+    """One file of a 说明 (one narrative row per string, headings included) and its tables, read by the
+    real table-reading model and facts extractor."""
+    from jixiao.normalize.amounts import amounts_from_rows
+
+    heads = [f"某某局{year}年度部门{kind}公开", f"第三部分 {year}年度部门{kind}情况说明"]
+    narrative = [{"doc_id": "d", "seq": i + 1, "section": "说明", "text": t, "page": 3}
+                 for i, t in enumerate([*heads, *rows])]
+    amounts, forms = [], []
+    for n, (title, grid) in enumerate(tables, start=1):
+        amounts += amounts_from_rows(grid, title=title, doc_id="d", form_id=f"d-{n}", row_pages=[5] * len(grid))
+        forms.append({"form_id": f"d-{n}", "doc_id": "d", "form_type": "budget_summary", "title": title})
+    return {"documents": [{"doc_id": "d", "unit_name": "某某局", "fiscal_year": year}], "narrative": narrative,
+            "facts": extract_facts(narrative), "amounts": amounts, "forms": forms}
+
+
+def mismatches(pub: dict[str, list[dict]]) -> list[tuple[float, float]]:
+    return [(f["observed"], f["expected"]) for f in run_rules(pub, only=["NARRATIVE_MISMATCH"])]
+
+
+def test_a_name_of_two_rows_is_compared_only_when_the_说明_says_which():
+    table = [("一般公共预算支出预算表", TWO_RUNNING)]
+    # 行政运行 alone names two rows (人大事务 and 财政事务): not compared, whatever its figure
+    assert mismatches(publication("行政运行（项）支出150.00万元。", tables=table)) == []
+    # its 款 named before it: compared with that row only (120 is the other 行政运行's figure)
+    assert mismatches(publication("人大事务（款）行政运行（项）支出120.00万元。", tables=table)) == [(120.0, 100.0)]
+    assert mismatches(publication("人大事务（款）行政运行（项）支出100.00万元。", tables=table)) == []
+    # the 款 in the heading above the sentence
+    assert mismatches(publication("（一）财政事务（款）", "1．行政运行（项）支出100.00万元，主要用于机关运转。",
+                                  tables=table)) == [(100.0, 120.0)]
+    # a heading naming no 科目 ends the one above
+    assert mismatches(publication("（一）财政事务（款）", "六、基本支出预算情况说明", "行政运行（项）支出100.00万元。",
+                                  tables=table)) == []
+
+
+FINAL_T5 = [["单位：万元"], ["科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出"],
+            ["201", "一般公共服务支出", "90.00", "90.00", ""], ["20101", "人大事务", "90.00", "90.00", ""],
+            ["2010101", "行政运行", "90.00", "90.00", ""], ["", "合计", "90.00", "90.00", ""]]
+
+
+def test_a_决算_科目_paragraph_compares_its_决算数_not_its_年初预算():
+    """National 决算 说明: the 科目 in a sentence of its own, then 年初预算为A万元，支出决算为B万元."""
+    text = "（一）一般公共服务（类）人大事务（款）行政运行（项）。年初预算为100.00万元，支出决算为{}万元，完成年初预算的{}%。"
+    table = [("一般公共预算财政拨款支出决算表", FINAL_T5)]
+    pub = publication(text.format("90.00", 90), tables=table, kind="决算", year=2022)
+    assert [(f["label"], f["concept"], f["basis"]) for f in pub["facts"] if f["unit"] == "万元"] == [
+        ("年初预算", "subject:项:行政运行@一般公共服务(类)/人大事务(款)", "budget"),
+        ("支出决算", "subject:项:行政运行@一般公共服务(类)/人大事务(款)", "final")]
+    assert mismatches(pub) == []  # the 年初预算 100 has no column here: not compared with the 决算数 90
+    assert mismatches(publication(text.format("95.00", 95), tables=table, kind="决算", year=2022)) == [(95.0, 90.0)]
+
+
+def test_a_科目_described_with_the_purpose_of_the_one_above_it(real):
+    """委办公厅 2018 p7: the 住房保障（类） sentence given the 社会保障和就业（类） sentence's purpose (the copy slip
+    of the genre); the untouched page, and the 项 sentences of p8, are silent."""
+    def purposes(tables: dict[str, list[dict]]) -> list[tuple[str, int]]:
+        return [(f["row_label"], f["page"]) for f in run_rules({k: v for k, v in tables.items() if k != "findings"},
+                                                              only=["CODE_NAME_MISMATCH"])]
+
+    assert purposes(real[PROSE]) == []
+    copied = with_text(real[PROSE], {"主要用于按照国家政策规定，为职工缴纳的住房公积金和发放的提租补贴":
+                                     "主要用于离退休人员支出、缴纳在职人员基本养老保险和职业年金的支出"})
+    assert purposes(copied) == [("住房保障", 7)]
+    # a 类 whose purpose names its own words beside another's is not accused
+    both = with_text(real[PROSE], {"为职工缴纳的住房公积金和发放的提租补贴": "为职工缴纳的住房公积金和离退休人员的提租补贴"})
+    assert purposes(both) == []

@@ -8,8 +8,10 @@ with its table cell, the figure needs
   `fiscal_income`, `general_income`, `fiscal_expenditure`, `general_expenditure`, `basic`,
   `project`, `reserve`, `personnel`, `public`, `three_public`, `abroad`, `vehicle`,
   `vehicle_purchase`, `vehicle_running`, `reception`, `meeting`, `training`,
-  `admin_operating`, `procurement`, or `subject:<level>:<name>[@<parent name>]` for a 功能分类 row named
-  with its level ("X（类）支出", "“X支出”科目", "X（款）Y（项）支出");
+  `admin_operating`, `procurement`, or `subject:<level>:<name>[@<ancestors>]` for a 功能分类 row named
+  with its level ("X（类）支出", "“X支出”科目", "X（款）Y（项）支出"); the ancestors are `/`-joined
+  names, each with its level when known ("一般公共服务(类)/人大事务(款)": from the heading above the
+  sentence or the 科目 path before the figure, see `subject_path`);
 - a `basis`: `budget` (预算数, 年初预算) or `final` (决算数, 实际支出) when its clause says so,
   `prior` when the clause speaks of last year (上年, 去年, 上年度); and the `year` its clause
   names (a 2025 预算 quoting "2024年…预算为X万元" gives year 2024: not this year's figure).
@@ -119,3 +121,67 @@ def basis_of(clause: str) -> tuple[str | None, int | None]:
     if last_final < 0 and last_budget < 0:
         return None, year
     return ("final" if last_final > last_budget else "budget"), year
+
+
+# ---------------------------------------------------------------- a 科目 named by its levels in prose
+
+_RANK = {"类": 1, "款": 2, "项": 3}
+_LEVEL_MARK = re.compile(r"[(（](类|款|项)[)）]")
+# a 科目 name: Chinese words with short asides of their own (党委办公厅（室）及相关机构事务, 因公出国（境）)
+_NAME_RUN = re.compile(r"(?:[\u4e00-\u9fff]|[(（][\u4e00-\u9fff]{1,3}[)）])+$")
+_NOT_NAME = re.compile(r"^(?:[(（][一二三四五六七八九十\d]+[)）])+|^(?:其中|此外|另外|包括|主要是|主要为|一是|二是|三是|中的|下的|的)")
+# what a figure after a 科目 is, when its label says nothing else: 年初预算, 支出决算, 决算数, 预算数, 支出
+BARE_MEASURE = re.compile(r"^(?:本年|当年)?(?:年初|调整后?|全年)?(?:预算|决算|支出|实际支出)(?:数|金额)?(?:支出|预算|决算)?(?:数)?$")
+
+Path = list[tuple[str, str]]  # [(level, name)], 类 before 款 before 项
+
+
+def subject_path(text: str) -> Path:
+    """The 科目 in effect at the end of a text, by the levels it names: "（一）一般公共服务（类）人大事务（款）
+    行政运行（项）" → [(类, 一般公共服务), (款, 人大事务), (项, 行政运行)]. A level named again (the next
+    项 of a list) replaces the one before and whatever was below it."""
+    path: Path = []
+    pos = 0
+    text = re.sub(r"\s+", "", text)  # a name broken by a line: 行政单位离退 休（项）
+    for m in _LEVEL_MARK.finditer(text):
+        run = _NAME_RUN.search(text, pos, m.start())
+        pos = m.end()
+        if not run:
+            continue
+        name = _NOT_NAME.sub("", run.group())
+        name = subject_name(_NUMBERING.sub("", name))
+        if len(name) < 2:
+            continue
+        rank = _RANK[m.group(1)]
+        path = [(lv, n) for lv, n in path if _RANK[lv] < rank] + [(m.group(1), name)]
+    return path
+
+
+def merge_paths(outer: Path, inner: Path) -> Path:
+    """`inner` under `outer`: the outer levels above inner's first one, then inner."""
+    if not inner:
+        return list(outer)
+    top = min(_RANK[lv] for lv, _ in inner)
+    return [(lv, n) for lv, n in outer if _RANK[lv] < top] + list(inner)
+
+
+def path_concept(path: Path) -> str | None:
+    """`subject:<level>:<name>@<ancestors>` of the deepest 科目 of a path."""
+    if not path:
+        return None
+    level, name = path[-1]
+    up = "/".join(f"{n}({lv})" for lv, n in path[:-1])
+    return f"subject:{level}:{name}" + (f"@{up}" if up else "")
+
+
+def parse_subject(concept: str) -> tuple[str, str, list[tuple[str | None, str]]] | None:
+    """(level, name, [(level or None, ancestor name)]) of a `subject:` concept; None for any other."""
+    if not concept.startswith("subject:"):
+        return None
+    _, level, rest = concept.split(":", 2)
+    name, _, up = rest.partition("@")
+    ancestors: list[tuple[str | None, str]] = []
+    for a in filter(None, up.split("/")):
+        m = re.match(r"^(.*)\((类|款)\)$", a)
+        ancestors.append((m.group(2), m.group(1)) if m else (None, subject_name(a)))
+    return level, name, ancestors

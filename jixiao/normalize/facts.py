@@ -18,7 +18,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from jixiao.normalize.fact_concepts import basis_of, concept_of
+from jixiao.normalize.fact_concepts import (
+    BARE_MEASURE,
+    Path,
+    basis_of,
+    clean_label,
+    concept_of,
+    merge_paths,
+    path_concept,
+    subject_path,
+)
 
 _FIGURE = re.compile(r"(?<![\d.])(-?\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元|%|％)")
 _SENTENCE = re.compile(r"(?<=[。！？!?])|\n")
@@ -81,20 +90,66 @@ def sentences(text: str) -> list[str]:
     return [s for s in (p.strip() for p in _SENTENCE.split(text)) if s]
 
 
+_PATH_ONLY = re.compile(r"[(（](?:类|款|项)[)）][。:：;；,，\s]*$")
+
+
+def _heading_context(text: str, doc_id: object, heading: dict, lead: dict) -> None:
+    """A row without figures: a short one is a heading; the 科目 it names (（一）一般公共服务（类）) holds
+    for the rows below it until a heading naming none (六、财政拨款基本支出预算情况说明)."""
+    lead.pop(doc_id, None)
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    if len(t) > 40:
+        return
+    path = subject_path(t)
+    if path and _PATH_ONLY.search(t):
+        heading[doc_id] = lead[doc_id] = merge_paths(heading.get(doc_id, []), path)
+    else:
+        heading.pop(doc_id, None)
+
+
+def _in_context(concept: str | None, label: str, prefix: str, context: Path, carried: Path) -> str | None:
+    """The concept of a 科目 figure with the 科目 named around it: the headings above give a 项 its
+    类 and 款 (subject:项:行政运行@一般公共服务(类)/人大事务(款)), and a figure whose label is a bare
+    measure (年初预算, 支出决算, 决算数) after a 科目 named in its sentence, or in a sentence of its
+    own just before, is that 科目's figure."""
+    own = subject_path(_CLAUSE_CUT.split(prefix)[-1])  # the clause as written (a label keeps only 30 characters)
+    base = merge_paths(context, carried)
+    if concept is not None:
+        if concept.startswith("subject:") and own:
+            return path_concept(merge_paths(base, own))
+        return concept
+    if not BARE_MEASURE.match(clean_label(label)):
+        return None
+    before = subject_path(prefix)  # named earlier in the sentence: 行政运行（项）年初预算为A万元，支出决算为B万元
+    if before:
+        return path_concept(merge_paths(base, before))
+    return path_concept(base) if carried else None
+
+
 def extract_facts(narrative_rows: list[dict]) -> list[dict]:
     """Facts rows (doc_id, seq, label, value, unit, sentence, narrative_seq, parts_of, relation,
     base_label, concept, basis, year) for every money figure and percentage stated in the narrative paragraphs."""
     facts: list[dict] = []
     seqs: dict[str, int] = {}
+    heading: dict[object, Path] = {}  # doc -> the 科目 of the headings above
+    lead: dict[object, Path] = {}  # doc -> a 科目 heading right above this row
     for row in narrative_rows or []:
         text = row.get("text") if isinstance(row, dict) else None
-        if not isinstance(text, str) or not _FIGURE.search(text):
+        if not isinstance(text, str):
             continue
         doc_id = row.get("doc_id")
+        if not _FIGURE.search(text):
+            _heading_context(text, doc_id, heading, lead)
+            continue
+        carried: Path = lead.pop(doc_id, [])  # the 科目 a sentence of its own names, for the sentences after it
+        context = heading.get(doc_id, [])
         text = unicodedata.normalize("NFKC", text)
         last_money: dict | None = None
         last_figure: dict | None = None  # the last money figure, a change included
         for sent in sentences(text):
+            if not _FIGURE.search(sent) and _PATH_ONLY.search(sent) and subject_path(sent):
+                carried = merge_paths(carried, subject_path(sent))
+                continue
             last_change: dict | None = None  # “比上年增加D万元” waiting for its “增长P%”
             stack: list[tuple[dict | None, str]] = []  # (whole, relation) or (None, "paren") markers
             labels: dict[str, dict] = {}
@@ -141,8 +196,10 @@ def extract_facts(narrative_rows: list[dict]) -> list[dict]:
                     change = _CHANGE.search(clause) if unit != "%" else None
                     basis, year = basis_of(clause)
                     first_clause = not _CLAUSE_CUT.search(sent[:m.start()])
-                    fact.update(basis=basis, year=year,
-                                concept=concept_of(label, first_clause) if unit == "万元" and not change else None)
+                    concept = concept_of(label, first_clause) if unit == "万元" and not change else None
+                    if unit == "万元" and not change:
+                        concept = _in_context(concept, label, sent[:m.start()], context, carried)
+                    fact.update(basis=basis, year=year, concept=concept)
                     if unit == "%" and share and last_money is not None:
                         fact.update(parts_of=last_money["seq"], relation="share",
                                     base_label=_YEAR.sub("", share.group(1)).strip().rstrip("的") or None)

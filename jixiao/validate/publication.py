@@ -183,8 +183,30 @@ def _publications(ctx: Context) -> Iterator[Publication]:
                           _kind_of(sub.get("forms", []), sub.get("narrative", [])))
 
 
-def subject_rows(t: Table, level: str, name: str, parent: str | None) -> list[dict]:
-    """Whole-column cells of the 功能分类 rows named `name` at `level` (类/款/项, * for any)."""
+def _same_name(a: str, b: str) -> bool:
+    """Two 科目 names alike, or one the other's end of at least 4 characters (a label cut at its start)."""
+    return a == b or (min(len(a), len(b)) >= 4 and (a.endswith(b) or b.endswith(a)))
+
+
+def _ancestors(t: Table, r: dict, names: dict[str, str]) -> dict[str, str]:
+    """The 类 and 款 names above a 功能分类 row, from its code's head rows in the table, else its item_parent."""
+    out: dict[str, str] = {}
+    code, lvl = txt(r.get("code")) or "", txt(r.get("row_level"))
+    for n, level in ((3, "类"), (5, "款")):
+        if len(code) > n and code[:n] in names:
+            out[level] = names[code[:n]]
+    parent = subject_name(bare(r.get("item_parent")))
+    up = {"款": "类", "项": "款"}.get(lvl or "")
+    if up and up not in out and parent and not re.search(r"合计|总计|小计", parent):
+        out[up] = parent
+    return out
+
+
+def subject_rows(t: Table, level: str, name: str, ancestors: list[tuple[str | None, str]] | None = None) -> list[dict]:
+    """Whole-column cells of the 功能分类 rows named `name` at `level` (类/款/项, * for any) whose 类 and
+    款 agree with the ancestors the prose names (an ancestor the table does not show is no contradiction)."""
+    names = {txt(r.get("code")): subject_name(bare(r.get("item"))) for r in t.rows
+             if txt(r.get("code")) and txt(r.get("code_scheme")) != "economic"}
     out = []
     for r in t.rows:
         if not whole_column(r):
@@ -196,9 +218,34 @@ def subject_rows(t: Table, level: str, name: str, parent: str | None) -> list[di
             continue
         if level != "*" and lvl != level and not (numbered_class and level == "类"):
             continue
-        if subject_name(bare(r.get("item"))) == name:
+        if subject_name(bare(r.get("item"))) != name:
+            continue
+        above = _ancestors(t, r, names) if coded else {}
+        if all(_fits(above, lv, n) for lv, n in ancestors or []):
             out.append(r)
-    if parent:
-        under = [r for r in out if subject_name(bare(r.get("item_parent"))) == parent]
-        return under or out
     return out
+
+
+def _fits(above: dict[str, str], level: str | None, name: str) -> bool:
+    """The row's 类/款 agree with an ancestor of the prose (written with a wrong level, 行政事业单位离退休（类）,
+    it still names the 款)."""
+    if level is not None and (level not in above or _same_name(above[level], name)):
+        return True
+    return not above or any(_same_name(v, name) for v in above.values())
+
+
+def subject_cells(tables: list[Table], level: str, name: str,
+                  ancestors: list[tuple[str | None, str]] | None = None) -> list[tuple[Table, dict]]:
+    """The cells of the one 科目 the prose names, across the publication's tables; none when the name
+    fits rows of two different 科目 (行政运行 under 人大事务 and under 财政事务, the prose naming neither):
+    a figure is compared only with the row it unambiguously restates."""
+    cells = [(t, r) for t in tables for r in subject_rows(t, level, name, ancestors)]
+    codes = {txt(r.get("code")) for _, r in cells if txt(r.get("code"))}
+    if len(codes) > 1:
+        return []
+    if not codes:  # rows without codes: one 科目 when they all sit under one parent
+        parents = {(txt(r.get("row_level")), subject_name(bare(r.get("item_parent")))) for _, r in cells
+                   if txt(r.get("row_level")) in ("款", "项")}
+        if len(parents) > 1:
+            return []
+    return cells

@@ -60,34 +60,47 @@ def one_code_two_names(ctx: Context) -> Iterator[Finding]:
                               source_ref=ref_of(r), related_refs=join_refs([ref_of(r0)]))
 
 
-# 项 whose purpose words are their own: a purpose naming only another's words was copied from that 科目
+# 科目 whose purpose words are their own: a purpose naming only another's words was copied from that 科目
 _PURPOSES: list[tuple[str, str, str]] = [  # (科目 name pattern, its own words, words of other 科目)
+    # 项
     (r"住房公积金", r"公积金", r"医疗|医保|养老|年金|离退休|抚恤|提租|购房"),
     (r"提租补贴|购房补贴", r"提租|租金|购房|住房", r"医疗|医保|养老|年金|公积金|抚恤"),
     (r"(?:行政|事业)单位医疗|公务员医疗补助", r"医疗|医保|医药|就医", r"公积金|养老|年金|提租|购房"),
     (r"基本养老保险缴费", r"养老|社会保险|社保", r"医疗|医保|公积金|提租|购房"),
     (r"职业年金缴费", r"年金", r"医疗|医保|公积金|提租|购房"),
+    # 款 and 类 of the same purposes: 住房改革 / 住房保障, 行政事业单位养老 (离退休) / 社会保障和就业, …医疗 / 卫生健康
+    (r"住房改革|住房保障", r"住房|公积金|提租|购房|租金|保障性", r"医疗|医保|养老|年金|离退休|抚恤"),
+    (r"行政事业单位(?:养老|离退休)", r"养老|离退休|退休|年金|社会保险|社保", r"医疗|医保|公积金|提租|购房"),
+    (r"社会保障和就业", r"养老|离退休|退休|年金|社会保|社保|抚恤|就业|优抚|救助|残疾|福利|退役|安置|保险",
+     r"公积金|提租|购房"),
+    (r"行政事业单位医疗|卫生健康|医疗卫生(?:与计划生育)?", r"医疗|医保|医药|就医|卫生|健康|疾病|计划生育|医院",
+     r"公积金|提租|购房|养老|年金|离退休"),
 ]
-_ITEM_PURPOSE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,20})[(（]项[)）][^。;；]{0,40}?(?:主要用于|用于|反映)(?P<purpose>[^。]{2,80})")
+# a 科目 named with its level, then within its sentence what it is used for; no other 科目 named between
+_SUBJECT_PURPOSE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,20})[(（](?P<level>类|款|项)[)）]"
+                              r"(?:(?![(（](?:类|款|项)[)）])[^。;；]){0,40}?(?:主要用于|用于|反映)(?P<purpose>[^。]{2,80})")
 
 
 @rule("CODE_NAME_MISMATCH")
 def purpose_of_another_subject(ctx: Context) -> Iterator[Finding]:
-    """“住房公积金（项）…主要用于职工医疗…”: a 项 described with words that belong to another 科目 only."""
+    """“住房公积金（项）…主要用于职工医疗…”, “住房保障（类）支出…主要用于离退休人员…”: a 科目 described with
+    words that belong to another 科目 only (the purpose copied from the sentence above it)."""
     if ctx.extra.get("pairs_only"):
         return  # a sentence is checked with its own file
     for paras in paragraphs(ctx).values():
         for p in paras:
-            for m in _ITEM_PURPOSE.finditer(p.text):
-                name, purpose = m.group("name"), m.group("purpose")
-                nxt = re.search(r"[(（]项[)）]", purpose)
-                purpose = purpose[:nxt.start()] if nxt else purpose  # the next 项's own sentence
-                for subject, own, other in _PURPOSES:
-                    if not re.search(subject + "$", name):
+            for m in _SUBJECT_PURPOSE.finditer(p.text):
+                name, level, purpose = m.group("name"), m.group("level"), m.group("purpose")
+                nxt = re.search(r"[(（](?:类|款|项)[)）]", purpose)
+                purpose = purpose[:nxt.start()] if nxt else purpose  # the next 科目's own sentence
+                subject = re.sub(r"支出$", "", name)
+                for pattern, own, other in _PURPOSES:
+                    if not re.search("(?:" + pattern + ")$", subject):
                         continue
                     foreign = re.search(other, purpose)
                     if foreign and not re.search(own, purpose):
                         yield paragraph_finding(p, "CODE_NAME_MISMATCH", "warning",
-                                                f"“{name}（项）”的用途写作“{purpose[:40]}”，说的是“{foreign.group()}”，"
-                                                f"不是{name} (the purpose of another 科目)", pos=m.start(), row_label=name)
+                                                f"“{name}（{level}）”的用途写作“{purpose[:40]}”，说的是“{foreign.group()}”，"
+                                                f"不是{subject} (the purpose of another 科目)", pos=m.start(),
+                                                row_label=subject)
                     break

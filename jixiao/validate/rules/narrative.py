@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from jixiao.normalize.fact_concepts import subject_name
+from jixiao.normalize.fact_concepts import parse_subject, subject_name
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import prose_finding
 from jixiao.validate.publication import (
@@ -25,7 +25,7 @@ from jixiao.validate.publication import (
     is_total_row,
     publications,
     rows_of,
-    subject_rows,
+    subject_cells,
     tables_of,
     whole_column,
 )
@@ -139,11 +139,11 @@ CANDIDATES: dict[str, Callable[[list[Table]], Cells]] = {
 
 def candidates(concept: str, tables: list[Table]) -> Cells:
     """Every cell of these tables the concept can mean."""
-    if concept.startswith("subject:"):
-        _, level, rest = concept.split(":", 2)
-        name, _, parent = rest.partition("@")
-        return [(t, r) for t in tables if t.family in (*_SPENDING, *_SUMMARIES, "income")
-                for r in subject_rows(t, level, subject_name(name), parent or None)]
+    subject = parse_subject(concept)
+    if subject is not None:
+        level, name, ancestors = subject
+        return subject_cells([t for t in tables if t.family in (*_SPENDING, *_SUMMARIES, "income")],
+                             level, subject_name(name), ancestors)
     pick = CANDIDATES.get(concept)
     return pick(tables) if pick else []
 
