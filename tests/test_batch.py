@@ -226,8 +226,11 @@ def test_existing_dask_scheduler_gives_the_same_output(corpus, parallel_run, tmp
 def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path):
     """A broken environment (here: a main module that cannot be re-imported) is not a bad file.
 
-    Three files: one or two small ones are converted in-process, without workers."""
-    script = "import sys; sys.argv = ['jixiao', 'convert', sys.argv[1], '-o', sys.argv[2], '-q']\n" \
+    Three files: one or two small ones are converted in-process, without workers. A thread
+    keeps running, so workers cannot be forked and come from the forkserver, which must
+    re-import the main module."""
+    script = "import sys, threading; sys.argv = ['jixiao', 'convert', sys.argv[1], '-o', sys.argv[2], '-q']\n" \
+             "threading.Thread(target=threading.Event().wait, daemon=True).start()\n" \
              "from jixiao.cli import app\napp()\n"
     proc = subprocess.run([sys.executable, "-", str(SEEDS), str(tmp_path / "out")],
                           input=script, capture_output=True, text=True, timeout=120,

@@ -3,9 +3,16 @@
 Unlike ProcessPoolExecutor, a worker that hangs past `timeout` or dies (segfault, OOM
 kill, RLIMIT_AS) costs only its current file: the parent kills it if needed, records the
 file as failed and starts a fresh worker. Workers are also recycled after
-`max_tasks_per_child` files so leaks cannot accumulate. Workers come from a forkserver
-(Linux) that has the pipeline preloaded, so starting one is cheap and no threads of the
-parent (progress bar, Dask) are forked.
+`max_tasks_per_child` files so leaks cannot accumulate.
+
+On Linux a worker is a plain fork of this process while it runs no other thread (the
+usual `jixiao convert`): starting one costs milliseconds, each worker imports what its
+files need on its first file (two workers do that side by side), and meanwhile this
+process imports the table writers. With other threads running (a progress bar, Dask, the
+writers' own threads once imported) forking is unsafe, and with --max-memory a fork would
+bring this process's memory under the worker's cap: workers then come from a forkserver
+that preloads the whole pipeline (jixiao.batch.warm) — a second interpreter started and
+warmed before any file is read.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import multiprocessing as mp
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -28,7 +36,20 @@ class WorkerStartError(RuntimeError):
     """Worker processes cannot start at all (broken environment)."""
 
 
-def _context() -> mp.context.BaseContext:
+def _single_threaded() -> bool:
+    """No other thread in this process, native ones included (pyarrow and DuckDB start some)."""
+    try:
+        return threading.active_count() == 1 and len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def _context(capped: bool = False) -> mp.context.BaseContext:
+    """How the next worker starts (see the module doc). A fork is a copy of this process,
+    whose address space would count against a worker's memory cap: capped workers come
+    from the forkserver."""
+    if sys.platform.startswith("linux") and not capped and _single_threaded():
+        return mp.get_context("fork")
     if sys.platform.startswith("linux"):
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["jixiao.batch.task", "jixiao.batch.warm", "jixiao.validate.base"])
@@ -133,13 +154,28 @@ class LocalPool:
         self.settings = settings
         self.func = func
         self.size = max(1, workers or os.cpu_count() or 1)
-        self._ctx = _context()
         self._workers: list[_Worker] = []
+        self._writers_loaded = False
 
     def _spawn(self) -> _Worker:
-        w = _Worker(self._ctx, self.settings, self.func)
+        w = _Worker(_context(bool(self.settings.max_memory_mb)), self.settings, self.func)
         self._workers.append(w)
         return w
+
+    def start(self, n_tasks: int) -> LocalPool:
+        """Start the workers `n_tasks` files need now, before this process starts other threads
+        (a progress bar), so they can be forked."""
+        while len(self._workers) < min(self.size, n_tasks):
+            self._spawn()
+        return self
+
+    def _load_writers(self) -> None:
+        """Once the workers are busy: import what writing the tables needs (pyarrow, DuckDB)."""
+        if not self._writers_loaded:
+            self._writers_loaded = True
+            from jixiao.output.typed import load_writers
+
+            load_writers()
 
     def _retire(self, w: _Worker, kill: bool) -> None:
         self._workers.remove(w)
@@ -156,6 +192,7 @@ class LocalPool:
                 for w in self._workers:
                     if w.task is None and pending:
                         w.assign(pending.popleft())
+                self._load_writers()
                 busy = [w for w in self._workers if w.task is not None]
                 now = time.monotonic()
                 deadline = min(w.started + self.settings.timeout for w in busy)

@@ -54,7 +54,7 @@ def engine_outcomes(tasks: list[Task], settings: Settings, engine: str, workers:
         return inline_outcomes(tasks, settings)
     from jixiao.batch.local import LocalPool
 
-    return LocalPool(settings, workers).imap(tasks)
+    return LocalPool(settings, workers).start(len(tasks)).imap(tasks)
 
 
 class _ColumnInterner:
@@ -169,11 +169,12 @@ def _run_batch(files: list[tuple[Path, Path | None]], out: Path, settings: Setti
     by_index: dict[int, Outcome] = {}
     intern = _ColumnInterner()
     header = f"engine={engine} workers={workers or 'auto'} force={settings.force}"
-    with BatchProgress(len(tasks), out / "jixiao.log", show_progress, console, header) as progress:
-        # --strict and a single worker keep the input order (fail fast, a log that reads in order)
-        schedule = tasks if strict or workers == 1 else longest_first(tasks)
-        stream = engine_outcomes(schedule, settings, engine, workers, scheduler) if tasks else iter(())
-        try:
+    # --strict and a single worker keep the input order (fail fast, a log that reads in order)
+    schedule = tasks if strict or workers == 1 else longest_first(tasks)
+    # the engine starts its workers before the progress bar starts its thread (workers are forked)
+    stream = engine_outcomes(schedule, settings, engine, workers, scheduler) if tasks else iter(())
+    try:
+        with BatchProgress(len(tasks), out / "jixiao.log", show_progress, console, header) as progress:
             for outcome in stream:
                 outcome.columns = intern(outcome.columns)
                 by_index[outcome.index] = outcome
@@ -181,10 +182,10 @@ def _run_batch(files: list[tuple[Path, Path | None]], out: Path, settings: Setti
                 if strict and outcome.status == "failed":
                     result.stopped = True
                     break
-        finally:
-            close = getattr(stream, "close", None)
-            if close:
-                close()
+    finally:
+        close = getattr(stream, "close", None)
+        if close:
+            close()
     result.outcomes = [by_index[i] for i in sorted(by_index)]
     result.seconds_converting = time.perf_counter() - started
     if not result.stopped:
