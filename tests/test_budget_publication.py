@@ -227,3 +227,43 @@ def test_a_科目_described_with_the_purpose_of_the_one_above_it(real):
     # a 类 whose purpose names its own words beside another's is not accused
     both = with_text(real[PROSE], {"为职工缴纳的住房公积金和发放的提租补贴": "为职工缴纳的住房公积金和离退休人员的提租补贴"})
     assert purposes(both) == []
+
+
+# ------------------------------------------------------------ VALUE_OUT_OF_RANGE: a negative amount
+
+def test_a_negative_amount_in_the_tables_is_a_warning(real):
+    """委办公厅 2018 公开表: its 公务接待费 (27.00) printed as −27.00; untouched, the tables have no negative."""
+    def negatives(tables: dict[str, list[dict]]) -> list[tuple[str, float]]:
+        found = run_rules({k: v for k, v in tables.items() if k != "findings"}, only=["VALUE_OUT_OF_RANGE"])
+        return [(f["row_label"] or f["indicator"], f["observed"]) for f in found]
+
+    assert negatives(real[TABLES]) == []
+    three = [r for r in real[TABLES]["amounts"] if r["table_family"] == "three_public" and r["value"] == 27.0]
+    assert three, "the 三公 table's 公务接待费 cell"
+    changed = {**real[TABLES], "amounts": [{**r, "value": -27.0} if r is three[0] else r for r in real[TABLES]["amounts"]]}
+    ((label, value),) = negatives(changed)
+    assert value == -27.0 and "公务接待" in label
+    # a balance column may be negative
+    balance = {**real[TABLES], "amounts": [{**r, "value": -27.0, "column_role": "balance"} if r is three[0] else r
+                                           for r in real[TABLES]["amounts"]]}
+    assert negatives(balance) == []
+
+
+# ------------------------------------------------------------ README: the 15 rules, each one that runs
+
+def test_readme_lists_the_15_rules_of_budget_rules_md_and_each_code_runs():
+    import re
+
+    from jixiao.validate.base import RULES, load_rules
+
+    load_rules()
+    root = Path(__file__).resolve().parents[1]
+    rows = re.findall(r"^\| (\d+) \| ([A-Z_, ()a-z]+?) \| .+? \| .+? \|$", (root / "README.md").read_text("utf-8"), re.M)
+    listed = {int(n): set(re.findall(r"[A-Z][A-Z_]+", code)) for n, code in rows}
+    assert sorted(listed) == list(range(1, 16))
+    for n, codes in listed.items():
+        assert codes and codes <= set(RULES), (n, codes - set(RULES))  # every listed code has a registered rule
+    spec = REAL.parent / "BUDGET_RULES.md"
+    if spec.exists():  # the specification's code for each numbered rule is the README's
+        for n, code in re.findall(r"^(\d+)\. \*\*([A-Z_]+)", spec.read_text("utf-8"), re.M):
+            assert code in listed[int(n)], (n, code)
