@@ -153,6 +153,9 @@ def test_streamed_tables_equal_one_shot_tables_across_chunks(monkeypatch, tmp_pa
 
     results = [process_file(p, SEEDS).tables for p in sorted(SEEDS.glob("*.txt"))]
     results[1]["documents"][0]["late_extra"] = "only here"
+    results[0]["documents"][0]["warnings"] = 'quotes " \' \\ new\nline, tab\t, 中文 ✓'
+    amount = next(r for tables in results for r in tables["amounts"] if r.get("value") is not None)
+    amount["value"] = float("inf")  # JSON cannot hold it; the Parquet files must
     merged: dict[str, list[dict]] = {t: [] for t in TABLES}
     for tables in results:
         for name, rows in tables.items():
@@ -170,6 +173,16 @@ def test_streamed_tables_equal_one_shot_tables_across_chunks(monkeypatch, tmp_pa
     con = duckdb.connect(str(tmp_path / "chunked" / "jixiao.duckdb"), read_only=True)
     assert con.execute("select count(*) from indicators").fetchone()[0] == len(merged["indicators"]) > 7
     assert [p.name for p in (tmp_path / "chunked").iterdir() if p.name.endswith(".tmp")] == []
+    # the rows kept for the report are those read back
+    from jixiao.output.typed import read_records
+
+    assert sink.records() == read_records(tmp_path / "chunked", TABLES)
+    # DuckDB's Parquet files read back as the pandas/pyarrow writer's do: values and nullable dtypes
+    import pandas as pd
+
+    for name in TABLES:
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "chunked" / f"{name}.parquet"),
+                                      pd.read_parquet(tmp_path / "one" / f"{name}.parquet"), check_dtype=True)
 
 
 def test_progress_bar_shows_rate_and_failures_and_logs_each_file(tmp_path):

@@ -4,7 +4,7 @@ Starting the forkserver and preloading the pipeline into it costs more than conv
 small file (about 1.5 s on a 2-core machine). Here each file gets a plain fork of this
 process (already past its start-up), so the files of a two-file job run side by side, a
 crash or a hang costs only that file, and meanwhile this process imports the table
-writers (pyarrow, DuckDB) it needs next. Where fork is unsafe (other threads running) or
+writer (DuckDB) it needs next. Where fork is unsafe (other threads running) or
 missing, the files are converted in this process with the time limit kept by SIGALRM.
 """
 
@@ -73,8 +73,8 @@ def inline_outcomes(tasks: list[Task], settings: Settings, fork: bool | None = N
 
 
 def _prepare_to_write() -> None:
-    """Import what this process needs once the files are converted: the table writers (pyarrow,
-    DuckDB) and the publication rules (they run over all files' rows before the tables are written)."""
+    """Import what this process needs once the files are converted: the table writer (DuckDB)
+    and the publication rules (they run over all files' rows before the tables are written)."""
     from jixiao.output.typed import load_writers
 
     load_writers()

@@ -33,6 +33,7 @@ class BatchResult:
     written: bool = False
     seconds_converting: float = 0.0  # wall time until the last file's shard was written
     seconds_assembling: float = 0.0  # wall time writing the final tables from the shards
+    records: dict[str, list[dict]] | None = None  # the tables' typed rows, when the run was small
 
     @property
     def failed(self) -> list[Outcome]:
@@ -105,9 +106,11 @@ def publication_findings(outcomes: list[Outcome], tolerance: float = 1.0) -> dic
     return found
 
 
-def assemble(out: Path, outcomes: list[Outcome], added: dict[str, list[dict]] | None = None) -> None:
+def assemble(out: Path, outcomes: list[Outcome],
+             added: dict[str, list[dict]] | None = None) -> dict[str, list[dict]] | None:
     """Write the final tables from the shards, file by file in input order; `added` findings (of
-    publications of several files) go with their document."""
+    publications of several files) go with their document. Returns the rows written when the run
+    was small (TableStream.records)."""
     added = added or {}
     columns: dict[str, list[str]] = {}
     for name in TABLES:
@@ -137,6 +140,7 @@ def assemble(out: Path, outcomes: list[Outcome], added: dict[str, list[dict]] | 
         stream.abort()
         raise
     stream.close()
+    return stream.records()
 
 
 def run_batch(files: list[tuple[Path, Path | None]], out: Path, settings: Settings, *, engine: str = "local",
@@ -189,7 +193,8 @@ def _run_batch(files: list[tuple[Path, Path | None]], out: Path, settings: Setti
     result.outcomes = [by_index[i] for i in sorted(by_index)]
     result.seconds_converting = time.perf_counter() - started
     if not result.stopped:
-        assemble(out, result.outcomes, publication_findings(result.outcomes, settings.options.tolerance))
+        result.records = assemble(out, result.outcomes,
+                                  publication_findings(result.outcomes, settings.options.tolerance))
         result.written = True
         prune_cache(Path(settings.cache_dir), result.outcomes)
     result.seconds_assembling = time.perf_counter() - started - result.seconds_converting

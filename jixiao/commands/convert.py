@@ -125,7 +125,7 @@ def convert(
         except (OSError, RuntimeError, ValueError) as e:
             err.print(f"evidence pictures will need --source: the input paths could not be recorded ({e})")
     if not result.stopped and (xlsx or report):
-        write_extras(out, xlsx=xlsx, report=report)
+        write_extras(out, xlsx=xlsx, report=report, records=result.records)
     summary = {
         "files": len(outcomes), "ok": sum(o.status == "ok" for o in outcomes),
         "partial": sum(o.status == "partial" for o in outcomes), "failed": len(failed),
@@ -151,14 +151,17 @@ def convert(
     raise typer.Exit(1 if failed else 0)
 
 
-def write_extras(out: Path, xlsx: bool, report: bool) -> None:
+def write_extras(out: Path, xlsx: bool, report: bool, records: dict[str, list[dict]] | None = None) -> None:
     """The workbook and the HTML discrepancy report, from the tables just written.
 
-    The report alone reads rows with pyarrow: pandas (~1 s to import) only for the workbook."""
+    The report alone takes the rows just written (`records`, a small run's) or reads them back
+    through DuckDB: pandas (~1 s to import) only for the workbook."""
     if xlsx:
         from jixiao.output.writer import read_tables
 
         frames = read_tables(out)
+    elif records is not None:
+        frames = records
     else:
         from jixiao.output.typed import read_records
         from jixiao.schema import TABLES

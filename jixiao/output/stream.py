@@ -3,8 +3,11 @@
 Rows arrive file by file (from the batch shards) in the final order. Columns are known
 in advance (contract columns plus extras in first-seen order, gathered from the
 shards' summaries), so each chunk is typed and printed exactly as `write_tables` would
-print the whole table: the CSV bytes are identical. Everything goes to temporary names
-and is renamed into place only after all tables are complete.
+print the whole table: the CSV bytes are identical. Each chunk's typed rows also go to a
+JSON-lines file, from which DuckDB fills jixiao.duckdb and writes the Parquet files (with the
+pandas metadata pandas itself writes): no pyarrow to import (with numpy ~0.2 s) for a small
+job. Everything goes to temporary names and is renamed into place only after all tables
+are complete.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ import os
 from pathlib import Path
 
 from jixiao.output.atomic import atomic_path
-from jixiao.output.typed import arrow_schema, arrow_table, typed_rows, write_csv_rows
+from jixiao.output.typed import json_lines, pandas_metadata, sql_type, typed_rows, write_csv_rows
 from jixiao.schema import TABLES
 
 CHUNK_ROWS = 5_000
+KEEP_ROWS = 20_000  # a run with fewer rows in all keeps them for the report (no reading back)
 
 
 class _TableSink:
@@ -24,12 +28,11 @@ class _TableSink:
         self.name, self.cols = name, cols
         self.csv_path, self.parquet_path = out / f"{name}.csv", out / f"{name}.parquet"
         self.csv_tmp, self.parquet_tmp = atomic_path(self.csv_path), atomic_path(self.parquet_path)
-        import pyarrow.parquet as pq  # not at import: `jixiao --help` and the workers never load it
-
-        self.schema = arrow_schema(cols)
-        self.parquet = pq.ParquetWriter(self.parquet_tmp, self.schema)
+        self.rows_tmp = atomic_path(out / f"{name}.jsonl")  # typed rows, for DuckDB
         self.buffer: list[dict] = []
         self.header_written = False
+        self.n_rows = 0
+        self.kept: list[list] | None = []
 
     def add(self, rows: list[dict]) -> None:
         self.buffer.extend(rows)
@@ -46,19 +49,37 @@ class _TableSink:
             write_csv_rows(fh, self.cols, rows, header=not self.header_written)
         self.header_written = True
         if rows:
-            self.parquet.write_table(arrow_table(self.schema, rows))
+            with open(self.rows_tmp, "a", encoding="utf-8") as fh:
+                fh.write(json_lines(self.cols, rows))
+            self.n_rows += len(rows)
+            if self.kept is not None:
+                self.kept.extend(rows)
 
     def finish(self) -> None:
         self.flush(final=True)
-        self.parquet.close()
+
+    def load(self, con) -> None:
+        """Create the table in DuckDB from the rows written, and its Parquet file from the table."""
+        table = _ident(self.name)
+        con.execute(f"create table {table} ({', '.join(f'{_ident(c)} {sql_type(c)}' for c in self.cols)})")
+        if self.n_rows:
+            types = ", ".join(f"{_text(c)}: {_text(sql_type(c))}" for c in self.cols)
+            con.execute(f"insert into {table} select {', '.join(map(_ident, self.cols))} from read_json("
+                        f"{_text(str(self.rows_tmp))}, format='newline_delimited', columns={{{types}}})")
+        con.execute(f"copy {table} to {_text(str(self.parquet_tmp))} "
+                    f"(format parquet, kv_metadata {{pandas: {_text(pandas_metadata(self.cols))}}})")
 
     def discard(self) -> None:
-        try:
-            self.parquet.close()
-        except Exception:  # noqa: BLE001 - already failing; only clean up
-            pass
-        self.csv_tmp.unlink(missing_ok=True)
-        self.parquet_tmp.unlink(missing_ok=True)
+        for p in (self.csv_tmp, self.parquet_tmp, self.rows_tmp):
+            p.unlink(missing_ok=True)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 class TableStream:
@@ -74,6 +95,16 @@ class TableStream:
             rows = tables.get(name)
             if rows:
                 sink.add(rows)
+        if sum(len(s.buffer) + s.n_rows for s in self.sinks.values()) > KEEP_ROWS:
+            for sink in self.sinks.values():
+                sink.kept = None
+
+    def records(self) -> dict[str, list[dict]] | None:
+        """The typed rows written, as `typed.read_records` reads them back; None when the run was
+        too large to keep them."""
+        if any(sink.kept is None for sink in self.sinks.values()):
+            return None
+        return {name: [dict(zip(sink.cols, r, strict=True)) for r in sink.kept] for name, sink in self.sinks.items()}
 
     def close(self) -> None:
         try:
@@ -92,6 +123,7 @@ class TableStream:
             sink.discard()
 
     def _duckdb(self) -> Path:
+        """jixiao.duckdb (temporary name) with every table, and each table's Parquet file."""
         import duckdb
 
         tmp = atomic_path(self.out / "jixiao.duckdb")
@@ -100,9 +132,8 @@ class TableStream:
             con = duckdb.connect(str(tmp))
             try:
                 con.execute("begin")  # one commit, one sync of the file (each table its own: ~0.15 s more)
-                for name, sink in self.sinks.items():
-                    path = str(sink.parquet_tmp).replace("'", "''")
-                    con.execute(f"create table \"{name}\" as select * from read_parquet('{path}')")
+                for sink in self.sinks.values():
+                    sink.load(con)
                 con.execute("commit")
             finally:
                 con.close()

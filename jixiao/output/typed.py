@@ -1,9 +1,10 @@
-"""The contract's column types in plain Python: typed values, CSV text and Arrow columns.
+"""The contract's column types in plain Python: typed values, CSV text, JSON lines for DuckDB.
 
-A small conversion must not import pandas (about 1 s and 70 MB) to print a few hundred
-rows. These functions give the same values and the same CSV text as the pandas frames of
-`writer.frame` / `writer.to_csv_text` (tests compare the bytes), and Arrow columns with the
-same types and pandas metadata, so `pandas.read_parquet` still returns nullable dtypes.
+A small conversion must not import pandas (about 1 s and 70 MB) or pyarrow (with numpy
+~0.2 s) to print a few hundred rows. These functions give the same values and the same CSV
+text as the pandas frames of `writer.frame` / `writer.to_csv_text` (tests compare the bytes),
+and the DuckDB types and pandas metadata with which `pandas.read_parquet` returns the same
+nullable dtypes.
 """
 
 from __future__ import annotations
@@ -112,65 +113,70 @@ def write_csv_rows(fh: IO[str], cols: list[str], rows: list[list[Any]], header: 
     w.writerows([csv_text(k, v) for k, v in zip(kinds, row, strict=True)] for row in rows)
 
 
-def arrow_schema(cols: list[str]):  # -> pyarrow.Schema (imported lazily)
-    """The Arrow schema of a table, with the pandas metadata pandas itself would write."""
-    import pyarrow as pa
-
-    types = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "text": pa.large_string()}
-    meta = {"index_columns": [], "column_indexes": [],
-            "columns": [{"name": c, "field_name": c, "pandas_type": _PANDAS_TYPES[kind(c)][0],
-                         "numpy_type": _PANDAS_TYPES[kind(c)][1], "metadata": None} for c in cols],
-            "attributes": {}, "creator": {"library": "pyarrow", "version": pa.__version__},
-            "pandas_version": _pandas_version()}
-    return pa.schema([pa.field(c, types[kind(c)]) for c in cols], metadata={"pandas": json.dumps(meta)})
+_SQL_TYPES = {"int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "text": "VARCHAR"}
 
 
-def arrow_table(schema, rows: list[list[Any]]):  # -> pyarrow.Table
-    """Typed rows as an Arrow table of `schema`.
+def sql_type(column: str) -> str:
+    """The DuckDB type of a column (Parquet: INT64, DOUBLE, BOOLEAN, UTF-8 string)."""
+    return _SQL_TYPES[kind(column)]
 
-    Through pyarrow's JSON reader: `pyarrow.array` on Python lists imports pandas (to ask
-    whether the list is a pandas object), ~1 s for nothing. JSON prints floats exactly
-    (repr), so the values are the same; a value JSON cannot hold (inf) takes pyarrow.array."""
-    import pyarrow as pa
-    import pyarrow.json as pj
 
-    names = schema.names
+def pandas_metadata(cols: list[str]) -> str:
+    """The `pandas` key pandas writes into a Parquet file's metadata, so `pandas.read_parquet`
+    returns the nullable dtypes (Int64, Float64, boolean, string) of `writer.frame`."""
+    return json.dumps({"index_columns": [], "column_indexes": [],
+                       "columns": [{"name": c, "field_name": c, "pandas_type": _PANDAS_TYPES[kind(c)][0],
+                                    "numpy_type": _PANDAS_TYPES[kind(c)][1], "metadata": None} for c in cols],
+                       "attributes": {}, "creator": {"library": "duckdb", "version": _version("duckdb")},
+                       "pandas_version": _version("pandas")})
+
+
+def json_lines(cols: list[str], rows: list[list[Any]]) -> str:
+    """Typed rows as JSON lines (DuckDB's read_json takes them with the columns' types).
+
+    JSON prints floats exactly (repr); an infinite value, which JSON cannot hold, is written
+    as the text DuckDB casts back to it."""
     try:
-        data = "".join(json.dumps(dict(zip(names, r, strict=True)), ensure_ascii=False, allow_nan=False) + "\n"
-                       for r in rows).encode("utf-8")
+        return _json_lines(cols, rows)
     except ValueError:
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-        return pa.Table.from_arrays([pa.array(list(c), type=f.type) for c, f in zip(columns, schema, strict=True)],
-                                    schema=schema)
-    table = pj.read_json(pa.BufferReader(data), read_options=pj.ReadOptions(block_size=max(1 << 20, len(data) + 1)),
-                         parse_options=pj.ParseOptions(explicit_schema=schema, newlines_in_values=False))
-    return table.select(names).replace_schema_metadata(schema.metadata)
+        return _json_lines(cols, [[str(v) if isinstance(v, float) and math.isinf(v) else v for v in r] for r in rows])
+
+
+def _json_lines(cols: list[str], rows: list[list[Any]]) -> str:
+    return "".join(json.dumps(dict(zip(cols, r, strict=True)), ensure_ascii=False, allow_nan=False) + "\n"
+                   for r in rows)
 
 
 @functools.cache
-def _pandas_version() -> str:
+def _version(package: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("pandas")
+        return version(package)
     except PackageNotFoundError:
         return ""
 
 
 def load_writers() -> None:
-    """Import what writing the tables needs (pyarrow, DuckDB), e.g. while files convert elsewhere."""
+    """Import what writing the tables needs (DuckDB), e.g. while files convert elsewhere."""
     import duckdb  # noqa: F401
-    import pyarrow.json  # noqa: F401
-    import pyarrow.parquet  # noqa: F401
+
+    _version("pandas")
+    _version("duckdb")
 
 
 def read_records(out, names: Iterable[str]) -> dict[str, list[dict]]:
-    """Tables of a converted folder as rows (from Parquet via pyarrow; no pandas)."""
-    import pyarrow.parquet as pq
+    """Tables of a converted folder as rows (from Parquet via DuckDB; no pandas, no pyarrow)."""
+    import duckdb
 
     tables = {}
-    for name in names:
-        path = out / f"{name}.parquet"
-        # ParquetFile, not read_table: read_table loads pyarrow.dataset, which imports pandas
-        tables[name] = pq.ParquetFile(path).read().to_pylist() if path.exists() else []
+    with duckdb.connect() as con:
+        for name in names:
+            path = out / f"{name}.parquet"
+            if not path.exists():
+                tables[name] = []
+                continue
+            result = con.execute("select * from read_parquet(?)", [str(path)])
+            cols = [d[0] for d in result.description]
+            tables[name] = [dict(zip(cols, r, strict=True)) for r in result.fetchall()]
     return tables
