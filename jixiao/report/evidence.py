@@ -5,8 +5,8 @@ figures it is compared with sit (SCHEMA.md's notation, `jixiao.model.parse_ref`)
 (born-digital or scanned) the page is rendered with pypdfium2 and cropped around those boxes:
 the observed one outlined red, the related ones blue. For Word, Excel, HTML and text files
 the file is read again and the table rows around the cell are shown as a small HTML table
-with the same marks (a paragraph is shown as its text). Pages are rendered once per document
-and page, crops written once as OUT/evidence/{finding_id}.png.
+with the same marks (a paragraph is shown as its text). Documents and pages are opened once,
+only the band around the marks is rendered, crops written once as OUT/evidence/{finding_id}.png.
 
 The original files are found through OUT/.jixiao/sources.json (written by `jixiao convert`:
 each source_path -> the file it was read from) or under a folder given as `source_root`.
@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jixiao.model import Document, Ref, parse_ref
 
@@ -87,7 +89,8 @@ class EvidenceBuilder:
         known = self.out / SOURCES
         self.sources: dict[str, str] = dict(sources) if sources else (
             json.loads(known.read_text(encoding="utf-8")) if known.exists() else {})
-        self._pages: OrderedDict[tuple[str, int], object] = OrderedDict()
+        self._pages: OrderedDict[tuple[str, int], Any] = OrderedDict()  # open pypdfium2 pages
+        self._pdfs: dict[str, Any] = {}  # their open documents
         self._max_pages = max_pages
         self._documents: dict[str, Document | None] = {}
         written = [p.stat().st_mtime for p in (self.out / "findings.parquet", self.out / "findings.csv") if p.exists()]
@@ -128,35 +131,41 @@ class EvidenceBuilder:
 
     # --- PDF: a crop of the rendered page -------------------------------------------------------
 
-    def _page_image(self, path: Path, page: int):
+    def _page(self, path: Path, page: int):
+        """The open page (pypdfium2), documents and pages kept open for the findings that follow."""
         key = (str(path), page)
         if key in self._pages:
             self._pages.move_to_end(key)
             return self._pages[key]
         import pypdfium2 as pdfium
 
-        pdf = pdfium.PdfDocument(str(path))
-        try:
-            image = pdf[page - 1].render(scale=SCALE).to_pil().convert("RGB")
-        finally:
-            pdf.close()
-        self._pages[key] = image
-        if len(self._pages) > self._max_pages:
-            self._pages.popitem(last=False)
-        return image
+        pdf = self._pdfs.get(str(path))
+        if pdf is None:
+            pdf = self._pdfs[str(path)] = pdfium.PdfDocument(str(path))
+        self._pages[key] = pdf[page - 1]
+        while len(self._pages) > self._max_pages:
+            (old_path, _), old = self._pages.popitem(last=False)
+            old.close()
+            if not any(p == old_path for p, _ in self._pages):
+                self._pdfs.pop(old_path).close()
+        return self._pages[key]
 
     def crop(self, path: Path, main: Ref, related: list[Ref]):
-        """The page around the observed box (and related boxes on the same page), outlined."""
+        """The page around the observed box (and related boxes on the same page), outlined.
+
+        Only that band of the page is rendered (a tenth of the page's pixels, same pixels)."""
         from PIL import ImageDraw
 
-        page = self._page_image(path, main.page)  # type: ignore[arg-type]
+        page = self._page(path, main.page)  # type: ignore[arg-type]
         same = [r for r in related if r.kind == "pdf" and r.page == main.page and r.bbox]
         boxes = [main.bbox] + [r.bbox for r in same]
-        w, h = page.size[0] / SCALE, page.size[1] / SCALE
-        x0, x1 = 0.0, w  # the whole width: the row's label and the column's header stay in view
+        h = page.get_size()[1]
+        x0 = 0.0  # the whole width: the row's label and the column's header stay in view
         y0 = max(0.0, min(b[1] for b in boxes) - MARGIN_Y)
         y1 = min(h, max(b[3] for b in boxes) + MARGIN_Y)
-        image = page.crop(tuple(round(v * SCALE) for v in (x0, y0, x1, y1)))
+        top, bottom = round(y0 * SCALE), round(y1 * SCALE)  # pixel rows of the band
+        full = math.ceil(h * SCALE)
+        image = page.render(scale=SCALE, crop=(0, (full - bottom) / SCALE, 0, top / SCALE)).to_pil().convert("RGB")
         draw = ImageDraw.Draw(image)
         for box, colour, width in [(r.bbox, RELATED, 3) for r in same] + [(main.bbox, OBSERVED, 4)]:
             bx = [(box[0] - x0) * SCALE - 2, (box[1] - y0) * SCALE - 2, (box[2] - x0) * SCALE + 2,
@@ -174,7 +183,7 @@ class EvidenceBuilder:
         if not write:
             return Picture(page=main.page, note=note)
         target.parent.mkdir(parents=True, exist_ok=True)
-        image.convert("P", palette=1, colors=64).save(target)  # 1 = Image.ADAPTIVE: small files, fast
+        image.quantize(64, method=2).save(target)  # 64 colours (2 = FASTOCTREE): small files, fast
         return Picture(image=target, page=main.page, note=note)
 
     def pdf_line(self, path: Path, ref: Ref) -> tuple[str, str]:
