@@ -240,3 +240,41 @@ def test_cost_columns_of_a_budget_basic_table_must_hold_their_classes():
 
     assert sums(1) == []
     assert sums(2) == [("人员经费", 50.0, 60.0), ("公用经费", 24.0, 14.0)]
+
+
+def test_a_budgets_fund_table_with_figures_needs_the_funds_money_in_the_fiscal_summary():
+    """预算 (Jiangsu layout): 财政拨款收支预算总表 income rows by fund (一、一般公共预算 100 = 收入合计) and a
+    政府性基金支出预算表 with 8 in it: the summary has no 政府性基金 money, the fund table has."""
+    from jixiao.normalize.amounts import amounts_from_rows
+    from jixiao.validate.base import run_rules
+
+    summary = [["单位：万元"], ["收入", "", "支出", ""], ["项目", "金额", "项目", "金额"],
+               ["一、一般公共预算", "100.00", "一、基本支出", "60.00"], ["", "", "二、项目支出", "40.00"],
+               ["收入合计", "100.00", "支出合计", "100.00"]]
+
+    def fund_table(figure: str) -> list[list[str]]:
+        return [["单位：万元"], ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+                ["212", "城乡社区支出", figure, "", figure], ["", "合计", figure, "", figure]]
+
+    def findings(figure: str) -> list[dict]:
+        tables = [("财政拨款收支预算总表", summary), ("政府性基金支出预算表", fund_table(figure))]
+        amounts, forms = [], []
+        for n, (title, rows) in enumerate(tables, start=1):
+            amounts += amounts_from_rows(rows, title=title, doc_id="d", form_id=f"d-{n}")
+            forms.append({"form_id": f"d-{n}", "doc_id": "d", "form_type": "budget_summary", "title": title})
+        pub = {"documents": [{"doc_id": "d", "unit_name": "某厅", "fiscal_year": 2019}], "amounts": amounts,
+               "forms": forms, "narrative": [{"doc_id": "d", "seq": 1, "text": "某厅2019年度部门预算公开"}]}
+        return [f for f in run_rules(pub, only=["CROSS_TABLE_MISMATCH"]) if f["severity"] != "info"]
+
+    assert findings("0.00") == []
+    (f,) = findings("8.00")
+    assert f["observed"] == 8.0 and f["expected"] == 0.0 and f["location"].startswith("政府性基金支出预算表")
+    assert "收入合计" in f["message"] and "政府性基金" in f["message"]
+
+
+def test_the_general_budget_spending_table_equals_the_summarys_本年支出_not_its_总计(tmp_path, md):
+    """T5 合计 103 (was 96) equals T4's 总计 in the 一般公共预算 column (本年支出 96 + 年末 7), not its 本年支出合计."""
+    t5 = "一般公共预算财政拨款支出决算表"
+    found = convert(tmp_path, edit(md, t5, "合计", 1, "103.00"))
+    cross = [(f["observed"], f["expected"]) for f in accusations(found, "CROSS_TABLE_MISMATCH") if f["location"].startswith(t5)]
+    assert cross == [(103.0, 96.0)]

@@ -89,9 +89,7 @@ def _pairs(tables: list[Table]) -> Iterator[tuple[list[Cell], list[Cell], str]]:
     summary_out = [(t, r) for t in fam("summary") for r in _side_totals(t, "支出")]
     fiscal_in = [(t, r) for t in fam("fiscal_summary") for r in _side_totals(t, "收入")]
     fiscal_out = [(t, r) for t in fam("fiscal_summary") for r in _side_totals(t, "支出")]
-    general_in_summary = [(t, r) for t in fam("fiscal_summary") for r in t.rows
-                          if (is_total_row(r) and txt(r.get("column_role")) == "general_budget")
-                          or (re.fullmatch(r"一般公共预算(资金|拨款)?", bare(r.get("item"))) and whole_column(r))]
+    general_in_summary = [(t, r) for t in fam("fiscal_summary") for r in _general_spending(t)]
     yield [(t, r) for t in fam("income") for r in _grand_totals(t)], summary_in, "本年收入"
     yield [(t, r) for t in fam("expenditure") for r in _grand_totals(t)], summary_out, "本年支出"
     yield [(t, r) for t in fam("fiscal_expenditure") for r in _grand_totals(t)], fiscal_out, "财政拨款支出"
@@ -101,6 +99,15 @@ def _pairs(tables: list[Table]) -> Iterator[tuple[list[Cell], list[Cell], str]]:
     yield ([(t, r) for t in fam("general_expenditure") for r in t.rows
             if is_total_row(r) and txt(r.get("column_role")) == "basic"],
            [c for t in fam("basic_expenditure") for c in _basic_totals(t)], "基本支出")
+
+
+def _general_spending(t: Table) -> list[dict]:
+    """The 一般公共预算 spending of a 财政拨款收支总表: its 本年支出合计 row's 一般公共预算 cell (决算 T4, whose 总计
+    row adds the 年末结转和结余), else its total rows' 一般公共预算 cells or its 一般公共预算 row."""
+    spent = [r for r in t.rows if txt(r.get("column_role")) == "general_budget"
+             and re.fullmatch(r"(本年|当年)支出(合计|小计)?", bare(r.get("item")))]
+    return spent or [r for r in t.rows if (is_total_row(r) and txt(r.get("column_role")) == "general_budget")
+                     or (re.fullmatch(r"一般公共预算(资金|拨款)?", bare(r.get("item"))) and whole_column(r))]
 
 
 def _basic_totals(t: Table) -> list[Cell]:

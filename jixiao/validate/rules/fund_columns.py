@@ -81,10 +81,10 @@ def _by_fund(t: Table) -> bool:
         _fund_of_row(r) and any(rx.search(bare(r.get("item_parent"))) for _, rx in STAGES) for r in t.rows)
 
 
-def _fiscal_summaries(ctx: Context, docs: list[str], stages: bool = True) -> list[Table]:
-    """The publication's 财政拨款收支总表 that split their money by fund (with 本年收入 and 本年支出 rows)."""
+def _fiscal_summaries(ctx: Context, docs: list[str]) -> list[Table]:
+    """The publication's 财政拨款收支总表 that split their money by fund, with 本年收入 and 本年支出 rows."""
     return [t for t in tables_of(ctx, docs) if t.family == "fiscal_summary" and _by_fund(t)
-            and (not stages or (_stage_rows(t, INCOME) and _stage_rows(t, SPENT)))]
+            and _stage_rows(t, INCOME) and _stage_rows(t, SPENT)]
 
 
 def _spent_row(t: Table) -> list[dict]:
@@ -173,19 +173,27 @@ def _summary_fund_cells(t: Table, fund: str, spending_only: bool) -> list[dict]:
 
 
 def _zero_in_summary(ctx: Context, t: Table, fund: str) -> dict | None:
-    """The 本年支出合计 cell of a 总表 that accounts for all its money by fund with none of it this fund's
-    (its fund columns add up to its 合计); None when that cannot be told."""
+    """A cell of a 总表 that accounts for all its money by fund with none of it this fund's: the 本年支出合计
+    whose fund columns add up to its 合计, or a total row whose fund rows (一、一般公共预算 …) add up to it.
+    None when that cannot be told."""
     if [r for r in t.rows if value(r) != 0 and (txt(r.get("column_role")) == fund or _fund_of_row(r) == fund)]:
         return None
     cells = _spent_row(t)
     whole = [c for c in cells if whole_column(c)]
     funds = [c for c in cells if txt(c.get("column_role")) in FUNDS]
-    if len(whole) != 1 or not funds:
-        return None
-    total = sum(value(c) for c in funds)
-    if abs(total - value(whole[0])) > ctx.slack.of(*figures(whole[0]), *(f for c in funds for f in figures(c))):
-        return None
-    return next((c for c in funds if txt(c.get("column_role")) == fund), whole[0])
+    if len(whole) == 1 and funds and _adds_up(ctx, whole[0], funds):
+        return next((c for c in funds if txt(c.get("column_role")) == fund), whole[0])
+    for total in (r for r in t.rows if txt(r.get("row_level")) == "total" and whole_column(r)):
+        rows = [r for r in t.rows if whole_column(r) and _fund_of_row(r) and num(r.get("side")) == num(total.get("side"))
+                and txt(r.get("item_parent")) == txt(total.get("item"))]
+        if rows and _adds_up(ctx, total, rows):
+            return total
+    return None
+
+
+def _adds_up(ctx: Context, whole: dict, parts: list[dict]) -> bool:
+    slack = ctx.slack.of(*figures(whole), *(f for c in parts for f in figures(c)))
+    return abs(sum(value(c) for c in parts) - value(whole)) <= slack
 
 
 def _empty_table_finding(t: Table, seen: dict, ft: FundTable, name: str) -> Finding:
@@ -203,7 +211,7 @@ def fund_table_agrees_with_column(ctx: Context) -> Iterator[Finding]:
     for pub in publications(ctx):
         if ctx.extra.get("pairs_only"):
             continue
-        summaries = _fiscal_summaries(ctx, pub.docs, stages=False)
+        summaries = [t for t in tables_of(ctx, pub.docs) if t.family == "fiscal_summary"]
         if len(summaries) != 1:
             continue
         (t,) = summaries
