@@ -278,3 +278,11 @@ def test_the_general_budget_spending_table_equals_the_summarys_本年支出_not_
     found = convert(tmp_path, edit(md, t5, "合计", 1, "103.00"))
     cross = [(f["observed"], f["expected"]) for f in accusations(found, "CROSS_TABLE_MISMATCH") if f["location"].startswith(t5)]
     assert cross == [(103.0, 96.0)]
+
+
+def test_the_fund_tables_spending_must_equal_the_fund_column_of_the_summary(tmp_path, md):
+    """T8 合计 本年支出 小计 13 (was 12) against T4 本年支出合计 政府性基金 12."""
+    found = convert(tmp_path, edit(md, T8, "合计", 3, "13.00"))
+    (f,) = accusations(found, "CROSS_TABLE_MISMATCH")
+    assert (f["observed"], f["expected"]) == (13.0, 12.0) and f["location"].startswith(T8)
+    assert T4 in f["message"] and "政府性基金预算财政拨款" in f["message"]

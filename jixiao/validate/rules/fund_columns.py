@@ -140,6 +140,21 @@ class FundTable:
     def figures(self) -> list[dict]:
         return [c for c in self.cells if value(c) != 0]
 
+    @property
+    def table(self) -> Table:
+        return Table((self.form.get("doc_id"), self.form.get("form_id"), None), table_family(txt(self.form.get("title")) or ""),
+                     txt(self.form.get("title")) or "", self.understood, self.cells)
+
+    def spending(self) -> dict | None:
+        """The 本年支出 figure of its total row: the whole of its 基本支出 | 项目支出 cells (小计 under 本年支出 in
+        T8, 合计 in T9); None when the table does not say which cell that is."""
+        totals = [c for c in self.cells if txt(c.get("row_level")) == "total" and not txt(c.get("item_parent"))]
+        parents = {txt(c.get("measure_parent")) for c in totals if txt(c.get("column_role")) in ("basic", "project")}
+        if len(parents) == 1 and None not in parents:
+            found = [c for c in totals if txt(c.get("measure_raw")) == next(iter(parents))]
+            return found[0] if len(found) == 1 else None
+        return None
+
 
 def _fund_tables(ctx: Context, docs: list[str], fund: str) -> list[FundTable]:
     narrative = rows_of(ctx, "narrative", docs)
@@ -207,7 +222,8 @@ def _empty_table_finding(t: Table, seen: dict, ft: FundTable, name: str) -> Find
 
 @rule("CROSS_TABLE_MISMATCH")
 def fund_table_agrees_with_column(ctx: Context) -> Iterator[Finding]:
-    """政府性基金 / 国有资本经营: the 总表's money of the fund is zero iff the fund's own table is empty."""
+    """政府性基金 / 国有资本经营: the 总表's money of the fund is zero iff the fund's own table is empty; when
+    both have figures, the fund table's 本年支出 equals the 总表's."""
     for pub in publications(ctx):
         if ctx.extra.get("pairs_only"):
             continue
@@ -223,18 +239,32 @@ def fund_table_agrees_with_column(ctx: Context) -> Iterator[Finding]:
                     spent = [c for c in _spent_row(t) if value(c) != 0 and txt(c.get("column_role")) == fund]
                     seen = spent[0] if spent else max(money, key=value)
                     yield _empty_table_finding(t, seen, ft, name)
+                elif ft.figures and ft.understood and money:
+                    yield from _same_spending(ctx, t, ft, fund)
                 elif ft.figures and ft.understood and not money:
                     zero = _zero_in_summary(ctx, t, fund)
                     if zero is None:
                         continue
-                    fund_table = Table((ft.form.get("doc_id"), ft.form.get("form_id"), None), fund,
-                                       txt(ft.form.get("title")) or "", True, ft.cells)
+                    fund_table = ft.table
                     seen = max(ft.figures, key=value)
                     yield cell_finding("CROSS_TABLE_MISMATCH", "error", (fund_table, seen), [(t, zero)],
                                        f"{name}：“{fund_table.where(seen)}”为 {fmt(value(seen))}，而“{t.title}”中"
                                        f"{name}的资金为 0（“{t.where(zero)}”{fmt(value(zero))}）"
                                        f" (the fund's table has figures, the summary table has none of its money)",
                                        expected=0.0)
+
+
+def _same_spending(ctx: Context, t: Table, ft: FundTable, fund: str) -> Iterator[Finding]:
+    """The fund table's 本年支出 合计 = the 总表's 本年支出合计 in the fund's column."""
+    seen = ft.spending()
+    options = [(t, c) for c in _spent_row(t) if txt(c.get("column_role")) == fund]
+    if seen is None or not options:
+        return
+    other = differs(ctx, (ft.table, seen), options)
+    if other is not None:
+        yield cell_finding("CROSS_TABLE_MISMATCH", "error", (ft.table, seen), [other],
+                           f"{FUNDS[fund]}本年支出：“{ft.table.where(seen)}”为 {fmt(value(seen))}，"
+                           f"“{t.where(other[1])}”为 {fmt(value(other[1]))} (one figure, two tables, two values)")
 
 
 @rule("CROSS_TABLE_MISMATCH")
