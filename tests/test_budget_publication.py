@@ -267,3 +267,42 @@ def test_readme_lists_the_15_rules_of_budget_rules_md_and_each_code_runs():
     if spec.exists():  # the specification's code for each numbered rule is the README's
         for n, code in re.findall(r"^(\d+)\. \*\*([A-Z_]+)", spec.read_text("utf-8"), re.M):
             assert code in listed[int(n)], (n, code)
+
+
+# ------------------------------------------------------------ report.html: a publication, table by table
+
+def test_the_report_shows_a_publication_table_by_table(real, tmp_path, chromium_console):
+    """The 委办公厅 pair with a 说明 figure and a 三公 cell changed: report.html lists the pair's 12 tables,
+    and each finding sits under the table it is about (the 说明's NARRATIVE_MISMATCH under the table of
+    the cell it was compared with)."""
+    import re
+
+    from jixiao.pipeline import check_publication
+    from jixiao.report.findings import render, write_report
+
+    prose = with_text(real[PROSE], {"行政运行（项）支出8072.29万元": "行政运行（项）支出8027.29万元"})
+    cell = next(r for r in real[TABLES]["amounts"] if r["table_family"] == "three_public" and r["value"] == 27.0)
+    tables = {**real[TABLES], "amounts": [{**r, "value": -27.0} if r is cell else r for r in real[TABLES]["amounts"]]}
+    found = [*check_publication([prose, tables]),
+             *run_rules({k: v for k, v in tables.items() if k != "findings"}, only=["VALUE_OUT_OF_RANGE"])]
+    for i, f in enumerate(found, start=1):
+        f["finding_id"] = f"{f['doc_id']}-F{i}"
+    frames = {name: [*prose.get(name, []), *tables.get(name, [])] for name in
+              ("documents", "forms", "amounts", "narrative", "facts")}
+    frames["findings"] = found
+    html = render(frames)
+    section = html[html.index("id='publications'"):html.index("按文件和表")]
+    titles = [f["title"] for f in real[TABLES]["forms"] if f["form_type"] == "budget_summary"]
+    assert len(titles) == 12 and all(t in section for t in titles)
+    assert section.count("✓ 无问题") == 10  # the two tables with a finding are not marked clean
+    parts = re.split(r"<h4 id='[^']+'>", section)[1:]
+    by_table = {p.split("</h4>")[0]: p for p in parts}
+    narrative = next(f for f in found if f["rule"] == "NARRATIVE_MISMATCH")
+    named = next(t for t in titles if f"“{t} > 行政运行" in narrative["message"])
+    assert "NARRATIVE_MISMATCH" in by_table[named] and "8027.29" in by_table[named]
+    three = next(t for t in titles if "三公" in t)
+    assert "VALUE_OUT_OF_RANGE" in by_table[three]
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    assert chromium_console(page, tmp_path) == []
+    assert write_report(tmp_path / "out", frames, pictures=False).exists()

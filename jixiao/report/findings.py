@@ -1,8 +1,10 @@
 """report.html: one self-contained page (inline CSS and JS, no network) people can act on.
 
-Totals by rule and severity, then a section per document and form; each finding shows the
-published figure next to the recomputed one and the spot to look at (table, row, indicator,
-page). One table of all findings can be sorted and filtered in the browser. In the section
+Totals by rule and severity, one table of all findings (sorted and filtered in the browser),
+each 预算/决算 publication table by table (publications.py: every table of the publication
+listed, the findings about each under it), then a section per document and form; each finding
+shows the published figure next to the recomputed one and the spot to look at (table, row,
+indicator, page). In the section
 per document each finding shows its evidence (evidence.py): a crop of the PDF page with the
 observed figure outlined red and the figures it was compared with blue, or the rows of the
 Word/Excel/text table with the same marks. Crops are files under OUT/evidence/ loaded lazily,
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from jixiao.report.evidence import EvidenceSet, build_evidence
 from jixiao.report.finding_rows import RowIndex, Tables, is_missing, records
+from jixiao.report.publications import PublicationView, budget_publications
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
@@ -216,6 +219,7 @@ def render(frames: Tables, evidence: EvidenceSet | None = None) -> str:
         + "".join(f"<option>{_e(r)}</option>" for r in rules) + "</select>",
         "<span class='muted'>shown: <b id='shown'></b></span></div>",
         f"<table id='all'>{_head(True)}<tbody>{_finding_rows(findings, True, index)}</tbody></table>",
+        _publications(budget_publications(frames), names, index),
         "<h2>按文件和表 · by document and form</h2>",
     ]
     by_doc: dict[str, list[dict]] = {}
@@ -239,6 +243,46 @@ def render(frames: Tables, evidence: EvidenceSet | None = None) -> str:
                          f"{_finding_rows(group, False, index, evidence)}</tbody></table>")
     parts.append(f"<script>{_JS}</script></body></html>")
     return "\n".join(parts)
+
+
+def _counts(findings: list[dict]) -> str:
+    sevs = [str(f.get("severity")) for f in findings]
+    return "".join(f'<td class="num">{sevs.count(s) or ""}</td>' for s in ("error", "warning", "info"))
+
+
+def _publications(pubs: list[PublicationView], names: dict, index: RowIndex) -> str:
+    """Each 预算/决算 publication as its tables: a list of every table with its count of findings
+    (a table it lacks marked 缺), then the findings table by table, then the 说明's own."""
+    if not pubs:
+        return ""
+    out = ["<h2 id='publications'>预算/决算公开：按表 · budget disclosures, table by table</h2>"]
+    for n, pub in enumerate(pubs, start=1):
+        files = "、".join(_e(names.get(d, d)) for d in pub.docs)
+        out.append(f"<h3 class='pub'>{_e(pub.unit)} {_e(pub.year)} {_e(pub.kind)}公开 "
+                   f"<span class='muted'>({files})</span></h3>")
+        rows = []
+        for i, t in enumerate(pub.tables, start=1):
+            anchor = f"pt-{n}-{i}"
+            title = f"<a href='#{anchor}'>{_e(t.title)}</a>" if t.findings else _e(t.title)
+            state = "<span class='sev-warning'>缺 missing</span> " if t.missing else ""
+            ok = "" if t.findings else " <span class='muted'>✓ 无问题 no findings</span>"
+            rows.append(f"<tr><td class='num'>{i}</td><td>{state}{title}{ok}</td><td>{_e(names.get(t.doc_id, t.doc_id))}</td>"
+                        f"<td class='num'>{_e(t.page)}</td>{_counts(t.findings)}</tr>")
+        if pub.prose:
+            rows.append(f"<tr><td></td><td><a href='#pt-{n}-0'>说明 · the prose</a></td><td></td><td></td>"
+                        f"{_counts(pub.prose)}</tr>")
+        out.append("<table class='pub-tables'><thead><tr><th>#</th><th>表 table</th><th>文件 file</th><th>页 page</th>"
+                   f"<th>error</th><th>warning</th><th>info</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        groups = [(f"pt-{n}-{i}", t.title, t.findings) for i, t in enumerate(pub.tables, start=1) if t.findings]
+        if pub.prose:
+            groups.append((f"pt-{n}-0", "说明 · the prose", pub.prose))
+        for anchor, title, found in groups:
+            for f in found:
+                f["_doc"] = names.get(f.get("doc_id"), f.get("doc_id"))
+            found.sort(key=lambda f: (_SEVERITY_ORDER.get(str(f.get("severity")), 3), str(f.get("rule"))))
+            out.append(f"<h4 id='{anchor}'>{_e(title)}</h4><table>{_head(True)}<tbody>"
+                       f"{_finding_rows(found, True, index)}</tbody></table>")
+    return "\n".join(out)
 
 
 def write_report(out_dir: Path, frames: Tables, source_root: Path | None = None, pictures: bool = True) -> Path:
