@@ -267,7 +267,7 @@ def test_longest_expected_files_are_handed_out_first(tmp_path):
 def test_workers_convert_without_loading_the_table_writers():
     """pandas and pyarrow belong to the parent that writes the tables (~110 MB a worker otherwise)."""
     code = (
-        "import sys; from pathlib import Path; import jixiao.batch.warm\n"
+        "import sys; from pathlib import Path; import jixiao.batch.preload\n"
         "import jixiao.batch.task\n"
         "from jixiao.pipeline import process_file\n"
         f"root = Path({str(ROOT / 'fixtures')!r})\n"

@@ -6,12 +6,12 @@ file as failed and starts a fresh worker. Workers are also recycled after
 `max_tasks_per_child` files so leaks cannot accumulate.
 
 On Linux a worker is a plain fork of this process while it runs no other thread (the
-usual `jixiao convert`): starting one costs milliseconds, each worker imports what its
-files need on its first file (two workers do that side by side), and meanwhile this
-process imports the table writers. With other threads running (a progress bar, Dask, the
+usual `jixiao convert`): this process first imports what the job's formats need
+(jixiao.batch.warm), once for all workers, then forks them in milliseconds, and imports
+the table writers while they convert. With other threads running (a progress bar, Dask, the
 writers' own threads once imported) forking is unsafe, and with --max-memory a fork would
 bring this process's memory under the worker's cap: workers then come from a forkserver
-that preloads the whole pipeline (jixiao.batch.warm) — a second interpreter started and
+that preloads the whole pipeline (jixiao.batch.preload) — a second interpreter started and
 warmed before any file is read.
 """
 
@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from multiprocessing.connection import wait
 
 from jixiao.batch.task import Outcome, Settings, Task, TaskFunction, record_failure, run_task
@@ -52,7 +52,7 @@ def _context(capped: bool = False) -> mp.context.BaseContext:
         return mp.get_context("fork")
     if sys.platform.startswith("linux"):
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["jixiao.batch.task", "jixiao.batch.warm", "jixiao.validate.base"])
+        ctx.set_forkserver_preload(["jixiao.batch.task", "jixiao.batch.preload", "jixiao.validate.base"])
         return ctx
     return mp.get_context("spawn")
 
@@ -162,10 +162,16 @@ class LocalPool:
         self._workers.append(w)
         return w
 
-    def start(self, n_tasks: int) -> LocalPool:
-        """Start the workers `n_tasks` files need now, before this process starts other threads
-        (a progress bar), so they can be forked."""
-        while len(self._workers) < min(self.size, n_tasks):
+    def start(self, tasks: Sequence[Task]) -> LocalPool:
+        """Start the workers the tasks need now, before this process starts other threads (a
+        progress bar), so they can be forked — warm with what the tasks' formats need, imported
+        once here instead of once in every worker."""
+        n = min(self.size, len(tasks))
+        if n and not self._workers and _context(bool(self.settings.max_memory_mb)).get_start_method() == "fork":
+            from jixiao.batch.warm import formats_of, warm
+
+            warm(formats_of(t.path for t in tasks))
+        while len(self._workers) < n:
             self._spawn()
         return self
 

@@ -55,7 +55,7 @@ def engine_outcomes(tasks: list[Task], settings: Settings, engine: str, workers:
         return inline_outcomes(tasks, settings)
     from jixiao.batch.local import LocalPool
 
-    return LocalPool(settings, workers).start(len(tasks)).imap(tasks)
+    return LocalPool(settings, workers).start(tasks).imap(tasks)
 
 
 class _ColumnInterner:
