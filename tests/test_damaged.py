@@ -34,10 +34,7 @@ CHECKED = {"pdf", "docx", "xlsx", "doc", "xls"}  # formats with structure a dama
 # .doc runs LibreOffice (seconds a file): its damaged copies are checked at the container here
 # (test_damaged_word_files) and converted whole by scripts/damage.py
 # damaged copies that stay `ok` with changed content, and why nobody can see it
-SLIPS: dict[str, str] = {
-    "seed003.flip1.xls": "bytes flipped inside a cell's text (UTF-16 in the shared-string record): BIFF records and "
-                         "OLE streams carry no checksum, the text decodes to other characters",
-}
+SLIPS: dict[str, str] = {}
 WORDS = {"pdf": "PDF", "docx": "Word", "doc": "Word", "xlsx": "Excel", "xls": "Excel", "txt": "text", "html": "web page"}
 
 
@@ -113,9 +110,9 @@ def test_text_with_a_zeroed_block_or_bad_bytes_is_partial_and_says_where(tmp_pat
 
 
 def test_damaged_word_files(tmp_path: Path):
-    """A .doc's OLE container tells truncation and repeated blocks, and a zeroed block in its text or
-    formatting streams; a flipped byte inside a stream carries no checksum and stays unseen. Never
-    an Excel file."""
+    """A .doc's OLE container tells truncation and repeated blocks; its structures checked against
+    each other (office/word97.py) tell a zeroed block in its text, formatting or table layouts and
+    most flipped bytes in its formatting. Never an Excel file."""
     from jixiao.extract import damage
     from jixiao.extract.base import ExtractionError, ExtractOptions, sniff_format
 
@@ -133,8 +130,10 @@ def test_damaged_word_files(tmp_path: Path):
             assert str(e).startswith("the Word file (.doc) is damaged") and "download it again" in str(e)
     assert all(seen[n] == "failed" for n in seen if ".truncate" in n)
     assert all(seen[n] == "partial" for n in seen if ".duplicate" in n)
-    # a zeroed block is seen unless it falls into the pictures (the Data stream: bitmaps hold zero runs)
-    assert sum(seen[n] != "unseen" for n in seen if ".zero" in n) >= 1
+    # zeroed: the text (WordDocument), the table layouts kept in the Data stream (sprmPHugePapx)
+    assert all(seen[n] == "partial" for n in seen if ".zero" in n)
+    # flipped inside the text: seen when the file is read (garble.py), not in its structures
+    assert [n for n in seen if seen[n] == "unseen"] == ["seed003.flip1.doc"]
     renamed = tmp_path / "report.xls"  # a Word file under an Excel name is still a Word file
     renamed.write_bytes((FIXTURES / "office" / "seed000.doc").read_bytes())
     assert sniff_format(renamed) == "doc"
@@ -216,3 +215,38 @@ def test_a_zeroed_block_in_a_scanned_page_picture_is_seen(tmp_path: Path):
     at = len(jpeg) // 2
     assert jpeg_problem(jpeg[:at] + bytes(4096) + jpeg[at + 4096:]) == "picture data overwritten with zeros"
     assert jpeg_problem(jpeg[:at]) == "picture data cut short"
+
+
+def test_a_flipped_byte_in_a_cell_or_a_word_page_is_seen(tmp_path: Path):
+    """No checksum covers an .xls cell's text or a .doc's formatting pages: what the flipped bytes
+    make of them shows it (a code point that is no character; a property list that no longer fits
+    its page)."""
+    from jixiao.extract import damage
+    from jixiao.extract.base import ExtractOptions
+
+    cell = dict(mutations(FIXTURES / "office" / "seed003.xls", 2, seed=7))["seed003.flip1.xls"]
+    (tmp_path / "cell.xls").write_bytes(cell)
+    doc = process_file(tmp_path / "cell.xls", tmp_path).document
+    assert doc["status"] == "partial", doc
+    assert doc["error"].startswith("the Excel file (.xls) is damaged: 表3!A18 reads “") and "U+FFF3 is no character" in doc["error"]
+    page = dict(mutations(FIXTURES / "office" / "seed000.doc", 3, seed=1))["seed000.flip0.doc"]
+    (tmp_path / "page.doc").write_bytes(page)
+    assert damage.check(tmp_path / "page.doc", "doc", ExtractOptions()) == [
+        "the Word file (.doc) is damaged (its paragraph formatting is broken: its text ranges are out of order): what "
+        f"could be read is shown; {damage.AGAIN}"]
+
+
+def test_characters_a_flipped_byte_makes_in_chinese_text():
+    from jixiao.extract.garble import find_garbled
+
+    def seen(*texts: str) -> list[str]:
+        return [g.reason for g in find_garbled([(f"A{i}", t) for i, t in enumerate(texts)])]
+
+    # intact: a rare place name once, the middle dot of foreign names, Korean of its own, symbol fonts
+    assert seen("武汉市硚口区财政局", "马克思・恩格斯", "예산 공개 / 预算公开", "完成情况\uf0a8良好", "一、\t二、\n") == []
+    assert seen("统筹性\u30fe针对性") == ["ヾ (katakana voiced iteration mark) is a letter of another script alone inside Chinese text"]
+    assert seen("实效性\ufff3全面") == ["U+FFF3 is no character"]
+    assert seen("较多的\x0c要") == ["a control character (U+000C) inside Chinese text"]
+    assert seen("按照嘂家相册法律氪规，勉定了距务收旐、公犖购置侀用") == ["4 rare characters close together (嘂旐犖侀)"]
+    # a document written in rare characters (traditional Chinese) is its own normal
+    assert seen("國際預算報告書與績效評價", "嘂旐犖侀") == []

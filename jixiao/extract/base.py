@@ -214,6 +214,7 @@ def extract(path: Path, fmt: str | None = None, options: ExtractOptions | None =
         document.warnings[:0] = [salvaged.note]
         return document
     document = _read(reader, path, fmt, options, damaged)
+    damaged += damage.garbled_text(document, fmt)
     if damaged:
         document.partial = True
         document.warnings[:0] = damaged

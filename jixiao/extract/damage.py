@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
+from jixiao.model import Document
 
 FORMAT_NAMES = {
     "pdf": "PDF", "docx": "Word file (.docx)", "doc": "Word file (.doc)", "xlsx": "Excel file (.xlsx)",
@@ -377,6 +378,22 @@ def _zip_reason(e: BaseException) -> str:
     return "data cut short" if isinstance(e, EOFError) else "unreadable data"
 
 
+# --- text without a checksum (.doc, .xls) ----------------------------------------------------
+
+def garbled_text(document: Document, fmt: str) -> list[str]:
+    """The text of a .doc or .xls read whole, where characters show bytes changed in place (a
+    flipped byte inside a string: no checksum and no structure tells it; garble.py)."""
+    from jixiao.extract.garble import describe, find_garbled, texts_of
+
+    if fmt not in ("doc", "xls"):
+        return []
+    found = find_garbled(texts_of(document))
+    if not found:
+        return []
+    return [f"the {named(fmt)} is damaged: {describe(found)}; bytes of its text were changed in place, so text "
+            f"there is wrong; {AGAIN}"]
+
+
 # --- OLE (.doc, .xls) ----------------------------------------------------------------------
 
 def ole_damage(path: Path, fmt: str) -> list[str]:
@@ -402,13 +419,28 @@ def ole_damage(path: Path, fmt: str) -> list[str]:
                 continue
             if entry[0] not in _PICTURE_STREAMS and b"\x00" * 2048 in data:
                 problems.append(f"a block of its {'/'.join(entry)} stream is overwritten with zeros")
+        if fmt == "doc" and not problems and ole.exists("WordDocument"):
+            problems += _word_structures(ole)
     if problems:
         more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
         return [f"the {named(fmt)} is damaged ({problems[0]}{more}): what could be read is shown; {AGAIN}"]
     return []
 
 
-# streams holding pictures and embedded objects (an uncompressed bitmap has long zero runs)
+def _word_structures(ole) -> list[str]:
+    """What disagrees among a Word 97 file's header, piece table and formatting (office/word97.py)."""
+    from jixiao.extract.office import word97
+
+    word = ole.openstream("WordDocument").read()
+    table_name = word97.table_stream_name(word)
+    if not ole.exists(table_name):
+        return [f"its {table_name} stream is missing"]
+    data = ole.openstream("Data").read() if ole.exists("Data") else b""
+    return word97.problems(word, ole.openstream(table_name).read(), data)
+
+
+# streams holding pictures and embedded objects (an uncompressed bitmap has long zero runs); the
+# table layouts a .doc keeps in its Data stream are checked by office/word97.py instead
 _PICTURE_STREAMS = {"Data", "ObjectPool", "Pictures", "MsoDataStore", "_VBA_PROJECT_CUR"}
 
 

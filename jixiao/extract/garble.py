@@ -1,0 +1,136 @@
+"""Characters a damaged byte makes in Chinese text, for the formats whose text has no checksum.
+
+The UTF-16 text of an .xls (BIFF string records) or a .doc (the WordDocument stream) carries
+no checksum: a flipped byte turns one character into another and every reader shows the new
+one. Most such characters still look like text (制 → 勉); some cannot stand in a Chinese
+document, and they show that the bytes were damaged:
+
+* a code point that is no character (unassigned, a lone surrogate half) anywhere, or a control
+  character between Chinese characters ("，" with its high byte flipped is a form feed);
+* a letter of another script alone between Chinese characters (、 → ヾ, 年 → ꅴ): Korean, Yi
+  or kana come in words of their own, never as one letter inside a Chinese phrase;
+* three or more rare ideographs (outside GB 2312, the 6,763 characters official simplified
+  Chinese is written in) within a few characters of each other, in a document whose text
+  elsewhere has next to none: a flipped byte turns a common character into a random one of
+  the 21,000 of the CJK block, two in three of them rare.
+
+A traditional-Chinese or a Korean document is left alone (rare ideographs or Hangul are its
+normal text); so is a character a font puts in the private-use area (Word's symbol fonts).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jixiao.model import Document, Table
+
+WINDOW = 32  # characters: the span a run of flipped bytes (64 bytes of UTF-16) covers
+RARE_RUN = 3  # distinct rare ideographs within WINDOW
+RARE_RATE = 0.01  # of the ideographs elsewhere: above it, rare characters are the document's own
+
+# scripts that never stand as one letter inside Chinese text (a flipped byte of a Chinese
+# character or punctuation mark lands in them): Yi .. Hangul syllables, kana, Hangul jamo,
+# half-width kana and Hangul. The katakana middle dot and prolonged sound mark are used in Chinese.
+_FOREIGN = ((0xA000, 0xD7FF), (0x3040, 0x30FA), (0x30FD, 0x30FF), (0x31F0, 0x31FF), (0x1100, 0x11FF),
+            (0x3130, 0x318F), (0xFF61, 0xFFDC))
+
+
+@dataclass(frozen=True)
+class Garbled:
+    where: str  # the caller's name for the string: a cell, a paragraph
+    reason: str
+    near: str  # the damaged characters with a few around them, as the reader shows them
+
+
+def find_garbled(texts: Iterable[tuple[str, str]], controls: str = "\t\n\r") -> list[Garbled]:
+    """The strings (where, text) of one document that show damaged bytes, each with why.
+
+    `controls` are the control characters the format uses in running text."""
+    items = list(texts)
+    han = sum(_han(c) for _, t in items for c in t)
+    rare = sum(_rare(c) for _, t in items for c in t)
+    out: list[Garbled] = []
+    for where, text in items:
+        found = _odd_character(text, controls) or _rare_run(text, han, rare)
+        if found:
+            at, reason = found
+            near = text[max(0, at - 6):at + 7]
+            out.append(Garbled(where, reason, "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in near)))
+    return out
+
+
+def describe(found: list[Garbled]) -> str:
+    """One clause for a warning: where the first damaged string is, what it reads, why, and how many more."""
+    first = found[0]
+    more = f" (and {len(found) - 1} more place{'s' if len(found) > 2 else ''})" if len(found) > 1 else ""
+    return f"{first.where} reads “{first.near}”: {first.reason}{more}"
+
+
+def _odd_character(text: str, controls: str) -> tuple[int, str] | None:
+    for i, c in enumerate(text):
+        category = unicodedata.category(c)
+        if category in ("Cn", "Cs"):
+            return i, f"U+{ord(c):04X} is no character"
+        between = 0 < i < len(text) - 1 and _chinese(text[i - 1]) and _chinese(text[i + 1])
+        if between and category == "Cc" and c not in controls:
+            return i, f"a control character (U+{ord(c):04X}) inside Chinese text"
+        if between and _foreign(c):
+            return i, f"{c} ({unicodedata.name(c, f'U+{ord(c):04X}').lower()}) is a letter of another script alone inside Chinese text"
+    return None
+
+
+def _rare_run(text: str, han: int, rare: int) -> tuple[int, str] | None:
+    spots = [i for i, c in enumerate(text) if _rare(c)]
+    for k, start in enumerate(spots):
+        inside = [i for i in spots[k:] if i < start + WINDOW]
+        if len({text[i] for i in inside}) < RARE_RUN:
+            continue
+        span = text[start:inside[-1] + 1]
+        han_elsewhere = han - sum(map(_han, span))
+        if rare - len(inside) <= RARE_RATE * han_elsewhere:
+            return start, f"{len(inside)} rare characters close together ({''.join(text[i] for i in inside)})"
+    return None
+
+
+def _han(c: str) -> bool:
+    return 0x3400 <= ord(c) <= 0x9FFF or 0xF900 <= ord(c) <= 0xFAFF or 0x20000 <= ord(c) <= 0x3FFFF
+
+
+def _chinese(c: str) -> bool:
+    """An ideograph or Chinese punctuation (CJK symbols, full-width forms)."""
+    return _han(c) or 0x3000 <= ord(c) <= 0x303F or 0xFF00 <= ord(c) <= 0xFF60
+
+
+def _foreign(c: str) -> bool:
+    return any(lo <= ord(c) <= hi for lo, hi in _FOREIGN)
+
+
+def _rare(c: str) -> bool:
+    return _han(c) and c not in _gb2312()
+
+
+@lru_cache(maxsize=1)
+def _gb2312() -> frozenset[str]:
+    """The ideographs of GB 2312 (levels 1 and 2)."""
+    out = set()
+    for high in range(0xB0, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                out.add(bytes((high, low)).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(out)
+
+
+def texts_of(document: Document) -> list[tuple[str, str]]:
+    """(where, text) of every paragraph and table cell of a document, where being its source ref."""
+    out: list[tuple[str, str]] = []
+    for block in document.blocks:
+        if isinstance(block, Table):
+            out += [(c.source_ref() or f"a table cell (row {c.row + 1})", c.text) for c in block.cells]
+        else:
+            out.append((block.source_ref() or "a paragraph", block.text))
+    return out
