@@ -286,3 +286,12 @@ def test_the_fund_tables_spending_must_equal_the_fund_column_of_the_summary(tmp_
     (f,) = accusations(found, "CROSS_TABLE_MISMATCH")
     assert (f["observed"], f["expected"]) == (13.0, 12.0) and f["location"].startswith(T8)
     assert T4 in f["message"] and "政府性基金预算财政拨款" in f["message"]
+
+
+def test_a_row_of_the_fund_table_that_does_not_balance_is_an_error(tmp_path, md):
+    """T8 2120899: 年初 4 + 本年收入 10 = 14, but 本年支出 12 + 年末 3 (was 2) = 15."""
+    found = convert(tmp_path, edit(md, T8, "其他国有土地使用权出让收入安排的支出", 7, "3.00"))
+    (f,) = accusations(found, "BALANCE_MISMATCH")
+    assert (f["expected"], f["observed"]) == (14.0, 15.0) and f["location"].startswith(T8)
+    assert f["row_label"] == "其他国有土地使用权出让收入安排的支出" and len(f["related_refs"].split(";")) >= 1
+    assert "年初结转和结余 4" in f["message"] and "年末结转和结余 3" in f["message"]

@@ -23,6 +23,7 @@ from jixiao.normalize.budget_tables import table_family
 from jixiao.text import squash
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.cells import Cell, cell_finding, combined, differs, figures, value
+from jixiao.validate.money import checked, gate
 from jixiao.validate.publication import Table, bare, publications, rows_of, tables_of, whole_column
 from jixiao.validate.records import fmt, num, txt, understood
 from jixiao.validate.refs import join_refs, ref_of
@@ -114,6 +115,58 @@ def fund_columns_balance(ctx: Context) -> Iterator[Finding]:
                                    f"{name}财政拨款：{parts}；年初结转和结余 + 本年收入 = {fmt(came)}，"
                                    f"本年支出 + 年末结转和结余 = {fmt(went)} (a fund column does not balance)",
                                    expected=came, observed=went)
+
+
+_COLUMNS = (("年初结转和结余", re.compile(r"^(年初|上年).{0,8}结转")), ("本年收入", re.compile(r"^(本年|当年)收入")),
+            ("本年支出", re.compile(r"^(本年|当年)支出(合计|小计)?$")), ("年末结转和结余", re.compile(r"^年末.{0,8}结转|^结转下年")))
+
+
+def _stage_columns(t: Table) -> list[int] | None:
+    """The columns (col_no) of 年初结转和结余, 本年收入, 本年支出 and 年末结转和结余 of a fund table (决算 T8), the
+    本年支出 one being the whole of its 基本支出 | 项目支出 columns when its header says only 小计 / 合计."""
+    found: list[int] = []
+    parents = {txt(c.get("measure_parent")) for c in t.rows if txt(c.get("column_role")) in ("basic", "project")} - {None}
+    for label, rx in _COLUMNS:
+        cols = {num(c.get("col_no")) for c in t.rows if rx.search(txt(c.get("measure_raw")) or "")
+                or (label == "本年支出" and len(parents) == 1 and txt(c.get("measure_raw")) in parents)}
+        if len(cols) != 1:
+            return None
+        found.append(int(next(iter(cols)) or 0))
+    return found
+
+
+@rule("BALANCE_MISMATCH")
+def fund_table_rows_balance(ctx: Context) -> Iterator[Finding]:
+    """Each row of a fund's 收入支出表 (决算 T8): 年初结转和结余 + 本年收入 = 本年支出 + 年末结转和结余."""
+    found: list[tuple[dict, Finding]] = []
+    checks: dict[tuple, set] = {}
+    for pub in publications(ctx):
+        if ctx.extra.get("pairs_only"):
+            continue
+        for t in tables_of(ctx, pub.docs):
+            cols = _stage_columns(t) if t.family in ("gov_fund", "state_capital") else None
+            if cols is None:
+                continue
+            rows: dict[tuple, dict[int, dict]] = {}
+            for c in t.rows:
+                rows.setdefault((num(c.get("side")), num(c.get("row_no"))), {})[int(num(c.get("col_no")) or 0)] = c
+            for by_col in rows.values():
+                opening, income, spent, closing = (by_col.get(j) for j in cols)
+                cells = [c for c in (opening, income, spent, closing) if c is not None]
+                if not cells:
+                    continue
+                came, went = value(opening) + value(income), value(spent) + value(closing)
+                checked(checks, cells[0])
+                if abs(came - went) <= ctx.slack.of(*(f for c in cells for f in figures(c))):
+                    continue
+                seen = next(c for c in (spent, closing, income, opening) if c is not None)
+                parts = "，".join(f"{label} {fmt(value(c))}" for (label, _), c in
+                                  zip(_COLUMNS, (opening, income, spent, closing), strict=True))
+                found.append((seen, cell_finding(
+                    "BALANCE_MISMATCH", "error", (t, seen), [(t, c) for c in cells if c is not seen],
+                    f"“{bare(seen.get('item'))}”：{parts}；年初 + 本年收入 = {fmt(came)}，本年支出 + 年末 = {fmt(went)} "
+                    f"(a row of the fund's table does not balance)", expected=came, observed=went)))
+    yield from gate(ctx, found, checks, "年初结转和结余 + 本年收入 = 本年支出 + 年末结转和结余")
 
 
 # ------------------------------------------------------------ the fund's own table
