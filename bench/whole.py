@@ -177,20 +177,31 @@ def six_docs(tmp: Path) -> Pair:
                 "a cold `soffice --convert-to docx` per file, one after another", med["cold"], "≤ 0.5×", 0.5)
 
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"(?<!\d)-?\d+(?:\.\d+)?")  # a minus only before a number, not in 2019-2020
 
 
 def truth_numbers(truth: dict) -> list[float]:
-    """Numbers a scanned document's tables print: form figures, indicator figures, amounts."""
+    """The numeric cells of a document's forms, each once, as its truth states them.
+
+    Per form: every amount (one cell each); per indicator its weight, its score and the
+    numbers written in its target and actual cells; the form's execution rate, total score
+    and the 预算执行率 block's 分值 / 得分. The form's budget / executed figures only when no
+    amount states them (they are the same cells). A level-1 weight inside a label
+    (产出指标(40)) is a label, not a numeric cell."""
     out: list[float] = []
     for form in truth.get("forms") or []:
-        out += [form[k] for k in ("budget_initial_wan", "budget_wan", "executed_wan", "execution_rate", "total_score")
+        amounts = [a for a in form.get("amounts") or [] if isinstance(a.get("value"), int | float)]
+        measures = {a.get("measure") for a in amounts}
+        out += [a["value"] for a in amounts]
+        out += [form[k] for k, m in (("budget_initial_wan", "budget_initial"), ("budget_wan", "budget"),
+                                     ("executed_wan", "executed"))
+                if isinstance(form.get(k), int | float) and m not in measures]
+        out += [form[k] for k in ("execution_rate", "total_score", "extra_weight", "extra_score")
                 if isinstance(form.get(k), int | float)]
         for ind in form.get("indicators") or []:
-            out += [ind[k] for k in ("weight", "score", "level1_weight") if isinstance(ind.get(k), int | float)]
+            out += [ind[k] for k in ("weight", "score") if isinstance(ind.get(k), int | float)]
             for k in ("target_raw", "actual_raw"):
                 out += [float(x) for x in _NUMBER.findall((ind.get(k) or "").replace(",", ""))]
-        out += [a["value"] for a in form.get("amounts") or [] if isinstance(a.get("value"), int | float)]
     return out
 
 
