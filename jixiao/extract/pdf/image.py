@@ -46,16 +46,24 @@ def _line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def skew_angle(binary: np.ndarray) -> float:
-    """Median angle (degrees) of the long horizontal rules; 0 when there are none."""
+    """Median angle (degrees) of the long horizontal rules; 0 when there are none.
+
+    Each long component of the rule mask is one rule: its angle is the least-squares line
+    through its pixels. (A probabilistic Hough transform at 0.1 degree steps gave the same
+    angles but cost 0.6 s CPU a page, a fifth of a scanned page's time.)"""
     import cv2
 
     horiz, _ = _line_masks(binary)
     w = binary.shape[1]
-    lines = cv2.HoughLinesP(horiz, 1, math.pi / 1800, threshold=100, minLineLength=w // 6, maxLineGap=8)
-    if lines is None:
-        return 0.0
-    angles = [math.degrees(math.atan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in np.asarray(lines).reshape(-1, 4)]
-    angles = [a for a in angles if abs(a) < 5]
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
+    angles = []
+    for i in range(1, n):
+        x, y, cw, ch = stats[i][:4]
+        if cw < w // 6 or ch > cw * math.tan(math.radians(5)) + 12:
+            continue
+        ys, xs = np.nonzero(labels[y:y + ch, x:x + cw] == i)
+        slope = np.polyfit(xs.astype(np.float64), ys.astype(np.float64), 1)[0]
+        angles.append(math.degrees(math.atan(slope)))
     return float(np.median(angles)) if angles else 0.0
 
 
