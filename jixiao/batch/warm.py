@@ -1,7 +1,7 @@
 """What a worker would otherwise load on its first file, loaded once before workers start.
 
-The pipeline past extraction (interpretation, the rules), the place gazetteer (cpca), the
-Chinese-numeral parser (cn2an) and each format's reader with its libraries. A forked
+The pipeline past extraction (interpretation, the rules), the place gazetteer (cpca) and
+each format's reader with its libraries. A forked
 worker shares what its parent loaded, so the parent warms what the job's files need
 (`warm(formats)`) and then forks; the forkserver warms everything (jixiao.batch.preload).
 Only imports and pure data: nothing here starts a thread (forking after that is unsafe;
@@ -14,7 +14,7 @@ import importlib
 import os
 from collections.abc import Iterable
 
-CORE = ("jixiao.pipeline", "jixiao.normalize.interpret", "cn2an")
+CORE = ("jixiao.pipeline", "jixiao.normalize.interpret")  # not cn2an: only a rare 三次 needs it (0.1 s)
 # per format: its reader and the libraries it and the damage check use
 FORMATS: dict[str, tuple[str, ...]] = {
     "pdf": ("jixiao.extract.pdf.reader", "pypdfium2", "pikepdf"),
