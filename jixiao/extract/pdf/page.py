@@ -20,7 +20,7 @@ from jixiao.model import BBox
 THIN = 3.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Char:
     """A glyph (or an OCR'd run of them); ``base`` is the baseline's y, which groups lines."""
 
@@ -32,7 +32,7 @@ class Char:
     base: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     """An axis-aligned ruling segment: horizontal when ``horizontal``; at ``pos`` from lo to hi."""
 
