@@ -250,3 +250,27 @@ def test_characters_a_flipped_byte_makes_in_chinese_text():
     assert seen("按照嘂家相册法律氪规，勉定了距务收旐、公犖购置侀用") == ["4 rare characters close together (嘂旐犖侀)"]
     # a document written in rare characters (traditional Chinese) is its own normal
     assert seen("國際預算報告書與績效評價", "嘂旐犖侀") == []
+
+
+def test_overwritten_pdf_objects_and_a_jpeg_out_of_step_are_seen(tmp_path: Path):
+    """Objects qpdf can only read in part (a zeroed block over a page's fonts) are named by page;
+    a flipped byte in a scanned page's JPEG puts libjpeg out of step, which it says."""
+    import pikepdf
+
+    from jixiao.extract import damage
+
+    source = SHARED / "real" / "江苏省委办公厅2018年度部门预算公开表.pdf"
+    (tmp_path / "fonts.pdf").write_bytes(dict(mutations(source, 3, seed=1))[f"{source.stem}.zero0.pdf"])
+    found = damage.pdf_damage(tmp_path / "fonts.pdf")
+    assert any(w.startswith("the PDF is damaged: 2 objects used on page 12 are corrupt") for w in found), found
+    scan = FIXTURES / "pdf" / "seed002_scan.pdf"
+    (tmp_path / "scan.pdf").write_bytes(dict(mutations(scan, 3, seed=1))["seed002_scan.flip1.pdf"])
+    with pikepdf.open(tmp_path / "scan.pdf") as pdf:
+        jpeg = next(bytes(o.read_raw_bytes()) for o in pdf.objects
+                    if isinstance(o, pikepdf.Stream) and o.objgen == (7, 0))
+    assert damage.jpeg_problem(jpeg) is None  # its markers are in place: only a decoder sees it
+    assert damage.jpeg_decoder_problem(jpeg) == \
+        "picture data broken, the JPEG decoder says “premature end of data segment”"
+    with pikepdf.open(scan) as pdf:
+        assert all(damage.jpeg_decoder_problem(bytes(o.read_raw_bytes())) is None for o in pdf.objects
+                   if isinstance(o, pikepdf.Stream) and str(o.get("/Filter")) == "/DCTDecode")

@@ -85,10 +85,15 @@ def pdf_damage(path: Path) -> list[str]:
                         bad[obj.objgen] = problem
         except pikepdf.PdfError as e:
             opened.append(str(e))
-        for w in pdf.get_warnings():  # qpdf warns (not raises) on data it decodes in part
+        broken: dict[tuple[int, int], str] = {}
+        for w in pdf.get_warnings():  # qpdf warns (not raises) on data it decodes in part, objects it parses in part
             m = _OBJECT.search(str(w))
             if m and ("decod" in str(w) or "inflate" in str(w) or "endstream" in str(w)):
                 bad.setdefault((int(m.group(1)), int(m.group(2))), "data cut short or overwritten")
+            elif m:
+                broken.setdefault((int(m.group(1)), int(m.group(2))), "overwritten: qpdf read them in part")
+            elif not opened:
+                opened.append(str(w))
         out = list(cut)
         if opened and not cut:
             out.append(f"the PDF is damaged ({_qpdf_reason(opened[0])}"
@@ -96,6 +101,8 @@ def pdf_damage(path: Path) -> list[str]:
                        f"reading: pages may be missing or incomplete; {AGAIN}")
         if bad:
             out.append(_describe_streams(pdf, bad))
+        if broken:
+            out.append(_describe_streams(pdf, broken, "object"))
     return out
 
 
@@ -150,7 +157,7 @@ def _stream_problem(stream) -> str | None:
             stream.read_bytes()
         elif names and names[-1] == "/DCTDecode" and all(n in _GENERAL_FILTERS for n in names[:-1]):
             jpeg = stream.read_bytes(pikepdf.StreamDecodeLevel.generalized) if len(names) > 1 else stream.read_raw_bytes()
-            problem = jpeg_problem(jpeg)
+            problem = jpeg_problem(jpeg) or jpeg_decoder_problem(jpeg)
             if problem:
                 return problem
         if names and names[0] == "/FlateDecode":
@@ -185,8 +192,37 @@ def jpeg_problem(data: bytes) -> str | None:
     return None
 
 
-def _describe_streams(pdf, bad: dict[tuple[int, int], str]) -> str:
-    """One sentence: which pages hold damaged content, fonts or images."""
+def jpeg_decoder_problem(data: bytes) -> str | None:
+    """What libjpeg says decoding the whole picture: a flipped byte in the compressed scan puts the
+    decoder out of step, and it runs out of data before the last block ("premature end of data
+    segment") or finds bytes left over ("extraneous bytes before marker"). libjpeg only prints
+    these warnings (OpenCV passes them to standard error), so they are read from there."""
+    import os
+    import sys
+    import tempfile
+
+    import cv2
+    import numpy as np
+
+    with tempfile.TemporaryFile() as sink:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)
+        try:
+            image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        sink.seek(0)
+        said = sink.read().decode("utf-8", "replace")
+    m = re.search(r"Corrupt JPEG data: ([^\n]+)", said)
+    if m:
+        return f"picture data broken, the JPEG decoder says “{m.group(1).strip()}”"
+    return "picture data cannot be decoded" if image is None else None
+
+
+def _describe_streams(pdf, bad: dict[tuple[int, int], str], noun: str = "data stream") -> str:
+    """One sentence: which pages hold damaged content, fonts or images (streams, or other objects)."""
     import pikepdf
 
     pages: dict[tuple[int, int], set[int]] = {}
@@ -201,7 +237,7 @@ def _describe_streams(pdf, bad: dict[tuple[int, int], str]) -> str:
     reason = next(iter(bad.values()))
     where = (f"used on page{'s' if len(on_pages) > 1 else ''} {_ranges(on_pages)}" if on_pages
              else "holding the PDF's objects (pages, fonts)" if structure else "not drawn on any page")
-    return (f"the PDF is damaged: {len(bad)} data stream{'s' if len(bad) > 1 else ''} {where} "
+    return (f"the PDF is damaged: {len(bad)} {noun}{'s' if len(bad) > 1 else ''} {where} "
             f"{'are' if len(bad) > 1 else 'is'} corrupt ({reason}); text there may be missing or wrong; {AGAIN}")
 
 
