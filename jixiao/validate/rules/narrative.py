@@ -137,12 +137,15 @@ CANDIDATES: dict[str, Callable[[list[Table]], Cells]] = {
 }
 
 
+SUBJECT_FAMILIES = (*_SPENDING, *_SUMMARIES, "income")  # the tables that list 功能分类 科目 rows
+
+
 def candidates(concept: str, tables: list[Table]) -> Cells:
     """Every cell of these tables the concept can mean."""
     subject = parse_subject(concept)
     if subject is not None:
         level, name, ancestors = subject
-        return subject_cells([t for t in tables if t.family in (*_SPENDING, *_SUMMARIES, "income")],
+        return subject_cells([t for t in tables if t.family in SUBJECT_FAMILIES],
                              level, subject_name(name), ancestors)
     pick = CANDIDATES.get(concept)
     return pick(tables) if pick else []
