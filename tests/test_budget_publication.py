@@ -321,3 +321,72 @@ def test_the_report_shows_a_publication_table_by_table(real, tmp_path, chromium_
     page.write_text(html, encoding="utf-8")
     assert chromium_console(page, tmp_path) == []
     assert write_report(tmp_path / "out", frames, pictures=False).exists()
+
+
+# ------------------------------------------------------------ every rule on the real pair, one figure changed
+
+def set_cell(tables: dict[str, list[dict]], family: str, item: str, value: float | None = None,
+             code: str | None = None, name: str | None = None) -> dict[str, list[dict]]:
+    """The file's rows with the first cell of this table family and row (and code) given a new value or name."""
+    rows = tables["amounts"]
+    i = next(i for i, r in enumerate(rows) if r["table_family"] == family and r["item"] == item
+             and (code is None or r.get("code") == code))
+    new = {**rows[i], **({"value": value} if value is not None else {}), **({"item": name} if name else {})}
+    return {**tables, "amounts": [*rows[:i], new, *rows[i + 1:]]}
+
+
+def without(tables: dict[str, list[dict]], family: str) -> dict[str, list[dict]]:
+    forms = {r["form_id"] for r in tables["amounts"] if r["table_family"] == family}
+    return {**tables, "amounts": [r for r in tables["amounts"] if r["form_id"] not in forms],
+            "forms": [f for f in tables["forms"] if f["form_id"] not in forms]}
+
+
+PROSE_CHANGES = {  # rule -> (the 说明's words, as changed)
+    "NARRATIVE_MISMATCH": ("基本支出预算数为10403.11万元", "基本支出预算数为10430.11万元"),
+    "MAGNITUDE_MISMATCH": ("基本支出预算数为10403.11万元", "基本支出预算数为104031100万元"),
+    "COMPARISON_MISMATCH": ("公务用车购置预算支出0万元，与上年预算数一致", "公务用车购置预算支出0万元，比上年增加5万元"),
+    "YEAR_MISMATCH": ("第三部分 2018年度部门预算情况说明", "第三部分 2017年度部门预算情况说明"),
+    "RATE_MISMATCH": ("增长32.18%", "增长23.18%"),
+    "TEMPLATE_LEFTOVER": ("培训费预算支出30万元", "培训费预算支出万元"),
+    "TYPO": ("主要原因是人员经费政策性调整。", "主要原因是人员经费政策性调整。。"),
+}
+TABLE_CHANGES = {  # case -> (rule, the 公开表 changed)
+    "SUM_MISMATCH by level": ("SUM_MISMATCH", lambda t: set_cell(t, "fiscal_expenditure", "行政运行", 8072.92, "2013101")),
+    "SUM_MISMATCH 三公": ("SUM_MISMATCH", lambda t: set_cell(t, "three_public", "公务接待费", 28.0)),
+    "BALANCE_MISMATCH": ("BALANCE_MISMATCH", lambda t: set_cell(t, "summary", "支出合计", 24458.34)),
+    "CROSS_TABLE_MISMATCH": ("CROSS_TABLE_MISMATCH", lambda t: set_cell(t, "income", "收入总计", 24485.43)),
+    "CODE_NAME_MISMATCH": ("CODE_NAME_MISMATCH",
+                           lambda t: set_cell(t, "general_expenditure", "行政运行", code="2013101", name="机关服务")),
+    "MISSING_TABLE": ("MISSING_TABLE", lambda t: without(t, "three_public")),
+    "VALUE_OUT_OF_RANGE": ("VALUE_OUT_OF_RANGE", lambda t: set_cell(t, "three_public", "公务接待费", -27.0)),
+}
+
+
+def pair_findings(prose: dict[str, list[dict]], tables: dict[str, list[dict]]) -> set[tuple[str, str, str]]:
+    """(rule, severity, location) of every finding over the pair as `jixiao validate` reads a folder."""
+    both = {name: [*prose.get(name, []), *tables.get(name, [])] for name in {*prose, *tables} - {"findings"}}
+    return {(f["rule"], f["severity"], f["location"]) for f in run_rules(both)}
+
+
+@pytest.fixture(scope="module")
+def untouched(real) -> set[tuple[str, str, str]]:
+    return pair_findings(real[PROSE], real[TABLES])
+
+
+def test_the_untouched_real_pair_raises_no_error_or_warning(untouched):
+    assert {f for f in untouched if f[1] != "info"} == set()
+
+
+@pytest.mark.parametrize("rule", sorted(PROSE_CHANGES))
+def test_each_prose_rule_fires_on_the_real_说明_with_one_figure_or_word_changed(real, untouched, rule):
+    old, new = PROSE_CHANGES[rule]
+    assert any(old in r["text"] for r in real[PROSE]["narrative"]), old
+    added = pair_findings(with_text(real[PROSE], {old: new}), real[TABLES]) - untouched
+    assert rule in {f[0] for f in added}, added
+
+
+@pytest.mark.parametrize("case", sorted(TABLE_CHANGES))
+def test_each_table_rule_fires_on_the_real_公开表_with_one_cell_changed(real, untouched, case):
+    rule, change = TABLE_CHANGES[case]
+    added = pair_findings(real[PROSE], change(real[TABLES])) - untouched
+    assert rule in {f[0] for f in added if f[1] != "info"}, added
