@@ -65,8 +65,10 @@ def _env() -> dict[str, str]:
 
 
 def timed(cmd: list[str], cwd: Path | None = None) -> float:
+    """Seconds the command took. It runs outside any checkout (`python -m jixiao` would import the
+    jixiao of the current folder, not TREE's)."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, env=_env(), cwd=cwd)
+    proc = subprocess.run(cmd, capture_output=True, env=_env(), cwd=cwd or _PYCACHE.parent)
     seconds = time.perf_counter() - start
     if proc.returncode not in (0, 1):  # 1: some input failed, still a complete run
         raise RuntimeError(f"{cmd[:4]} exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-500:]}")

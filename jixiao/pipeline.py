@@ -107,20 +107,70 @@ def process_file(path: Path, root: Path | None = None, options: PipelineOptions 
     A caller that already has the file's relative path and digest (the batch task) hands them
     in: the path is worked out and the file hashed once."""
     options = options or PipelineOptions()
+    return finish_file(read_file(path, root, options, source_path=source_path, digest=digest), options)
+
+
+@dataclass
+class ReadFile:
+    """A file read into the document model (or why it could not be), not yet interpreted.
+
+    `read_file` then `finish_file` is `process_file` in two steps, which may run in two
+    processes (a small job reads the file in a child while the parent imports the
+    interpreter): it is picklable. `result` is set when there is nothing left to do."""
+
+    doc: dict
+    document: Document | None = None
+    trace: str | None = None
+    result: FileResult | None = None
+
+
+class _Failures:
+    """Turns what stops a file into its document row's status and error (our bugs keep a trace)."""
+
+    def __init__(self, doc: dict):
+        self.doc = doc
+        self.trace: str | None = None
+
+    def __enter__(self) -> _Failures:
+        return self
+
+    def __exit__(self, exc_type, e, tb) -> bool:
+        if exc_type is None or not issubclass(exc_type, Exception):
+            return False  # MemoryError is an Exception; KeyboardInterrupt and timers' BaseExceptions pass
+        doc = self.doc
+        if isinstance(e, ExtractionError):
+            doc.update(status="failed", error=one_line(str(e)))
+            if isinstance(e, NotADocument):
+                doc["source_format"] = None  # the bytes are no format we know
+        elif isinstance(e, MemoryError):
+            doc.update(status="failed", error="ran out of memory reading this file; split it or raise the limits")
+        else:  # our bug (damaged files are ExtractionErrors): report, keep going
+            frames = traceback.extract_tb(tb)
+            where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+            doc.update(status="failed", error=one_line(f"internal error {type(e).__name__}: {e}{where} "
+                                                       "(a bug of jixiao: the traceback is in OUT/jixiao.log)"))
+            self.trace = "".join(traceback.format_exception(exc_type, e, tb))
+        return True
+
+
+def read_file(path: Path, root: Path | None = None, options: PipelineOptions | None = None, *,
+              source_path: str | None = None, digest: tuple[str, int] | None = None) -> ReadFile:
+    """The first step of `process_file`: the file's document row and its document model."""
+    options = options or PipelineOptions()
     if source_path is None:
         source_path = relative_path(path, root)
     if digest is None:
         try:
             digest = file_digest(path)
         except OSError as e:
-            return FileResult(failed_tables(source_path, f"cannot read the file: {e.strerror or e}. Check permissions."))
+            failed = FileResult(failed_tables(source_path, f"cannot read the file: {e.strerror or e}. Check permissions."))
+            return ReadFile(failed.document, result=failed)
     sha, size = digest
     doc_id = sha[:16]
     doc = empty_document_row(doc_id, source_path)
     doc.update(file_size=size, sha256=sha)
-    tables: dict[str, list[dict]] = {"documents": [doc]}
-    trace: str | None = None
-    try:
+    document = None
+    with _Failures(doc) as failures:
         if size == 0:
             raise ExtractionError("the file is empty (0 bytes); download it again")
         fmt = sniff_format(path)
@@ -129,44 +179,57 @@ def process_file(path: Path, root: Path | None = None, options: PipelineOptions 
         doc["source_format"] = document.source_format
         doc["n_pages"] = document.n_pages
         doc["n_pages_ocr"] = document.n_pages_ocr
-        from jixiao.normalize.interpret import interpret_document
+    return ReadFile(doc, document, failures.trace)  # no document: extraction failed
 
-        rows = interpret_document(document, doc_id)
-        tables.update(rows.tables)
-        doc.update(rows.metadata)
-        if document.warnings:
-            doc["warnings"] = " | ".join(document.warnings)
-        if document.partial:
-            doc["status"] = "partial"
-            doc["error"] = one_line("; ".join(document.warnings) or "some parts could not be read")
-        if options.validate:
-            from jixiao.validate.base import run_rules
 
-            # one file of a batch: whether a 说明's tables are in another file is the batch step's
-            tables["findings"] = run_rules(tables, tolerance=options.tolerance, extra={"one_file": True})
-            notes = [f"表未识别，未核对：{f['location']}（{f['message'].split('：', 1)[-1]}）"
-                     for f in tables["findings"] if f["rule"] == "LAYOUT_NOT_UNDERSTOOD"]
-            if notes:
-                doc["warnings"] = " | ".join(filter(None, [doc.get("warnings"), *notes]))
-            add_context(document, tables["findings"])
-    except ExtractionError as e:
-        doc.update(status="failed", error=one_line(str(e)))
-        if isinstance(e, NotADocument):
-            doc["source_format"] = None  # the bytes are no format we know
-    except MemoryError:
-        doc.update(status="failed", error="ran out of memory reading this file; split it or raise the limits")
-    except Exception as e:  # our bug (damaged files are ExtractionErrors): report, keep going
-        tb = traceback.extract_tb(e.__traceback__)
-        where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
-        doc.update(status="failed", error=one_line(f"internal error {type(e).__name__}: {e}{where} "
-                                                   "(a bug of jixiao: the traceback is in OUT/jixiao.log)"))
-        trace = traceback.format_exc()
+def finish_file(read: ReadFile, options: PipelineOptions | None = None) -> FileResult:
+    """The second step of `process_file`: interpret and validate the document read."""
+    if read.result is not None:
+        return read.result
+    options = options or PipelineOptions()
+    doc = read.doc
+    tables: dict[str, list[dict]] = {"documents": [doc]}
+    trace = read.trace
+    document = read.document
+    if document is not None:
+        with _Failures(doc) as failures:
+            from jixiao.normalize.interpret import interpret_document
+
+            rows = interpret_document(document, doc["doc_id"])
+            tables.update(rows.tables)
+            doc.update(rows.metadata)
+            if document.warnings:
+                doc["warnings"] = " | ".join(document.warnings)
+            if document.partial:
+                doc["status"] = "partial"
+                doc["error"] = one_line("; ".join(document.warnings) or "some parts could not be read")
+            if options.validate:
+                from jixiao.validate.base import run_rules
+
+                # one file of a batch: whether a 说明's tables are in another file is the batch step's
+                tables["findings"] = run_rules(tables, tolerance=options.tolerance, extra={"one_file": True})
+                notes = [f"表未识别，未核对：{f['location']}（{f['message'].split('：', 1)[-1]}）"
+                         for f in tables["findings"] if f["rule"] == "LAYOUT_NOT_UNDERSTOOD"]
+                if notes:
+                    doc["warnings"] = " | ".join(filter(None, [doc.get("warnings"), *notes]))
+                add_context(document, tables["findings"])
+        trace = trace or failures.trace
     for name in ("forms", "indicators", "findings"):
         tables.setdefault(name, [])
     doc["n_forms"] = len(tables["forms"])
     doc["n_indicators"] = len(tables["indicators"])
     doc["n_findings"] = len(tables["findings"])
     return FileResult(tables, trace)
+
+
+def load_interpreter() -> None:
+    """Import what `finish_file` needs (interpreter, rules, gazetteer), e.g. while a child reads the file."""
+    import jixiao.normalize.interpret  # noqa: F401
+    from jixiao.normalize.places import load_gazetteer
+    from jixiao.validate.base import load_rules
+
+    load_rules()
+    load_gazetteer()
 
 
 def add_context(document: Document, findings: list[dict]) -> None:

@@ -326,21 +326,21 @@ def test_in_process_run_keeps_the_time_limit(tmp_path, monkeypatch):
 
 
 def test_small_job_child_that_crashes_costs_only_its_file(tmp_path, monkeypatch):
-    """Two small files run in forked children: one crashing gives a failed row, the other converts."""
+    """Two small files are read in forked children: one crashing gives a failed row, the other converts."""
     import jixiao.batch.inline as inline
 
-    real = inline.run_task
+    real = inline.read_task
     seeds = sorted(SEEDS.glob("*.txt"))[2:4]
 
-    def crash_on_first(task, settings):
+    def crash_on_first(task, settings, pending):
         if task.index == 0:
             import faulthandler
 
             faulthandler.disable()  # the crash is intended: no traceback in the test log
             os.kill(os.getpid(), signal.SIGSEGV)
-        return real(task, settings)
+        return real(task, settings, pending)
 
-    monkeypatch.setattr(inline, "run_task", crash_on_first)
+    monkeypatch.setattr(inline, "read_task", crash_on_first)
     settings = Settings(options=PipelineOptions(), cache_dir=str(tmp_path / "cache"), timeout=60)
     tasks = [make_task(i, p, SEEDS) for i, p in enumerate(seeds)]
     first, second = list(inline.inline_outcomes(tasks, settings, fork=True))

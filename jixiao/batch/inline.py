@@ -1,21 +1,36 @@
 """The small-job engine: one or two small files converted without a worker pool.
 
-Starting the forkserver and preloading the pipeline into it costs more than converting a
-small file (about 1.5 s on a 2-core machine). Here each file gets a plain fork of this
-process (already past its start-up), so the files of a two-file job run side by side, a
-crash or a hang costs only that file, and meanwhile this process imports the table
-writer (DuckDB) it needs next. Where fork is unsafe (other threads running) or
-missing, the files are converted in this process with the time limit kept by SIGALRM.
+Starting a pool and importing the pipeline into its workers costs more than converting a
+small file. Here each file is read (extracted into the document model) in a plain fork of
+this process (already past its start-up), so the files of a two-file job are read side by
+side and a crash or a hang while reading, where native code runs (PDFium, qpdf, LibreOffice),
+costs only that file. Meanwhile this process imports the interpreter, the rules, the
+gazetteer and the table writer (DuckDB), then interprets and validates what the child read
+(`pipeline.read_file` / `finish_file`), under the same time limit. Where fork is unsafe
+(other threads running) or missing, the files are converted in this process with the time
+limit kept by SIGALRM.
 """
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
 from collections.abc import Iterator
 
-from jixiao.batch.task import Outcome, Settings, Task, record_failure, run_task
+from jixiao.batch.task import (
+    Outcome,
+    Pending,
+    Settings,
+    Task,
+    begin_task,
+    end_task,
+    read_task,
+    record_failure,
+    run_task,
+)
+from jixiao.pipeline import ReadFile, finish_file, load_interpreter
 
 _GAVE_UP = ("gave up after {:g} s (--timeout); the file is very large or pathological — convert it alone "
             "with a larger --timeout")
@@ -32,25 +47,33 @@ def _alarm(signum, frame) -> None:  # pragma: no cover - signal handler
     raise _TimeUp
 
 
-def run_inline(task: Task, settings: Settings) -> Outcome:
-    """run_task in this process, given up after settings.timeout when a timer can be set."""
-    can_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    start = time.perf_counter()
-    if not can_alarm:
-        return run_task(task, settings)
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TimeUp after `seconds` (when a timer can be set: main thread, POSIX)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
     previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, settings.timeout)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
     try:
-        return run_task(task, settings)
-    except _TimeUp:
-        return record_failure(task, settings, _GAVE_UP.format(settings.timeout), time.perf_counter() - start)
+        yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
+def run_inline(task: Task, settings: Settings) -> Outcome:
+    """run_task in this process, given up after settings.timeout when a timer can be set."""
+    start = time.perf_counter()
+    try:
+        with _time_limit(settings.timeout):
+            return run_task(task, settings)
+    except _TimeUp:
+        return record_failure(task, settings, _GAVE_UP.format(settings.timeout), time.perf_counter() - start)
+
+
 def inline_outcomes(tasks: list[Task], settings: Settings, fork: bool | None = None) -> Iterator[Outcome]:
-    """Outcomes in task order: forked children when safe (or `fork`), else this process."""
+    """Outcomes in task order: files read in forked children when safe (or `fork`), else in this process."""
     import multiprocessing as mp
 
     if fork is None:
@@ -59,38 +82,60 @@ def inline_outcomes(tasks: list[Task], settings: Settings, fork: bool | None = N
         for task in tasks:
             yield run_inline(task, settings)
         return
+    begun = [(task, begin_task(task, settings)) for task in tasks]  # checks and cache: no child needed
     ctx = mp.get_context("fork")
-    children = []
-    for task in tasks:
-        conn, child_conn = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child_main, args=(child_conn, task, settings), daemon=True)
-        proc.start()
-        child_conn.close()
-        children.append((task, proc, conn, time.monotonic()))
-    _prepare_to_write()  # while the children convert
-    for task, proc, conn, started in children:
-        yield _collect(task, proc, conn, started, settings)
+    children = {}
+    for task, pending in begun:
+        if isinstance(pending, Pending):
+            conn, child_conn = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_child_main, args=(child_conn, task, settings, pending), daemon=True)
+            proc.start()
+            child_conn.close()
+            children[task.index] = (proc, conn, time.monotonic())
+    _prepare(interpret=bool(children))  # while the children read
+    for task, pending in begun:
+        if isinstance(pending, Outcome):
+            yield pending
+            continue
+        proc, conn, started = children[task.index]
+        read = _collect(task, proc, conn, started, settings)
+        yield read if isinstance(read, Outcome) else _finish(task, settings, pending, read, started)
 
 
-def _prepare_to_write() -> None:
-    """Import what this process needs once the files are converted: the table writer (DuckDB)
-    and the publication rules (they run over all files' rows before the tables are written)."""
+def _prepare(interpret: bool) -> None:
+    """Import what this process needs next: the interpreter, rules and gazetteer (when files are
+    read), the table writer (DuckDB) and the publication rules (they run over all files' rows
+    before the tables are written)."""
+    if interpret:
+        load_interpreter()
     from jixiao.output.typed import load_writers
 
     load_writers()
     import jixiao.validate.publication  # noqa: F401
 
 
-def _child_main(conn, task: Task, settings: Settings) -> None:  # pragma: no cover - in the child
+def _child_main(conn, task: Task, settings: Settings, pending: Pending) -> None:  # pragma: no cover - in the child
     try:
-        outcome = run_task(task, settings)
-    except Exception as e:  # a bug outside process_file's own guard
-        outcome = record_failure(task, settings, f"internal error {type(e).__name__}: {e}", 0.0)
-    conn.send(outcome)
+        read: ReadFile | Outcome = read_task(task, settings, pending)
+    except Exception as e:  # a bug outside read_file's own guard
+        read = record_failure(task, settings, f"internal error {type(e).__name__}: {e}", 0.0)
+    conn.send(read)
     conn.close()
 
 
-def _collect(task: Task, proc, conn, started: float, settings: Settings) -> Outcome:
+def _finish(task: Task, settings: Settings, pending: Pending, read: ReadFile, started: float) -> Outcome:
+    """Interpret and validate what a child read, within what is left of the file's time limit."""
+    try:
+        with _time_limit(settings.timeout - (time.monotonic() - started)):
+            return end_task(task, settings, pending, finish_file(read, settings.options))
+    except _TimeUp:
+        return record_failure(task, settings, _GAVE_UP.format(settings.timeout), time.monotonic() - started)
+    except Exception as e:  # a bug outside finish_file's own guard
+        return record_failure(task, settings, f"internal error {type(e).__name__}: {e}", time.monotonic() - started)
+
+
+def _collect(task: Task, proc, conn, started: float, settings: Settings) -> ReadFile | Outcome:
+    """What the child read (or its failure), waiting no longer than the file's time limit."""
     from multiprocessing.connection import wait
 
     from jixiao.batch.local import death_message

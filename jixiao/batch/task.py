@@ -16,11 +16,14 @@ from pathlib import Path
 from jixiao.batch.cache import options_fingerprint, read_shard, shard_name, usable_shard, write_shard
 from jixiao.batch.guards import file_problem
 from jixiao.pipeline import (
+    FileResult,
     PipelineOptions,
+    ReadFile,
     failed_tables,
     file_digest,
-    process_file,
+    finish_file,
     publication_key,
+    read_file,
     relative_path,
 )
 
@@ -143,15 +146,19 @@ def record_failure(task: Task, settings: Settings, message: str, seconds: float)
     return outcome_of(task, tables, seconds, shard, cached=False)
 
 
-def run_task(task: Task, settings: Settings) -> Outcome:
-    """Convert one file (or reuse its shard) and write the shard; never raises for a bad file."""
-    start = time.perf_counter()
-    if settings.office_dir:
-        from jixiao.extract.office.lo_client import use_state_dir
+@dataclass(frozen=True)
+class Pending:
+    """A task past its checks and cache look-up, to be converted: where its shard goes."""
 
-        use_state_dir(settings.office_dir)
+    digest: tuple[str, int]
+    shard: str
+    start: float  # time.perf_counter() when the task began
+
+
+def begin_task(task: Task, settings: Settings) -> Outcome | Pending:
+    """The checks before converting: an unreadable file or a usable cached shard is already an Outcome."""
+    start = time.perf_counter()
     path = Path(task.path)
-    root = Path(task.root) if task.root is not None else None
     fp = options_fingerprint(settings.options)
     cache_dir = Path(settings.cache_dir)
     problem = file_problem(path)
@@ -169,13 +176,36 @@ def run_task(task: Task, settings: Settings) -> Outcome:
         cached = usable_shard(shard)
         if cached is not None:
             return outcome_of(task, cached["tables"], time.perf_counter() - start, shard, cached=True)
-    result = process_file(path, root, settings.options, source_path=task.source_path, digest=digest)
+    return Pending(digest, str(shard), start)
+
+
+def read_task(task: Task, settings: Settings, pending: Pending) -> ReadFile:
+    """The file of a pending task read into the document model (`pipeline.read_file`)."""
+    if settings.office_dir:
+        from jixiao.extract.office.lo_client import use_state_dir
+
+        use_state_dir(settings.office_dir)
+    root = Path(task.root) if task.root is not None else None
+    return read_file(Path(task.path), root, settings.options, source_path=task.source_path, digest=pending.digest)
+
+
+def end_task(task: Task, settings: Settings, pending: Pending, result: FileResult) -> Outcome:
+    """Write a converted file's shard and say what came of it."""
     tables = result.tables
     # Failures are redone on the next run: a newer extractor or other limits may read them.
-    write_shard(shard, tables, cacheable=tables["documents"][0]["status"] != "failed")
-    outcome = outcome_of(task, tables, time.perf_counter() - start, shard, cached=False)
+    write_shard(Path(pending.shard), tables, cacheable=tables["documents"][0]["status"] != "failed")
+    outcome = outcome_of(task, tables, time.perf_counter() - pending.start, Path(pending.shard), cached=False)
     outcome.trace = result.trace
     return outcome
+
+
+def run_task(task: Task, settings: Settings) -> Outcome:
+    """Convert one file (or reuse its shard) and write the shard; never raises for a bad file."""
+    pending = begin_task(task, settings)
+    if isinstance(pending, Outcome):
+        return pending
+    read = read_task(task, settings, pending)
+    return end_task(task, settings, pending, finish_file(read, settings.options))
 
 
 def load_tables(outcome: Outcome) -> dict[str, list[dict]]:
