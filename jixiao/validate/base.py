@@ -14,7 +14,7 @@ import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jixiao.model import parse_ref
 from jixiao.schema import RULES as RULE_CODES
@@ -59,6 +59,7 @@ class Context:
     tolerance: float = 1.0
     extra: dict = field(default_factory=dict)
     _records: dict[str, list[dict]] = field(default_factory=dict, repr=False)
+    _built: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def records(self, name: str) -> list[dict]:
         """The table's rows as dicts, NA as None: converted once, each caller gets its own copies.
@@ -70,6 +71,12 @@ class Context:
             rows = t.to_dict("records") if hasattr(t, "to_dict") else (t or [])
             self._records[name] = [{k: _none_if_na(v) for k, v in row.items()} for row in rows]
         return [dict(r) for r in self._records[name]]
+
+    def built(self, key: str, build: Callable[[Context], Any]) -> Any:
+        """What `build` makes of these tables, made once for all the rules that read it (read only)."""
+        if key not in self._built:
+            self._built[key] = build(self)
+        return self._built[key]
 
     @cached_property
     def slack(self) -> Slack:

@@ -99,7 +99,12 @@ class Para:
 
 
 def paragraphs(ctx: Context) -> dict[str, list[Para]]:
-    """The narrative rows of each document, in reading order."""
+    """The narrative rows of each document, in reading order. Built once per check (a dozen rules
+    read them); each caller gets its own dict and lists, the Para objects are shared: read only."""
+    return {doc_id: list(rows) for doc_id, rows in ctx.built("paragraphs", _paragraphs).items()}
+
+
+def _paragraphs(ctx: Context) -> dict[str, list[Para]]:
     out: dict[str, list[Para]] = {}
     for r in ctx.records("narrative"):
         raw = r.get("text")
