@@ -244,8 +244,11 @@ def test_characters_a_flipped_byte_makes_in_chinese_text():
 
     # intact: a rare place name once, the middle dot of foreign names, Korean of its own, symbol fonts
     assert seen("武汉市硚口区财政局", "马克思・恩格斯", "예산 공개 / 预算公开", "完成情况\uf0a8良好", "一、\t二、\n") == []
-    assert seen("统筹性\u30fe针对性") == ["ヾ (katakana voiced iteration mark) is a letter of another script alone inside Chinese text"]
+    assert seen("统筹性\u30fe针对性") == ["ヾ (katakana voiced iteration mark) is a letter of another script alone among Chinese characters"]
     assert seen("实效性\ufff3全面") == ["U+FFF3 is no character"]
+    assert seen("Í、部门主要职能") == ["Í (latin capital letter i with acute) is a letter of another script alone among "
+                                  "Chinese characters"]
+    assert seen("Café咖啡", "Pàn 盼") == []
     assert seen("较多的\x0c要") == ["a control character (U+000C) inside Chinese text"]
     assert seen("按照嘂家相册法律氪规，勉定了距务收旐、公犖购置侀用") == ["4 rare characters close together (嘂旐犖侀)"]
     # a document written in rare characters (traditional Chinese) is its own normal
@@ -274,3 +277,26 @@ def test_overwritten_pdf_objects_and_a_jpeg_out_of_step_are_seen(tmp_path: Path)
     with pikepdf.open(scan) as pdf:
         assert all(damage.jpeg_decoder_problem(bytes(o.read_raw_bytes())) is None for o in pdf.objects
                    if isinstance(o, pikepdf.Stream) and str(o.get("/Filter")) == "/DCTDecode")
+
+
+def test_xls_records_that_contradict_each_other_are_seen(tmp_path: Path):
+    """A merged range past the last row Excel has (a flipped byte in MERGEDCELLS): xlrd notes it
+    and reads on; the file is partial, in xlrd's words."""
+    import shutil
+    import struct
+
+    import olefile
+
+    path = tmp_path / "merged.xls"
+    shutil.copyfile(FIXTURES / "office" / "seed001.xls", path)
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        stream = bytearray(ole.openstream("Workbook").read())
+        at = 0
+        while struct.unpack_from("<H", stream, at)[0] != 0x00E5:  # the first MERGEDCELLS record
+            at += 4 + struct.unpack_from("<H", stream, at + 2)[0]
+        stream[at + 7] ^= 0xFF  # the high byte of its first range's first row
+        ole.write_stream("Workbook", bytes(stream))
+    doc = process_file(path, tmp_path).document
+    assert doc["status"] == "partial"
+    assert doc["error"].startswith("the Excel file (.xls) is damaged: its records contradict each other (xlrd: "
+                                   "WARNING: sheet #") and "MERGEDCELLS bad range" in doc["error"]

@@ -7,8 +7,8 @@ document, and they show that the bytes were damaged:
 
 * a code point that is no character (unassigned, a lone surrogate half) anywhere, or a control
   character between Chinese characters ("，" with its high byte flipped is a form feed);
-* a letter of another script alone between Chinese characters (、 → ヾ, 年 → ꅴ): Korean, Yi
-  or kana come in words of their own, never as one letter inside a Chinese phrase;
+* a letter of another script alone next to Chinese characters (、 → ヾ, 年 → ꅴ, 2 → Í): Korean,
+  Yi or kana come in words of their own, never as one letter inside a Chinese phrase;
 * three or more rare ideographs (outside GB 2312, the 6,763 characters official simplified
   Chinese is written in) within a few characters of each other, in a document whose text
   elsewhere has next to none: a flipped byte turns a common character into a random one of
@@ -31,11 +31,12 @@ WINDOW = 32  # characters: the span a run of flipped bytes (64 bytes of UTF-16) 
 RARE_RUN = 3  # distinct rare ideographs within WINDOW
 RARE_RATE = 0.01  # of the ideographs elsewhere: above it, rare characters are the document's own
 
-# scripts that never stand as one letter inside Chinese text (a flipped byte of a Chinese
-# character or punctuation mark lands in them): Yi .. Hangul syllables, kana, Hangul jamo,
-# half-width kana and Hangul. The katakana middle dot and prolonged sound mark are used in Chinese.
+# scripts that never stand as one letter next to Chinese text (a flipped byte of a Chinese
+# character, punctuation mark or digit lands in them): Yi .. Hangul syllables, kana, Hangul jamo,
+# half-width kana and Hangul, accented Latin letters (“2、” → “Í、”). The katakana middle dot and
+# prolonged sound mark are used in Chinese; an accented letter inside a Latin word is left alone.
 _FOREIGN = ((0xA000, 0xD7FF), (0x3040, 0x30FA), (0x30FD, 0x30FF), (0x31F0, 0x31FF), (0x1100, 0x11FF),
-            (0x3130, 0x318F), (0xFF61, 0xFFDC))
+            (0x3130, 0x318F), (0xFF61, 0xFFDC), (0x00C0, 0x00D6), (0x00D8, 0x00F6), (0x00F8, 0x00FF))
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,9 @@ def _odd_character(text: str, controls: str) -> tuple[int, str] | None:
         between = 0 < i < len(text) - 1 and _chinese(text[i - 1]) and _chinese(text[i + 1])
         if between and category == "Cc" and c not in controls:
             return i, f"a control character (U+{ord(c):04X}) inside Chinese text"
-        if between and _foreign(c):
-            return i, f"{c} ({unicodedata.name(c, f'U+{ord(c):04X}').lower()}) is a letter of another script alone inside Chinese text"
+        sides = [x for x in (text[i - 1:i], text[i + 1:i + 2]) if x.strip()]
+        if sides and all(map(_chinese, sides)) and _foreign(c):
+            return i, f"{c} ({unicodedata.name(c, f'U+{ord(c):04X}').lower()}) is a letter of another script alone among Chinese characters"
     return None
 
 

@@ -8,6 +8,8 @@ says so); broken records are a damaged file.
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 from jixiao.extract.base import ExtractionError, ExtractOptions
@@ -50,11 +52,18 @@ def _unsupported(error: Exception) -> bool:
     return isinstance(error, xlrd.biffh.XLRDError)
 
 
+# what xlrd's own checks print about records that contradict each other (a damaged file); its
+# other notes (file size not a whole number of sectors, formulas it does not know) come from odd writers
+_XLRD_DAMAGE = re.compile(r"MERGEDCELLS bad range|Unexpected (?:embedded )?BOF|OLE2 stream .*expected size|"
+                          r"File is truncated|unknown \(raw\) format key|is a style XF but parent_style_index")
+
+
 def _with_xlrd(path: Path) -> Document:
     import xlrd
 
+    log = io.StringIO()
     try:
-        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, logfile=log)
     except xlrd.biffh.XLRDError as e:
         if "encrypt" in str(e).lower():
             raise ExtractionError("password-protected Excel file: remove the password and convert again") from e
@@ -67,7 +76,16 @@ def _with_xlrd(path: Path) -> Document:
         merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells]
         blocks.extend(grid_to_blocks(grid, merges, sheet.name))
     book.release_resources()
-    return Document(blocks=blocks, source_format="xls")
+    document = Document(blocks=blocks, source_format="xls")
+    said = next((re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), ln.strip(" *"))
+                 for ln in log.getvalue().splitlines() if _XLRD_DAMAGE.search(ln)), None)
+    if said:
+        from jixiao.extract.damage import AGAIN
+
+        document.partial = True
+        document.warnings.append(f"the Excel file (.xls) is damaged: its records contradict each other (xlrd: {said}); "
+                                 f"what could be read is shown; {AGAIN}")
+    return document
 
 
 def _xlrd_text(book, cell) -> str:
