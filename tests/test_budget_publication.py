@@ -83,6 +83,13 @@ def test_a_说明_with_its_公开表_in_the_batch_raises_nothing(real):
                                             only=["MISSING_TABLE"])] == ["warning"]
 
 
+def test_the_required_tables_are_the_disclosure_set():
+    from jixiao.validate.publication import DISCLOSURE_FAMILIES
+    from jixiao.validate.rules.missing_tables import FINAL_ONLY, REQUIRED
+
+    assert {*REQUIRED, *FINAL_ONLY} == DISCLOSURE_FAMILIES
+
+
 def test_a_file_converted_alone_leaves_it_to_the_batch(real):
     """process_file cannot know the batch: no MISSING_TABLE from the file's own check."""
     assert [f for f in real[PROSE]["findings"] if f["rule"] == "MISSING_TABLE"] == []

@@ -13,10 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from jixiao.report.finding_rows import Tables, records
-from jixiao.validate.publication import pair_groups, publication_key
-from jixiao.validate.rules.missing_tables import FINAL_ONLY, REQUIRED
-
-_DISCLOSURE = {*REQUIRED, *FINAL_ONLY}  # the table families of a 预算/决算公开's set
+from jixiao.validate.publication import DISCLOSURE_FAMILIES, pair_groups, publication_key
 
 
 @dataclass
@@ -72,7 +69,7 @@ def budget_publications(frames: Tables) -> list[PublicationView]:
         tables = [TableView(str(f["form_id"]), str(f.get("title") or f["form_id"]), d, f.get("page_start"))
                   for d in group for f in forms.get(d, []) if f.get("form_type") == "budget_summary"]
         found = [f for d in group for f in findings.get(d, [])]
-        held = set().union(*(families.get(d, set()) for d in group)) & _DISCLOSURE
+        held = set().union(*(families.get(d, set()) for d in group)) & DISCLOSURE_FAMILIES
         if len(held) < 3 and not any(f.get("rule") == "MISSING_TABLE" for f in found):
             continue  # not the table set of a 预算/决算公开 (a report with a money table or two), nor a 说明 missing it
         key = keys[group[0]]

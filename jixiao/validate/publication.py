@@ -50,6 +50,10 @@ class Table:
         return " > ".join(p for p in (self.title or self.family, txt(cell.get("item")) or "", col) if p)
 
 
+# the table families of a 预算/决算公开's set (收支总表 … 国有资本经营表): a document holding three or more
+# of them publishes the set, not one money table inside a report
+DISCLOSURE_FAMILIES = frozenset({"summary", "income", "expenditure", "fiscal_summary", "general_expenditure",
+                                 "basic_expenditure", "three_public", "gov_fund", "state_capital"})
 WHOLE_ROLES = {None, "", "amount", "total", "budget", "final", "budget_initial", "budget_adjusted", "executed"}
 BUDGET_MEASURES = {"budget", "budget_initial", "budget_adjusted"}
 

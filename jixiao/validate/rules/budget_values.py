@@ -13,10 +13,9 @@ import re
 from collections.abc import Iterator
 
 from jixiao.validate.base import Context, Finding, rule
-from jixiao.validate.publication import bare, publications, tables_of
+from jixiao.validate.publication import DISCLOSURE_FAMILIES, bare, publications, tables_of
 from jixiao.validate.records import fmt, num, page_of, txt
 from jixiao.validate.refs import ref_of
-from jixiao.validate.rules.missing_tables import FINAL_ONLY, REQUIRED
 
 _SIGNED_ROLES = {"carryover", "balance", "rate", "share", "count", "price"}
 _SIGNED_WORDS = re.compile(r"结转|结余|调整|调减|调增|差额|增减|增加|减少|变动|收回|冲减|冲销|退回|净|损益|盈亏|比上年|较上年")
@@ -27,12 +26,11 @@ _SHEETS = ("balance", "assets", "projects")  # tables of other things than this 
 def negative_amounts(ctx: Context) -> Iterator[Finding]:
     if ctx.extra.get("pairs_only") or ctx.extra.get("unpaired"):
         return  # the tables of a pair are all in one file, checked when it was converted
-    families = {*REQUIRED, *FINAL_ONLY}
     for pub in publications(ctx):
         if pub.kind not in ("预算", "决算"):
             continue
         tables = tables_of(ctx, pub.docs)
-        if len({t.family for t in tables} & families) < 3:
+        if len({t.family for t in tables} & DISCLOSURE_FAMILIES) < 3:
             continue  # not the table set of a 预算/决算公开
         for t in tables:
             if t.family in _SHEETS or _SIGNED_WORDS.search(t.title or ""):
