@@ -55,23 +55,5 @@ def _main(
     """jixiao: budget-performance documents to validated datasets."""
 
 
-def main() -> None:
-    """The `jixiao` command: a plain `jixiao convert …` runs without Typer's parse (see commands/argv.py)."""
-    import sys
-
-    if sys.argv[1:2] == ["convert"]:
-        from jixiao.commands.argv import parse
-        from jixiao.commands.convert import convert
-
-        kwargs = parse(convert, sys.argv[2:])
-        if kwargs is not None:
-            try:
-                convert(**kwargs)
-            except typer.Exit as e:
-                sys.exit(e.exit_code)
-            sys.exit(0)
-    app()
-
-
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    app()

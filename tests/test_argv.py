@@ -14,7 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from jixiao.commands.argv import parse
+from jixiao.commands.argv import parse, typer_command
 from jixiao.commands.convert import convert
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,12 +27,10 @@ def typer_reading(args: list[str]) -> dict | None:
     def capture(**kwargs):
         got.update(kwargs)
 
-    hints = typing.get_type_hints(convert)
-    sig = inspect.signature(convert)
-    capture.__signature__ = sig.replace(parameters=[p.replace(annotation=hints[p.name])
-                                                    for p in sig.parameters.values()])
+    capture.__signature__ = inspect.signature(convert)
+    capture.__annotations__ = typing.get_type_hints(convert)
     app = typer.Typer()
-    app.command("convert")(capture)
+    app.command("convert")(typer_command(capture))
 
     @app.callback()
     def _root() -> None:
@@ -70,11 +68,11 @@ def test_unsure_command_lines_go_to_typer(args):
     assert parse(convert, args) is None
 
 
-def test_the_command_runs_without_pydantic_and_exits_as_typer(tmp_path):
-    """A plain convert never imports pydantic (Typer's validators); usage errors still exit 2."""
+def test_the_command_runs_without_typer_and_exits_as_typer(tmp_path):
+    """A plain convert never imports Typer (nor pydantic, its validators); usage errors still exit 2."""
     code = ("import sys, runpy; sys.argv = ['jixiao', *sys.argv[1:]]\n"
             "try:\n    runpy.run_module('jixiao', run_name='__main__')\n"
-            "finally:\n    print('pydantic' in sys.modules, file=sys.stderr)")
+            "finally:\n    print('typer' in sys.modules or 'pydantic' in sys.modules, file=sys.stderr)")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     empty = tmp_path / "empty"
     empty.mkdir()

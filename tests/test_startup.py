@@ -1,7 +1,7 @@
 """A small `jixiao convert` starts fast: the modules it loads, checked (not timed) in fresh processes.
 
-pandas (~1 s), pyarrow with numpy (~0.2 s), pydantic (Typer's validators, ~0.1 s) and Dask
-were each paid by a one-file conversion once; docs/benchmarks.md ("Whole process") has the times.
+pandas (~1 s), pyarrow with numpy (~0.2 s), pydantic (Typer's validators, ~0.1 s), rich
+(~30 ms) and Dask were each paid by a one-file conversion once; docs/benchmarks.md ("Whole process") has the times.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PDF = ROOT.parent / "shared" / "real" / "江苏省政协办公厅2019年预算公开表.pdf"
 HEAVY = ("pandas", "pyarrow", "numpy", "pydantic", "dask", "distributed", "PIL", "cv2", "onnxruntime", "rapidocr",
-         "openpyxl", "xlsxwriter", "plotly")
+         "openpyxl", "xlsxwriter", "plotly", "rich")  # rich: only to print (a quiet run prints nothing)
 
 
 def loaded(code: str, *args: str, cwd: Path) -> tuple[list[str], subprocess.CompletedProcess]:

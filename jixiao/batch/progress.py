@@ -10,28 +10,26 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from jixiao.batch.task import Outcome
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-class FilesPerSecond(ProgressColumn):
-    """Files per second since the start (cached files included)."""
 
-    def render(self, task) -> Text:  # type: ignore[override]
-        elapsed = task.elapsed or 0.0
-        rate = task.completed / elapsed if elapsed > 0 else 0.0
-        return Text(f"{rate:.1f} files/s", style="progress.data.speed")
+def _files_per_second():
+    """A rich progress column: files per second since the start (cached files included)."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class FilesPerSecond(ProgressColumn):
+        def render(self, task) -> Text:  # type: ignore[override]
+            elapsed = task.elapsed or 0.0
+            rate = task.completed / elapsed if elapsed > 0 else 0.0
+            return Text(f"{rate:.1f} files/s", style="progress.data.speed")
+
+    return FilesPerSecond()
 
 
 class BatchProgress:
@@ -40,22 +38,28 @@ class BatchProgress:
     def __init__(self, total: int, log_path: Path, show: bool, console: Console | None = None, header: str = ""):
         self.failed = 0
         self.total = total
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 FilesPerSecond(), TextColumn("[red]{task.fields[failed]} failed"),
-                                 TimeRemainingColumn(), console=console or Console(stderr=True),
-                                 disable=not show, transient=False)
-        self.task = self.progress.add_task("converting", total=total, failed=0)
+        self.progress = None  # rich (~30 ms to import) only for a bar that is shown
+        if show:
+            from rich.console import Console as RichConsole
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     _files_per_second(), TextColumn("[red]{task.fields[failed]} failed"),
+                                     TimeRemainingColumn(), console=console or RichConsole(stderr=True), transient=False)
+            self.task = self.progress.add_task("converting", total=total, failed=0)
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = open(log_path, "a", encoding="utf-8", buffering=1)
         self.log.write(f"# {datetime.now().isoformat(timespec='seconds')} run: {total} files {header}\n")
         self.start = time.monotonic()
 
     def __enter__(self) -> BatchProgress:
-        self.progress.start()
+        if self.progress is not None:
+            self.progress.start()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        self.progress.stop()
+        if self.progress is not None:
+            self.progress.stop()
         ended = "finished" if exc_type is None else f"interrupted ({exc_type.__name__})"
         self.log.write(f"# {ended} after {time.monotonic() - self.start:.1f} s, {self.failed} failed\n")
         self.log.close()
@@ -68,4 +72,5 @@ class BatchProgress:
         self.log.write(f"{status}\t{outcome.seconds:.2f}s\t{outcome.source_path}\t{error}\n")
         if getattr(outcome, "trace", None):  # our bug: the whole traceback, indented under its line
             self.log.write("".join(f"    {line}\n" for line in outcome.trace.rstrip().splitlines()))
-        self.progress.update(self.task, advance=1, failed=self.failed)
+        if self.progress is not None:
+            self.progress.update(self.task, advance=1, failed=self.failed)

@@ -12,8 +12,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from jixiao.batch.cache import CACHE_DIR, remove_stale_temp_files
 from jixiao.batch.progress import BatchProgress
@@ -22,6 +21,9 @@ from jixiao.output.stream import TableStream
 from jixiao.output.typed import all_columns
 from jixiao.schema import TABLES
 from jixiao.validate.base import finding_id
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @dataclass

@@ -8,9 +8,7 @@ import sys
 from enum import StrEnum
 from pathlib import Path
 
-import typer
-from rich.console import Console
-
+from jixiao.commands.argv import Argument, Option, typer_command
 from jixiao.extract.base import ExtractOptions
 from jixiao.inputs import collect_inputs
 from jixiao.pipeline import PipelineOptions
@@ -24,33 +22,51 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+class _Stderr:
+    """rich's Console on stderr, made on first use: a quiet run prints nothing and need not import rich."""
+
+    def __init__(self) -> None:
+        self._console = None
+
+    @property
+    def console(self):  # -> rich.console.Console
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True)
+        return self._console
+
+    def print(self, *args, **kwargs) -> None:
+        self.console.print(*args, **kwargs)
+
+
 class Engine(StrEnum):
     local = "local"
     dask = "dask"
 
 
 def convert(
-    inputs: list[Path] = typer.Argument(..., help="Files or folders (searched recursively)."),
-    out: Path = typer.Option(..., "-o", "--out", help="Output folder for CSV, Parquet and jixiao.duckdb."),
-    tolerance: float = typer.Option(1.0, help="Widen the rounding tolerance by this factor (1 = SCHEMA.md's)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary."),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
-    workers: int = typer.Option(0, "--workers", "-j", min=0,
+    inputs: list[Path] = Argument(..., help="Files or folders (searched recursively)."),
+    out: Path = Option(..., "-o", "--out", help="Output folder for CSV, Parquet and jixiao.duckdb."),
+    tolerance: float = Option(1.0, help="Widen the rounding tolerance by this factor (1 = SCHEMA.md's)."),
+    quiet: bool = Option(False, "--quiet", "-q", help="No progress bar, no summary."),
+    as_json: bool = Option(False, "--json", help="Print the summary as JSON."),
+    workers: int = Option(0, "--workers", "-j", min=0,
                                 help="Worker processes (0 = one per CPU core)."),
-    engine: Engine = typer.Option(Engine.local, help="local: process pool on this machine; dask: Dask distributed."),
-    scheduler: str = typer.Option(None, help="With --engine dask: address of an existing scheduler "
+    engine: Engine = Option(Engine.local, help="local: process pool on this machine; dask: Dask distributed."),
+    scheduler: str = Option(None, help="With --engine dask: address of an existing scheduler "
                                   "(tcp://host:8786); default starts a LocalCluster."),
-    timeout: float = typer.Option(ExtractOptions.timeout, min=1.0, help="Seconds per file before it is given up as failed."),
-    max_memory: int = typer.Option(0, "--max-memory", min=0,
+    timeout: float = Option(ExtractOptions.timeout, min=1.0, help="Seconds per file before it is given up as failed."),
+    max_memory: int = Option(0, "--max-memory", min=0,
                                    help="Memory limit per worker in MB (address space); 0 = no limit."),
-    max_pages: int = typer.Option(ExtractOptions.max_pages, "--max-pages", min=1, help="Pages read per PDF at most."),
-    ocr_det_side: int = typer.Option(ExtractOptions.ocr_det_side, "--ocr-det-side", min=640, max=4000,
+    max_pages: int = Option(ExtractOptions.max_pages, "--max-pages", min=1, help="Pages read per PDF at most."),
+    ocr_det_side: int = Option(ExtractOptions.ocr_det_side, "--ocr-det-side", min=640, max=4000,
                                      help="Scanned pages: long side in px of the copy text is detected on. "
                                           "2000 finds thin strokes (一) more reliably, about twice as slow."),
-    force: bool = typer.Option(False, "--force", help="Redo every file, ignoring the cache in OUT/.jixiao/cache."),
-    strict: bool = typer.Option(False, "--strict", help="Stop at the first failed file (exit 1, no tables written)."),
-    xlsx: bool = typer.Option(False, "--xlsx", help="Also write jixiao.xlsx: one sheet per table, header frozen, filters on."),
-    report: bool = typer.Option(True, "--report/--no-report", help="Write report.html, the discrepancy report."),
+    force: bool = Option(False, "--force", help="Redo every file, ignoring the cache in OUT/.jixiao/cache."),
+    strict: bool = Option(False, "--strict", help="Stop at the first failed file (exit 1, no tables written)."),
+    xlsx: bool = Option(False, "--xlsx", help="Also write jixiao.xlsx: one sheet per table, header frozen, filters on."),
+    report: bool = Option(True, "--report/--no-report", help="Write report.html, the discrepancy report."),
 ) -> None:
     """Convert reports (PDF, Word, Excel, text) into the contract's tables.
 
@@ -77,14 +93,14 @@ def convert(
     from jixiao.batch.runner import cache_dir, run_batch  # not at import: workers re-import this module
     from jixiao.batch.task import Settings
 
-    err = Console(stderr=True)
+    err = _Stderr()
     found = collect_inputs(inputs, exclude=out)
     if not found.files:
         err.print("no input files found: " + "; ".join(found.problems or [str(p) for p in inputs]))
-        raise typer.Exit(2)
+        raise SystemExit(2)
     if scheduler and engine is not Engine.dask:
         err.print("--scheduler needs --engine dask")
-        raise typer.Exit(2)
+        raise SystemExit(2)
     if engine is Engine.dask:
         from jixiao.extras import MissingExtra, require
 
@@ -92,20 +108,21 @@ def convert(
             require("distributed", extra="dask", purpose="--engine dask")
         except MissingExtra as e:
             err.print(str(e), markup=False)
-            raise typer.Exit(2) from e
+            raise SystemExit(2) from e
     options = PipelineOptions(extract=ExtractOptions(max_pages=max_pages, timeout=timeout, ocr_det_side=ocr_det_side), tolerance=tolerance)
     settings = Settings(options=options, cache_dir=str(cache_dir(out)), force=force, timeout=timeout,
                         max_memory_mb=max_memory or None)
     show = not quiet and not as_json and sys.stderr.isatty()
     try:
         result = run_batch(found.files, out, settings, engine=engine.value, workers=workers or available_cores(),
-                           scheduler=scheduler, strict=strict, show_progress=show, console=err)
+                           scheduler=scheduler, strict=strict, show_progress=show,
+                           console=err.console if show else None)
     except KeyboardInterrupt:
         err.print("interrupted: finished files are cached in OUT/.jixiao/cache; run the same command again to resume")
-        raise typer.Exit(130) from None
+        raise SystemExit(130) from None
     except OSError as e:  # the Dask scheduler cannot be reached
         err.print(f"cannot use the Dask scheduler {scheduler}: {e}", markup=False)
-        raise typer.Exit(2) from e
+        raise SystemExit(2) from e
     except RuntimeError as e:
         from jixiao.batch.dask_engine import ClusterMismatch
         from jixiao.batch.local import WorkerStartError
@@ -113,7 +130,7 @@ def convert(
         if not isinstance(e, ClusterMismatch | WorkerStartError):
             raise
         err.print(str(e), markup=False)
-        raise typer.Exit(2) from e
+        raise SystemExit(2) from e
     outcomes = result.outcomes
     failed = result.failed
     if not result.stopped:
@@ -137,7 +154,7 @@ def convert(
         "stopped_early": result.stopped,
     }
     if as_json:
-        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
     elif not quiet:
         err.print(f"{summary['files']} files ({summary['ok']} ok, {summary['partial']} partial, "
                   f"{summary['failed']} failed, {summary['cached']} from cache), {summary['forms']} forms, "
@@ -148,7 +165,7 @@ def convert(
             err.print(f"  skipped: {p}", markup=False, highlight=False, soft_wrap=True)
         if result.stopped:
             err.print("stopped at the first failure (--strict); no tables written")
-    raise typer.Exit(1 if failed else 0)
+    raise SystemExit(1 if failed else 0)
 
 
 def write_extras(out: Path, xlsx: bool, report: bool, records: dict[str, list[dict]] | None = None) -> None:
@@ -177,5 +194,5 @@ def write_extras(out: Path, xlsx: bool, report: bool, records: dict[str, list[di
         write_xlsx(out / "jixiao.xlsx", frames)
 
 
-def register(app: typer.Typer) -> None:
-    app.command("convert")(convert)
+def register(app) -> None:  # app: typer.Typer
+    app.command("convert")(typer_command(convert))

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 _LEVELS = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}
 
@@ -54,6 +53,8 @@ def validate(
         jixiao validate out/
         jixiao validate out/ --tolerance 2 --fail-on warning --json
     """
+    from rich.console import Console
+
     err = Console(stderr=True)
     if fail_on not in _LEVELS:
         err.print(f"--fail-on must be error, warning or info, not {fail_on!r}")

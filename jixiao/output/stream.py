@@ -129,7 +129,9 @@ class TableStream:
         tmp = atomic_path(self.out / "jixiao.duckdb")
         tmp.unlink()  # duckdb wants to create the file itself
         try:
-            con = duckdb.connect(str(tmp))
+            small = sum(sink.n_rows for sink in self.sinks.values()) <= KEEP_ROWS
+            # one thread for a few rows: starting DuckDB's pool costs more than it saves, above all on a busy machine
+            con = duckdb.connect(str(tmp), config={"threads": 1} if small else {})
             try:
                 con.execute("begin")  # one commit, one sync of the file (each table its own: ~0.15 s more)
                 for sink in self.sinks.values():
