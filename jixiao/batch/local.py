@@ -176,7 +176,7 @@ class LocalPool:
         return self
 
     def _load_writers(self) -> None:
-        """Once the workers are busy: import what writing the tables needs (pyarrow, DuckDB)."""
+        """Once the workers are busy: import what writing the tables needs (DuckDB)."""
         if not self._writers_loaded:
             self._writers_loaded = True
             from jixiao.output.typed import load_writers
