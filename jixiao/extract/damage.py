@@ -419,11 +419,11 @@ def _zip_reason(e: BaseException) -> str:
 def garbled_text(document: Document, fmt: str) -> list[str]:
     """The text of a .doc or .xls read whole, where characters show bytes changed in place (a
     flipped byte inside a string: no checksum and no structure tells it; garble.py)."""
-    from jixiao.extract.garble import describe, find_garbled, texts_of
+    from jixiao.extract.garble import describe, garbled_document
 
     if fmt not in ("doc", "xls"):
         return []
-    found = find_garbled(texts_of(document))
+    found = garbled_document(document)
     if not found:
         return []
     return [f"the {named(fmt)} is damaged: {describe(found)}; bytes of its text were changed in place, so text "

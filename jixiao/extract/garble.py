@@ -20,12 +20,13 @@ normal text); so is a character a font puts in the private-use area (Word's symb
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jixiao.model import Document, Table
+from jixiao.model import Cell, Document, Paragraph, Table
 
 WINDOW = 32  # characters: the span a run of flipped bytes (64 bytes of UTF-16) covers
 RARE_RUN = 3  # distinct rare ideographs within WINDOW
@@ -39,6 +40,13 @@ _FOREIGN = ((0xA000, 0xD7FF), (0x3040, 0x30FA), (0x30FD, 0x30FF), (0x31F0, 0x31F
             (0x3130, 0x318F), (0xFF61, 0xFFDC), (0x00C0, 0x00D6), (0x00D8, 0x00F6), (0x00F8, 0x00FF))
 
 
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+# what running Chinese text is made of (ASCII, CJK punctuation and ideographs, full-width forms,
+# the symbols of tables: dashes and quotes, ≥, ①, ㎡, ﹝﹞): only the characters outside need a closer look
+_SUSPECT = re.compile("[^\t\n\r\x20-\x7e\xa0-\xbf\xd7\xf7\u2010-\u2027\u2030-\u205e\u2160-\u2188\u2190-\u23ff"
+                      "\u2460-\u27bf\u3000-\u303f\u3200-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ufe30-\ufe6b\uff01-\uff60]")
+
+
 @dataclass(frozen=True)
 class Garbled:
     where: str  # the caller's name for the string: a cell, a paragraph
@@ -46,21 +54,54 @@ class Garbled:
     near: str  # the damaged characters with a few around them, as the reader shows them
 
 
-def find_garbled(texts: Iterable[tuple[str, str]], controls: str = "\t\n\r") -> list[Garbled]:
-    """The strings (where, text) of one document that show damaged bytes, each with why.
+def find_garbled(texts: Iterable[tuple[object, str]], controls: str = "\t\n\r",
+                 name: Callable[[object], str] = str) -> list[Garbled]:
+    """The strings (where, text) of one document that show damaged bytes, each with why; `name`
+    turns a `where` into words (only for the strings found).
 
     `controls` are the control characters the format uses in running text."""
     items = list(texts)
-    han = sum(_han(c) for _, t in items for c in t)
-    rare = sum(_rare(c) for _, t in items for c in t)
+    whole = "\n".join(t for _, t in items)
+    rare = _rare_in(whole)
+    if not _suspect(whole, rare, controls):
+        return []
+    han = len(whole) - len(_HAN.sub("", whole))
+    rare_total = len(rare.findall(whole)) if rare is not None else 0
+
+    def alone(span: str, found: int) -> bool:  # next to no rare ideograph elsewhere in the document
+        return rare_total - found <= RARE_RATE * (han - len(_HAN.findall(span)))
+
     out: list[Garbled] = []
     for where, text in items:
-        found = _odd_character(text, controls) or _rare_run(text, han, rare)
-        if found:
-            at, reason = found
+        hit = _odd_character(text, controls) or _rare_run(text, rare, alone)
+        if hit:
+            at, reason = hit
             near = text[max(0, at - 6):at + 7]
-            out.append(Garbled(where, reason, "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in near)))
+            out.append(Garbled(name(where), reason, "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in near)))
     return out
+
+
+def garbled_document(document: Document, controls: str = "\t\n\r") -> list[Garbled]:
+    """find_garbled over a document's paragraphs and cells, named by their references."""
+    whole = "\n".join(_texts(document))  # a first look at everything at once: most documents stop here
+    return find_garbled(texts_of(document), controls, place) if _suspect(whole, _rare_in(whole), controls) else []
+
+
+def _suspect(whole: str, rare: re.Pattern[str] | None, controls: str) -> bool:
+    return _odd_character(whole, controls) is not None or _rare_run(whole, rare, lambda span, found: True) is not None
+
+
+def _rare_in(whole: str) -> re.Pattern[str] | None:
+    """A pattern for the rare ideographs (outside GB 2312) the text has, None when it has fewer
+    than make a run. (Counted over code points with numpy: a workbook can hold a million characters.)"""
+    import numpy as np
+
+    counts = np.bincount(np.frombuffer(whole.encode("utf-32-le"), dtype="<u4"))
+    present = np.flatnonzero(counts)
+    ideographs = present[((present >= 0x3400) & (present <= 0x9FFF)) | ((present >= 0xF900) & (present <= 0xFAFF))
+                         | ((present >= 0x20000) & (present <= 0x3FFFF))]
+    found = [chr(c) for c in ideographs[~np.isin(ideographs, _common_ideographs())]]
+    return re.compile(f"[{''.join(found)}]") if len(found) >= RARE_RUN else None
 
 
 def describe(found: list[Garbled]) -> str:
@@ -71,7 +112,8 @@ def describe(found: list[Garbled]) -> str:
 
 
 def _odd_character(text: str, controls: str) -> tuple[int, str] | None:
-    for i, c in enumerate(text):
+    for m in _SUSPECT.finditer(text):
+        i, c = m.start(), m.group()
         category = unicodedata.category(c)
         if category in ("Cn", "Cs"):
             return i, f"U+{ord(c):04X} is no character"
@@ -84,15 +126,11 @@ def _odd_character(text: str, controls: str) -> tuple[int, str] | None:
     return None
 
 
-def _rare_run(text: str, han: int, rare: int) -> tuple[int, str] | None:
-    spots = [i for i, c in enumerate(text) if _rare(c)]
+def _rare_run(text: str, rare: re.Pattern[str] | None, alone: Callable[[str, int], bool]) -> tuple[int, str] | None:
+    spots = [m.start() for m in rare.finditer(text)] if rare is not None else []
     for k, start in enumerate(spots):
-        inside = [i for i in spots[k:] if i < start + WINDOW]
-        if len({text[i] for i in inside}) < RARE_RUN:
-            continue
-        span = text[start:inside[-1] + 1]
-        han_elsewhere = han - sum(map(_han, span))
-        if rare - len(inside) <= RARE_RATE * han_elsewhere:
+        inside = [i for i in spots[k:k + WINDOW] if i < start + WINDOW]
+        if len({text[i] for i in inside}) >= RARE_RUN and alone(text[start:inside[-1] + 1], len(inside)):
             return start, f"{len(inside)} rare characters close together ({''.join(text[i] for i in inside)})"
     return None
 
@@ -110,29 +148,44 @@ def _foreign(c: str) -> bool:
     return any(lo <= ord(c) <= hi for lo, hi in _FOREIGN)
 
 
-def _rare(c: str) -> bool:
-    return _han(c) and c not in _gb2312()
-
-
 @lru_cache(maxsize=1)
-def _gb2312() -> frozenset[str]:
-    """The ideographs of GB 2312 (levels 1 and 2)."""
-    out = set()
+def _common_ideographs():
+    """The code points of the ideographs of GB 2312 (levels 1 and 2), as a numpy array."""
+    import numpy as np
+
+    out: list[int] = []
     for high in range(0xB0, 0xF8):
         for low in range(0xA1, 0xFF):
             try:
-                out.add(bytes((high, low)).decode("gb2312"))
+                out.append(ord(bytes((high, low)).decode("gb2312")))
             except UnicodeDecodeError:
                 pass
-    return frozenset(out)
+    return np.array(sorted(out), dtype=np.uint32)
 
 
-def texts_of(document: Document) -> list[tuple[str, str]]:
-    """(where, text) of every paragraph and table cell of a document, where being its source ref."""
-    out: list[tuple[str, str]] = []
+def _texts(document: Document) -> Iterator[str]:
     for block in document.blocks:
         if isinstance(block, Table):
-            out += [(c.source_ref() or f"a table cell (row {c.row + 1})", c.text) for c in block.cells]
+            yield from (c.text for c in block.cells)
         else:
-            out.append((block.source_ref() or "a paragraph", block.text))
+            yield block.text
+
+
+def texts_of(document: Document) -> list[tuple[Cell | Paragraph, str]]:
+    """(cell or paragraph, text) of every paragraph and table cell of a document."""
+    out: list[tuple[Cell | Paragraph, str]] = []
+    for block in document.blocks:
+        if isinstance(block, Table):
+            out += [(c, c.text) for c in block.cells]
+        else:
+            out.append((block, block.text))
     return out
+
+
+def place(item: object) -> str:
+    """Where a cell or paragraph is, in the document's own references."""
+    if isinstance(item, Cell):
+        return item.source_ref() or f"a table cell (row {item.row + 1})"
+    if isinstance(item, Paragraph):
+        return item.source_ref() or "a paragraph"
+    return str(item)
