@@ -1,7 +1,8 @@
 """`python -m jixiao` and the `jixiao` command.
 
-A plain `jixiao convert …` runs without importing Typer (commands/argv.py); everything else
-goes to the Typer app of jixiao.cli.
+A plain `jixiao convert …` runs without importing Typer (commands/argv.py) and, once done,
+leaves without tearing the interpreter down; everything else goes to the Typer app of
+jixiao.cli.
 """
 
 from __future__ import annotations
@@ -16,11 +17,32 @@ def main() -> None:
 
         kwargs = parse(convert, sys.argv[2:])
         if kwargs is not None:
-            convert(**kwargs)  # ends with SystemExit(exit code)
-            sys.exit(0)
+            try:
+                convert(**kwargs)  # ends with SystemExit(exit code)
+            except SystemExit as e:
+                leave(e.code)
+            except BrokenPipeError:  # whoever read the output went away (`| head`): end quietly, as Click does
+                leave(1)
+            leave(0)
     from jixiao.cli import app
 
     app()
+
+
+def leave(code: object) -> None:
+    """Exit now: exit handlers run and the output streams are flushed, but the interpreter is not
+    torn down (freeing some 500 modules, DuckDB's among them, took ~0.1 s of a 0.5 s conversion).
+    Every file of the run is closed by then."""
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more to say
+            pass
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)
 
 
 if __name__ == "__main__":

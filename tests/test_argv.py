@@ -70,9 +70,9 @@ def test_unsure_command_lines_go_to_typer(args):
 
 def test_the_command_runs_without_typer_and_exits_as_typer(tmp_path):
     """A plain convert never imports Typer (nor pydantic, its validators); usage errors still exit 2."""
-    code = ("import sys, runpy; sys.argv = ['jixiao', *sys.argv[1:]]\n"
-            "try:\n    runpy.run_module('jixiao', run_name='__main__')\n"
-            "finally:\n    print('typer' in sys.modules or 'pydantic' in sys.modules, file=sys.stderr)")
+    code = ("import atexit, sys, runpy; sys.argv = ['jixiao', *sys.argv[1:]]\n"
+            "atexit.register(lambda: print('typer' in sys.modules or 'pydantic' in sys.modules, file=sys.stderr))\n"
+            "runpy.run_module('jixiao', run_name='__main__')")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     empty = tmp_path / "empty"
     empty.mkdir()
