@@ -146,6 +146,7 @@ def main() -> None:
     ap.add_argument("--parity", action="store_true", help="time the parity scans too (fixtures/parity/*_scan.pdf)")
     ap.add_argument("--control", action="store_true",
                     help="the same measure on the born-digital PDFs (no OCR): what it gives when nothing is misread")
+    ap.add_argument("--only", default="", help="only files whose name contains this")
     ap.add_argument("--no-stages", action="store_true", help="no wrapping (the cleanest seconds)")
     args = ap.parse_args()
     from jixiao.extract.pdf import ocr
@@ -156,9 +157,10 @@ def main() -> None:
     files = whole.scanned_pdfs()
     if args.control:
         files = [(p, t) for p, t in born_digital() if t.get("forms")]
+    files = [(p, t) for p, t in files if args.only in p.name]
     paths = [p for p, _ in files]
     if args.parity:
-        paths += sorted((whole.ROOT / "fixtures" / "parity").glob("*_scan.pdf"))
+        paths += sorted((whole.ROOT / "fixtures" / "parity").glob(f"*{args.only}*_scan.pdf"))
     docs, cpu, wall, pages = uninstrumented_run(paths)
     found = total = 0
     for (p, truth), doc in zip(files, docs, strict=False):
@@ -174,9 +176,9 @@ def main() -> None:
     print(f"pages {pages}: CPU {cpu / pages:.2f} s/page, wall {wall / pages:.2f} s/page (one thread)")
     for name, (c, w, n) in sorted(STAGES.items(), key=lambda kv: -kv[1][0]):
         print(f"  {name:18s} CPU {c / pages:.3f} s/page  wall {w / pages:.3f}  calls {n}")
-    print(f"numeric cells read exactly: {found}/{total} = {found / total:.3f}")
+    print(f"numeric cells read exactly: {found}/{total} = {found / max(total, 1):.3f}")
     if args.parity:
-        for scan in sorted((whole.ROOT / "fixtures" / "parity").glob("*_scan.pdf")):
+        for scan in sorted((whole.ROOT / "fixtures" / "parity").glob(f"*{args.only}*_scan.pdf")):
             same, n, wrong = parity_cells(scan)
             print(f"{scan.name}: numeric cells equal to the born-digital PDF's, cell by cell: {same}/{n}"
                   + (f"; wrong (truth, read): {wrong}" if args.misses and wrong else ""))

@@ -24,6 +24,8 @@ from jixiao.extract.pdf.page import Char, PageContent
 from jixiao.model import Block
 
 REC_MIN_WIDTH = 96  # px at the recogniser's 48 px height
+CELL_LINE_SHARE = float(os.environ.get("JIXIAO_REC_INK", "0.6"))  # of a cell line's crop its text fills (padded)
+CELL_LINE_SIDE = float(os.environ.get("JIXIAO_REC_SIDE", "0.3"))  # margin left and right, in text heights
 
 
 def ocr_threads() -> int:
@@ -183,12 +185,35 @@ def recognise(engine, crops: list[np.ndarray], boxes: list) -> list[tuple[list, 
     return [(box, text, float(score)) for box, text, score in zip(boxes, out.txts, out.scores, strict=True)]
 
 
+def padded(crop: np.ndarray, share: float, side: float = 0.0) -> np.ndarray:
+    """A crop with white around its text: above and below so that the text fills `share`
+    of its height, left and right `side` times the text's height.
+
+    The recogniser was trained on lines with a margin around them; a crop cut tight to the
+    ink (a cell's line found from its ink rows) misreads strokes at its edges (目 as 自,
+    specks as stops) that the same line read with a margin gets right."""
+    gray = crop if crop.ndim == 2 else crop[:, :, 0]
+    rows = np.flatnonzero((gray < 128).any(axis=1))
+    if not rows.size:
+        return crop
+    ink = int(rows[-1] - rows[0] + 1)
+    need = max(0, int(np.ceil(ink / share)) - crop.shape[0])
+    across = round(side * ink)
+    if need <= 1 and across <= 1:
+        return crop
+    import cv2
+
+    return cv2.copyMakeBorder(crop, need // 2, need - need // 2, across, across, cv2.BORDER_CONSTANT,
+                              value=(255, 255, 255))
+
+
 def detect(engine, image: np.ndarray) -> np.ndarray:
     """Text boxes of an image already sized for detection."""
     found = engine.text_det(image)
     return np.zeros((0, 4, 2), np.float32) if found.boxes is None else np.asarray(found.boxes, dtype=np.float32)
 
 
+PAPER = int(os.environ.get("JIXIAO_PAPER", "200"))  # grey level from which a pixel is paper, whitened before OCR
 CELL_INSET = 7  # px kept off a cell's rules (left-over rule pixels of a skewed scan are not text)
 LINE_GAP = 0.12  # ink rows closer than this share of a line's height belong to one line (the strokes of 三)
 
@@ -231,7 +256,7 @@ def ink_lines(ink: np.ndarray, min_height: int = 6) -> list[tuple[int, int, int,
         tall, wide = b - a + 1, int(cols[-1] - cols[0]) + 1
         # scan noise: specks are small both ways (a dash — or 一 is thin but wide)
         if (tall < min_height or wide < min_height) or (tall < 12 and wide < 20) \
-                or int((ink[a:b + 1] > 0).sum()) < 30:
+                or int((ink[a:b + 1] > 0).sum()) < 18:
             continue
         out.append((int(cols[0]), a, int(cols[-1]) + 1, b + 1))
     return out
@@ -264,7 +289,7 @@ def read_cells_then_rest(engine, clean: np.ndarray, ink: np.ndarray, grids, det_
                 pad = 3
                 ax0, ay0 = max(0, x0 + lx0 - pad), max(0, y0 + ly0 - pad)
                 ax1, ay1 = min(w, x0 + lx1 + pad), min(h, y0 + ly1 + pad)
-                crops.append(image[ay0:ay1, ax0:ax1])
+                crops.append(padded(image[ay0:ay1, ax0:ax1], CELL_LINE_SHARE, CELL_LINE_SIDE))
                 boxes.append([[ax0, ay0], [ax1, ay0], [ax1, ay1], [ax0, ay1]])
     result = [(box, _cell_text(text), score) for box, text, score in recognise(engine, crops, boxes)]
     for top, bottom in ink_bands(rest):  # titles, notes, prose: detected band by band, not over the page
@@ -322,9 +347,10 @@ def ocr_page(pdf: pdfium.PdfDocument, page: PageContent, det_side: int) -> list[
     edges, rules = rule_edges(binary)
     grids = grids_from_edges(edges)
     clean = gray.copy()
-    clean[rules > 0] = 255  # rules removed: the text detector no longer joins boxes across them
+    clean[(rules > 0) | (clean >= PAPER)] = 255  # rules removed: the text detector no longer joins boxes across them;
+    # paper grain whitened: the recogniser read its specks as stops and commas
     ink = binary.copy()
-    ink[rules > 0] = 0
+    ink[clean == 255] = 0  # rules and paper grain (the adaptive threshold keeps grain on white paper)
     if grids and os.environ.get("JIXIAO_OCR_CELLS", "0") == "1":  # off: no faster, and it lost words (see pdf-engines.md)
         boxes = read_cells_then_rest(_engine(), clean, ink, grids, det_side)
     else:
