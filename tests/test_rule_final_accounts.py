@@ -59,13 +59,30 @@ def md() -> str:
     return FIXTURE.read_text(encoding="utf-8")
 
 
-def test_the_fixture_is_what_its_builder_writes(md):
+def builder():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("build_final", FIXTURE.parents[1] / "build_final.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
-    assert module.render() == md
+    return module
+
+
+def test_the_fixture_is_what_its_builder_writes(md):
+    assert builder().render() == md
+
+
+def test_the_word_file_of_the_publication_reads_alike(tmp_path, md):
+    """The .docx beside the .md (same builder, real merged cells): silent untouched, the same finding with one
+    figure changed, placed by Word table / row / column."""
+    path = tmp_path / FIXTURE.with_suffix(".docx").name
+    path.write_bytes(FIXTURE.with_suffix(".docx").read_bytes())
+    result = process_file(path, tmp_path).tables
+    assert [(f["rule"], f["location"]) for f in result["findings"]] == []
+    assert len({r["table_title"] for r in result["amounts"]}) == 8  # every table but the empty T9
+    builder().docx(edit(md, T4, "年末财政拨款结转和结余", 7, "3.00"), path)
+    (f,) = accusations(process_file(path, tmp_path).tables["findings"], "BALANCE_MISMATCH")
+    assert (f["expected"], f["observed"]) == (14.0, 15.0) and re.fullmatch(r"t4 r\d+ c8", f["source_ref"])
 
 
 def test_an_untouched_final_accounts_publication_raises_nothing(tmp_path, md):
