@@ -111,7 +111,7 @@ def test_a_fund_column_of_the_fiscal_summary_that_does_not_balance_is_an_error(t
     found = convert(tmp_path, edit(md, T4, "年末财政拨款结转和结余", 7, "3.00"))
     (f,) = accusations(found, "BALANCE_MISMATCH")
     assert f["severity"] == "error" and f["expected"] == 14.0 and f["observed"] == 15.0
-    assert "政府性基金" in f["message"] and "年初结转和结余 4" in f["message"] and "年末结转和结余 3" in f["message"]
+    assert f["message"].startswith("政府性基金财政拨款：年初财政拨款结转和结余 4，本年收入合计 10，本年支出合计 12，年末财政拨款结转和结余 3；")
     assert f["location"] == f"{T4} > 本年支出合计 > 政府性基金预算财政拨款"
     # both sides' cells: 本年支出 (observed), and 年初 (the fund row under it), 本年收入, 年末
     lines = md.split("\n")
@@ -312,3 +312,30 @@ def test_a_row_of_the_fund_table_that_does_not_balance_is_an_error(tmp_path, md)
     assert (f["expected"], f["observed"]) == (14.0, 15.0) and f["location"].startswith(T8)
     assert f["row_label"] == "其他国有土地使用权出让收入安排的支出" and len(f["related_refs"].split(";")) >= 1
     assert "年初结转和结余 4" in f["message"] and "年末结转和结余 3" in f["message"]
+
+
+def test_a_budgets_fiscal_summary_balances_per_fund_too():
+    """预算 layout: 一、本年收入 / 二、上年结转 with their fund rows (（一）一般公共预算拨款 …) on the left, fund columns
+    on the right with 一、本年支出 and 二、结转下年. 政府性基金: 10 + 4 ≠ 12 + 3."""
+    from jixiao.normalize.amounts import amounts_from_rows
+    from jixiao.validate.base import run_rules
+
+    def balance(closing: str) -> list[dict]:
+        t = [["单位：万元"], ["收入", "", "支出", "", "", ""],
+             ["项目", "金额", "项目", "合计", "一般公共预算", "政府性基金预算"],
+             ["一、本年收入", "110.00", "一、本年支出", "108.00", "96.00", "12.00"],
+             ["（一）一般公共预算拨款", "100.00", "（一）一般公共服务支出", "90.00", "90.00", ""],
+             ["（二）政府性基金预算拨款", "10.00", "（二）社会保障和就业支出", "6.00", "6.00", ""],
+             ["二、上年结转", "7.00", "（三）城乡社区支出", "12.00", "", "12.00"],
+             ["（一）一般公共预算拨款", "3.00", "二、结转下年", "9.00", "7.00", closing],
+             ["（二）政府性基金预算拨款", "4.00", "", "", "", ""],
+             ["收入总计", "117.00", "支出总计", "117.00", "103.00", "14.00"]]
+        amounts = amounts_from_rows(t, title="财政拨款收支预算总表", doc_id="d", form_id="d-1")
+        pub = {"documents": [{"doc_id": "d", "unit_name": "某厅", "fiscal_year": 2019}], "amounts": amounts,
+               "forms": [{"form_id": "d-1", "doc_id": "d", "form_type": "budget_summary", "title": "财政拨款收支预算总表"}]}
+        return run_rules(pub, only=["BALANCE_MISMATCH"])
+
+    assert balance("2.00") == []
+    (f,) = balance("3.00")
+    assert (f["expected"], f["observed"]) == (14.0, 15.0)
+    assert f["message"].startswith("政府性基金财政拨款：上年结转 4，本年收入 10，本年支出 12，结转下年 3；")

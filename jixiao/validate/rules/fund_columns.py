@@ -110,11 +110,18 @@ def fund_columns_balance(ctx: Context) -> Iterator[Finding]:
                 if abs(came - went) <= ctx.slack.of(*(f for c in cells for f in figures(c))):
                     continue
                 seen = next(c for s in (spent, closing, income, opening) for c in s.cells)
-                parts = "，".join(f"{label} {fmt(s.value)}" for (label, _), s in zip(STAGES, stages, strict=True))
+                labels = [_stage_label(t, rx, label) for label, rx in STAGES]
+                parts = "，".join(f"{label} {fmt(s.value)}" for label, s in zip(labels, stages, strict=True))
                 yield cell_finding("BALANCE_MISMATCH", "error", (t, seen), [(t, c) for c in cells if c is not seen],
-                                   f"{name}财政拨款：{parts}；年初结转和结余 + 本年收入 = {fmt(came)}，"
-                                   f"本年支出 + 年末结转和结余 = {fmt(went)} (a fund column does not balance)",
+                                   f"{name}财政拨款：{parts}；{labels[0]} + {labels[1]} = {fmt(came)}，"
+                                   f"{labels[2]} + {labels[3]} = {fmt(went)} (a fund column does not balance)",
                                    expected=came, observed=went)
+
+
+def _stage_label(t: Table, stage: re.Pattern[str], default: str) -> str:
+    """How the table names a stage (年初财政拨款结转和结余, 上年结转 …)."""
+    cells = _stage_rows(t, stage)
+    return bare(cells[0].get("item")) if cells else default
 
 
 _COLUMNS = (("年初结转和结余", re.compile(r"^(年初|上年).{0,8}结转")), ("本年收入", re.compile(r"^(本年|当年)收入")),
