@@ -397,3 +397,19 @@ def test_each_table_rule_fires_on_the_real_公开表_with_one_cell_changed(real,
     rule, change = TABLE_CHANGES[case]
     added = pair_findings(real[PROSE], change(real[TABLES])) - untouched
     assert rule in {f[0] for f in added if f[1] != "info"}, added
+
+
+def test_a_款_written_as_a_类_under_a_类_heading_is_a_warning(real):
+    """人大 2019 pp13–14: “（二）社会保障和就业（类） 1．行政事业单位离退休（类）未归口管理的行政单位离退 | 休支出（项）…”
+    and “（三）住房保障支出（类） 1．住房改革支出（类）住房公积金（项）…”. The 委办公厅 说明 writes （款）: silent,
+    until one is written （类）; a 类 named again under its own heading (一般公共服务支出（类）行政运行（项）) is no slip."""
+    def slips(tables: dict[str, list[dict]]) -> list[tuple[str, int]]:
+        found = run_rules({k: v for k, v in tables.items() if k != "findings"}, only=["CODE_NAME_MISMATCH"])
+        return [(f["row_label"], f["page"]) for f in found if f["severity"] == "warning"]
+
+    assert slips(real[NPC]) == [("行政事业单位离退休", 13), ("住房改革", 14)]
+    assert slips(real[PROSE]) == []
+    assert slips(with_text(real[PROSE], {"住房改革支出（款）住房公积金（项）": "住房改革支出（类）住房公积金（项）"})) == \
+        [("住房改革", 9)]  # PDF page 9
+    assert slips(with_text(real[PROSE], {"党委办公厅（室）及相关机构事务（款）行政运行（项）":
+                                         "一般公共服务支出（类）行政运行（项）"})) == []

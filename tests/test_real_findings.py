@@ -33,6 +33,10 @@ VERIFIED: dict[tuple[str, str, str, int | str], tuple[str, str, str]] = {
     (JS_NPC, "YEAR_MISMATCH", "warning", 5): ("2019", "2018", ""),
     # “…2019年政府性基金支出预算支出万元。”: the figure is missing
     (JS_NPC, "TEMPLATE_LEFTOVER", "warning", 16): ("", "", ""),
+    # under “（二）社会保障和就业（类）”: “1．行政事业单位离退休（类）未归口管理的…（项）”; under “（三）住房保障支出（类）”:
+    # “1．住房改革支出（类）住房公积金（项）”: 20805 and 22102 are 款 (the other Jiangsu files write （款）)
+    (JS_NPC, "CODE_NAME_MISMATCH", "warning", 13): ("", "", ""),
+    (JS_NPC, "CODE_NAME_MISMATCH", "warning", 14): ("", "", ""),
     # （按“部门预算公开06表/08表 …”中实际发生经济分类支出事项填写）: the template's filling instruction
     (JS_CPPCC, "TEMPLATE_LEFTOVER", "warning", 14): ("", "", ""),
     (JS_CPPCC, "TEMPLATE_LEFTOVER", "warning", 15): ("", "", ""),

@@ -136,11 +136,10 @@ BARE_MEASURE = re.compile(r"^(?:本年|当年)?(?:年初|调整后?|全年)?(?:�
 Path = list[tuple[str, str]]  # [(level, name)], 类 before 款 before 项
 
 
-def subject_path(text: str) -> Path:
-    """The 科目 in effect at the end of a text, by the levels it names: "（一）一般公共服务（类）人大事务（款）
-    行政运行（项）" → [(类, 一般公共服务), (款, 人大事务), (项, 行政运行)]. A level named again (the next
-    项 of a list) replaces the one before and whatever was below it."""
-    path: Path = []
+def named_levels(text: str) -> list[tuple[str, str, int]]:
+    """Each 科目 a text names with a level, in order, with its offset in the text as read without
+    spaces: "社会保障和就业（类）行政事业单位离退休（款）" → [(类, 社会保障和就业, 0), (款, 行政事业单位离退休, 10)]."""
+    out: list[tuple[str, str, int]] = []
     pos = 0
     text = re.sub(r"\s+", "", text)  # a name broken by a line: 行政单位离退 休（项）
     for m in _LEVEL_MARK.finditer(text):
@@ -150,10 +149,19 @@ def subject_path(text: str) -> Path:
             continue
         name = _NOT_NAME.sub("", run.group())
         name = subject_name(_NUMBERING.sub("", name))
-        if len(name) < 2:
-            continue
-        rank = _RANK[m.group(1)]
-        path = [(lv, n) for lv, n in path if _RANK[lv] < rank] + [(m.group(1), name)]
+        if len(name) >= 2:
+            out.append((m.group(1), name, run.start()))
+    return out
+
+
+def subject_path(text: str) -> Path:
+    """The 科目 in effect at the end of a text, by the levels it names: "（一）一般公共服务（类）人大事务（款）
+    行政运行（项）" → [(类, 一般公共服务), (款, 人大事务), (项, 行政运行)]. A level named again (the next
+    项 of a list) replaces the one before and whatever was below it."""
+    path: Path = []
+    for level, name, _ in named_levels(text):
+        rank = _RANK[level]
+        path = [(lv, n) for lv, n in path if _RANK[lv] < rank] + [(level, name)]
     return path
 
 

@@ -93,12 +93,16 @@ def sentences(text: str) -> list[str]:
 _PATH_ONLY = re.compile(r"[(（](?:类|款|项)[)）][。:：;；,，\s]*$")
 
 
-def _heading_context(text: str, doc_id: object, heading: dict, lead: dict) -> None:
+def _heading_context(text: str, doc_id: object, heading: dict, lead: dict, cut: dict) -> None:
     """A row without figures: a short one is a heading; the 科目 it names (（一）一般公共服务（类）) holds
-    for the rows below it until a heading naming none (六、财政拨款基本支出预算情况说明)."""
+    for the rows below it until a heading naming none (六、财政拨款基本支出预算情况说明). A line naming a
+    科目 that breaks off (1．行政事业单位离退休（类）未归口管理的行政单位离退) begins the next row."""
     lead.pop(doc_id, None)
     t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     if len(t) > 40:
+        return
+    if subject_path(t) and not _PATH_ONLY.search(t) and not re.search(r"[。;；]$", t):
+        cut[doc_id] = cut.get(doc_id, "") + t
         return
     path = subject_path(t)
     if path and _PATH_ONLY.search(t):
@@ -133,20 +137,23 @@ def extract_facts(narrative_rows: list[dict]) -> list[dict]:
     seqs: dict[str, int] = {}
     heading: dict[object, Path] = {}  # doc -> the 科目 of the headings above
     lead: dict[object, Path] = {}  # doc -> a 科目 heading right above this row
+    cut: dict[object, str] = {}  # doc -> a line naming a 科目 that breaks off into this row
     for row in narrative_rows or []:
         text = row.get("text") if isinstance(row, dict) else None
         if not isinstance(text, str):
             continue
         doc_id = row.get("doc_id")
         if not _FIGURE.search(text):
-            _heading_context(text, doc_id, heading, lead)
+            _heading_context(text, doc_id, heading, lead, cut)
             continue
         carried: Path = lead.pop(doc_id, [])  # the 科目 a sentence of its own names, for the sentences after it
         context = heading.get(doc_id, [])
         text = unicodedata.normalize("NFKC", text)
+        broken = re.sub(r"\s+", "", unicodedata.normalize("NFKC", cut.pop(doc_id, "")))
         last_money: dict | None = None
         last_figure: dict | None = None  # the last money figure, a change included
-        for sent in sentences(text):
+        for n_sent, sent in enumerate(sentences(text)):
+            lead_in = broken if n_sent == 0 else ""  # the broken-off line this row continues
             if not _FIGURE.search(sent) and _PATH_ONLY.search(sent) and subject_path(sent):
                 carried = merge_paths(carried, subject_path(sent))
                 continue
@@ -198,7 +205,7 @@ def extract_facts(narrative_rows: list[dict]) -> list[dict]:
                     first_clause = not _CLAUSE_CUT.search(sent[:m.start()])
                     concept = concept_of(label, first_clause) if unit == "万元" and not change else None
                     if unit == "万元" and not change:
-                        concept = _in_context(concept, label, sent[:m.start()], context, carried)
+                        concept = _in_context(concept, label, lead_in + sent[:m.start()], context, carried)
                     fact.update(basis=basis, year=year, concept=concept)
                     if unit == "%" and share and last_money is not None:
                         fact.update(parts_of=last_money["seq"], relation="share",

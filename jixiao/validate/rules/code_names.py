@@ -6,7 +6,11 @@ names, one of them is wrong (a copied row, a renamed 科目 of another year). Na
 after the harmless differences are dropped: spaces, full- or half-width brackets, numbering, a
 trailing 支出. Only rows of understood tables count (their codes were read as codes).
 
-Also a 项 of the 说明 described with another 科目's purpose ("住房公积金（项）…主要用于职工医疗"),
+Also a 款 of the 说明 written as a 类: under the heading “（二）社会保障和就业（类）” the sentence
+“1．行政事业单位离退休（类）未归口管理的行政单位离退休（项）…” nests a 类 in a 类, a 项 right after it;
+the 科目 between a 类 and its 项 is the 款 (20805, five digits), its level written wrong.
+
+Also a 科目 of the 说明 described with another 科目's purpose ("住房公积金（项）…主要用于职工医疗"),
 for the few 项 whose purposes have words of their own (公积金, 医疗, 养老, 年金, 提租/购房): only a
 purpose naming another's words and none of its own is accused.
 """
@@ -17,9 +21,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from jixiao.normalize.fact_concepts import named_levels
 from jixiao.validate.base import Context, Finding, rule
 from jixiao.validate.findings import paragraph_finding
-from jixiao.validate.prose_text import paragraphs
+from jixiao.validate.prose_text import MONEY, paragraphs
 from jixiao.validate.publication import bare, publications, tables_of
 from jixiao.validate.records import page_of, txt
 from jixiao.validate.refs import join_refs, ref_of
@@ -104,3 +109,45 @@ def purpose_of_another_subject(ctx: Context) -> Iterator[Finding]:
                                                 f"不是{subject} (the purpose of another 科目)", pos=m.start(),
                                                 row_label=subject)
                     break
+
+
+_PATH_ONLY = re.compile(r"[(（](?:类|款|项)[)）][。:：;；,，]*$")
+
+
+@rule("CODE_NAME_MISMATCH")
+def a_款_written_as_类(ctx: Context) -> Iterator[Finding]:
+    """“（二）社会保障和就业（类）” then “1．行政事业单位离退休（类）…（项）”: a second 类 inside the
+    heading's 类, a 项 straight after it, is the 款 between them with the wrong level. Once per name."""
+    if ctx.extra.get("pairs_only"):
+        return  # a sentence is checked with its own file
+    for paras in paragraphs(ctx).values():
+        heading: str | None = None  # the 类 the heading above names
+        seen: set[str] = set()
+        cut, cut_para = "", None  # a line that names a 科目 and breaks off (…（类）未归口管理的行政单位离退 | 休支出（项）…)
+        for p in paras:
+            t = p.text
+            if len(t) <= 40 and not MONEY.search(t):  # a heading: a 科目 alone, or anything else ends it
+                levels = named_levels(t)
+                if levels and not _PATH_ONLY.search(t) and not re.search(r"[。;；]$", t):
+                    cut, cut_para = cut + t, cut_para or p
+                    continue
+                one_class = len(levels) == 1 and levels[0][0] == "类" and _PATH_ONLY.search(t)
+                heading, cut = (levels[0][1] if one_class else None), ""
+                continue
+            t, back, cut, at = cut + t, len(cut), "", cut_para
+            cut_para = None
+            if heading is None:
+                continue
+            off = -back
+            for sentence in re.split(r"(?<=。)", t):
+                levels = named_levels(sentence)
+                if len(levels) >= 2 and [lv for lv, _, _ in levels[:2]] == ["类", "项"] and \
+                        levels[0][1] != heading and levels[0][1] not in seen:
+                    name, item = levels[0][1], levels[1][1]
+                    seen.add(name)
+                    pos = off + levels[0][2]
+                    where, pos = (at, pos + back) if pos < 0 and at is not None else (p, max(0, pos))
+                    yield paragraph_finding(where, "CODE_NAME_MISMATCH", "warning",
+                                            f"“{name}（类）”写在“{heading}（类）”之下，其后即是“{item}（项）”：{name}是款，"
+                                            f"不是类 (a 款 written as a 类)", pos=pos, row_label=name)
+                off += len(sentence)
