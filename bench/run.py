@@ -325,12 +325,12 @@ def main(argv: list[str] | None = None) -> int:
     files = build_corpus(sources, args.n, corpus)
     print(f"corpus: {len(files)} documents in {corpus}")
 
-    # The first batch of a process starts the forkserver and preloads the pipeline (paid once per
-    # `jixiao convert`): done here untimed, so the worker counts compare steady-state throughput.
+    # The first batch of a process imports the pipeline and loads its data (paid once per `jixiao
+    # convert`): done here untimed, so the worker counts compare steady-state throughput.
     warm = time.perf_counter()
     run_pipeline(files[:1], corpus, 1, ROOT / "bench" / "results" / "warm-up")
     startup = time.perf_counter() - warm
-    print(f"start-up (forkserver, preloaded pipeline, one file): {startup:.2f} s")
+    print(f"start-up (pipeline imports and data, one file): {startup:.2f} s")
     runs = []
     for w in (int(x) for x in args.workers.split(",")):
         r = run_pipeline(files, corpus, w, ROOT / "bench" / "results" / f"workers-{w}")
@@ -361,8 +361,9 @@ def main(argv: list[str] | None = None) -> int:
     if rates:
         print(f"median seconds per document (per format): {statistics.median(rates):.3f}")
     args.md.parent.mkdir(parents=True, exist_ok=True)
-    notes.append(f"Start-up, paid once per run and not in the figures above: {startup:.2f} s (the forkserver "
-                 "starts and preloads the pipeline; measured as a one-file run before the timed runs).")
+    notes.append(f"Start-up, paid once per run and not in the figures above: {startup:.2f} s (the pipeline's "
+                 "imports and data, loaded once and shared by forked workers; measured as a one-file run before "
+                 "the timed runs).")
     text = report(args, notes, sources, runs, plumber, camelot_result, files)
     if not args.no_whole:
         text = with_whole_section(text, whole_lines(args.repeat))
