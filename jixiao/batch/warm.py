@@ -14,14 +14,16 @@ import importlib
 import os
 from collections.abc import Iterable
 
-CORE = ("jixiao.pipeline", "jixiao.normalize.interpret")  # not cn2an: only a rare 三次 needs it (0.1 s)
+# not cn2an: only a rare 三次 needs it (0.1 s)
+CORE = ("jixiao.pipeline", "jixiao.normalize.interpret", "jixiao.normalize.meta", "jixiao.normalize.years",
+        "jixiao.extract.damage")
 # per format: its reader and the libraries it and the damage check use
 FORMATS: dict[str, tuple[str, ...]] = {
-    "pdf": ("jixiao.extract.pdf.reader", "pypdfium2", "pikepdf"),
+    "pdf": ("jixiao.extract.pdf.reader", "pypdfium2", "pikepdf", "encodings.gb2312"),  # gb2312: text quality
     "docx": ("jixiao.extract.office.docx", "lxml.etree"),
-    "doc": ("jixiao.extract.office.doc", "olefile"),
+    "doc": ("jixiao.extract.office.doc", "olefile", "jixiao.extract.garble"),
     "xlsx": ("jixiao.extract.office.xlsx", "python_calamine"),  # not openpyxl: its numpy starts threads
-    "xls": ("jixiao.extract.office.xls", "xlrd", "olefile"),
+    "xls": ("jixiao.extract.office.xls", "xlrd", "olefile", "jixiao.extract.garble"),
     "html": ("jixiao.extract.html", "lxml.html", "charset_normalizer"),
     "txt": ("jixiao.extract.txt", "charset_normalizer"),
 }
