@@ -160,7 +160,7 @@ def main() -> None:
     files = [(p, t) for p, t in files if args.only in p.name]
     paths = [p for p, _ in files]
     if args.parity:
-        paths += sorted((whole.ROOT / "fixtures" / "parity").glob(f"*{args.only}*_scan.pdf"))
+        paths += sorted((whole.ROOT / "fixtures" / "parity").glob(f"*{args.only}_scan.pdf" if args.only else "*_scan.pdf"))
     docs, cpu, wall, pages = uninstrumented_run(paths)
     found = total = 0
     for (p, truth), doc in zip(files, docs, strict=False):
@@ -178,7 +178,7 @@ def main() -> None:
         print(f"  {name:18s} CPU {c / pages:.3f} s/page  wall {w / pages:.3f}  calls {n}")
     print(f"numeric cells read exactly: {found}/{total} = {found / max(total, 1):.3f}")
     if args.parity:
-        for scan in sorted((whole.ROOT / "fixtures" / "parity").glob(f"*{args.only}*_scan.pdf")):
+        for scan in sorted((whole.ROOT / "fixtures" / "parity").glob(f"*{args.only}_scan.pdf" if args.only else "*_scan.pdf")):
             same, n, wrong = parity_cells(scan)
             print(f"{scan.name}: numeric cells equal to the born-digital PDF's, cell by cell: {same}/{n}"
                   + (f"; wrong (truth, read): {wrong}" if args.misses and wrong else ""))

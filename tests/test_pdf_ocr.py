@@ -120,3 +120,37 @@ def test_a_lone_header_row_keeps_its_column_rules():
     img[1845:1865, 1106:1112] = 255
     (grid,) = grids_from_edges(rule_edges(img)[0])
     assert len(grid.xs) - 1 == 4  # 100 | 300 | 600 | 900 | 1300, the stroke is no rule
+
+
+def test_skew_is_measured_from_the_rules():
+    """The fixture's pages are turned 0.4° and -0.35° (fixtures/build_pdf.py); the angle the
+    straightening undoes is read from the long table rules to a few hundredths of a degree."""
+    import pypdfium2 as pdfium
+
+    from jixiao.extract.pdf.image import binarise, render, skew_angle
+
+    pdf = pdfium.PdfDocument(str(FIX / "seed002_scan.pdf"))
+    angles = [skew_angle(binarise(render(pdf, i))) for i in range(2)]
+    assert abs(angles[0] + 0.4) < 0.03 and abs(angles[1] - 0.35) < 0.03, angles
+
+
+def test_ocr_runs_on_rapidocr_3_alone():
+    """The deprecated rapidocr-onnxruntime (maybe still installed) is never imported."""
+    import sys
+
+    from jixiao.extract.pdf.ocr import _engine
+
+    assert type(_engine()).__module__.startswith("rapidocr.")
+    assert "rapidocr_onnxruntime" not in sys.modules
+
+
+def test_a_cell_line_is_read_with_a_margin():
+    """A cell's line cut tight to its ink gets white margins before recognition (目 read as 自 without)."""
+    import numpy as np
+
+    from jixiao.extract.pdf.ocr import padded
+
+    crop = np.full((30, 60, 3), 255, np.uint8)
+    crop[10:20, 10:50] = 0  # a line of text 10 px high
+    assert padded(crop, 0.5, 0.3).shape == (30, 66, 3)  # room enough above and below already; 3 px each side
+    assert padded(crop[8:22], 0.5).shape == (20, 60, 3)  # a tight crop: text is half its height

@@ -24,8 +24,8 @@ from jixiao.extract.pdf.page import Char, PageContent
 from jixiao.model import Block
 
 REC_MIN_WIDTH = 96  # px at the recogniser's 48 px height
-CELL_LINE_SHARE = float(os.environ.get("JIXIAO_REC_INK", "0.6"))  # of a cell line's crop its text fills (padded)
-CELL_LINE_SIDE = float(os.environ.get("JIXIAO_REC_SIDE", "0.3"))  # margin left and right, in text heights
+CELL_LINE_SHARE = 0.6  # of a cell line's crop its text fills (padded)
+CELL_LINE_SIDE = 0.3  # margin left and right, in text heights
 
 
 def ocr_threads() -> int:
@@ -213,8 +213,9 @@ def detect(engine, image: np.ndarray) -> np.ndarray:
     return np.zeros((0, 4, 2), np.float32) if found.boxes is None else np.asarray(found.boxes, dtype=np.float32)
 
 
-PAPER = int(os.environ.get("JIXIAO_PAPER", "200"))  # grey level from which a pixel is paper, whitened before OCR
-CELL_INSET = 7  # px kept off a cell's rules (left-over rule pixels of a skewed scan are not text)
+PAPER = 200  # grey level from which a pixel is paper, whitened before OCR
+CELL_INSET = 7  # px kept off a cell's column rules (left-over rule pixels of a skewed scan are not text)
+CELL_INSET_Y = 3  # off its row rules: a tight row's text comes within 4 px
 LINE_GAP = 0.12  # ink rows closer than this share of a line's height belong to one line (the strokes of 三)
 
 
@@ -255,7 +256,7 @@ def ink_lines(ink: np.ndarray, min_height: int = 6) -> list[tuple[int, int, int,
             continue
         tall, wide = b - a + 1, int(cols[-1] - cols[0]) + 1
         # scan noise: specks are small both ways (a dash — or 一 is thin but wide)
-        if (tall < min_height or wide < min_height) or (tall < 12 and wide < 20) \
+        if (tall < min_height or wide < min_height) or (tall < 9 and wide < 9) \
                 or int((ink[a:b + 1] > 0).sum()) < 18:
             continue
         out.append((int(cols[0]), a, int(cols[-1]) + 1, b + 1))
@@ -281,8 +282,8 @@ def read_cells_then_rest(engine, clean: np.ndarray, ink: np.ndarray, grids, det_
         rest[max(0, gy0 - 2):min(h, gy1 + 3), max(0, gx0 - 2):min(w, gx1 + 3)] = 255
         for cell in g.cells:
             x0, y0, x1, y1 = (round(v * SCALE) for v in cell.bbox)
-            x0, y0 = max(0, x0 + CELL_INSET), max(0, y0 + CELL_INSET)
-            x1, y1 = min(w, x1 - CELL_INSET), min(h, y1 - CELL_INSET)
+            x0, y0 = max(0, x0 + CELL_INSET), max(0, y0 + CELL_INSET_Y)
+            x1, y1 = min(w, x1 - CELL_INSET), min(h, y1 - CELL_INSET_Y)
             if x1 - x0 < 4 or y1 - y0 < 4:
                 continue
             for lx0, ly0, lx1, ly1 in ink_lines(ink[y0:y1, x0:x1]):
