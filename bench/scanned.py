@@ -58,7 +58,7 @@ def instrument() -> None:
     for name in ("render", "straighten", "binarise", "rule_edges", "grids_from_edges", "layout_page"):
         if hasattr(ocr, name):
             setattr(ocr, name, _timed(name, getattr(ocr, name)))
-    engine = ocr._engine()  # noqa: SLF001 - loaded once, before the clock runs
+    engine = ocr.ocr_engine()  # loaded once, before the clock runs
     engine.text_det = _timed("detection", engine.text_det)
     engine.text_rec = _timed("recognition", engine.text_rec)
 
@@ -151,7 +151,7 @@ def main() -> None:
     args = ap.parse_args()
     from jixiao.extract.pdf import ocr
 
-    ocr._engine()  # noqa: SLF001 - model loading is start-up, not per page
+    ocr.ocr_engine()  # model loading is start-up, not per page
     if not args.no_stages:
         instrument()
     files = whole.scanned_pdfs()

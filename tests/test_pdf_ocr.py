@@ -138,9 +138,9 @@ def test_ocr_runs_on_rapidocr_3_alone():
     """The deprecated rapidocr-onnxruntime (maybe still installed) is never imported."""
     import sys
 
-    from jixiao.extract.pdf.ocr import _engine
+    from jixiao.extract.pdf.ocr import ocr_engine
 
-    assert type(_engine()).__module__.startswith("rapidocr.")
+    assert type(ocr_engine()).__module__.startswith("rapidocr.")
     assert "rapidocr_onnxruntime" not in sys.modules
 
 

@@ -40,7 +40,7 @@ def ocr_threads() -> int:
 
 
 @lru_cache(maxsize=1)
-def _engine():
+def ocr_engine():
     """RapidOCR 3 with the PP-OCRv6 small Chinese detector and recogniser shipped in its wheel.
 
     No angle classifier (pages are upright once straightened); detection is given an image
@@ -110,7 +110,7 @@ class _ArenaReleasingSession:
 
 def ocr_boxes(gray: np.ndarray, det_side: int) -> list[Char]:
     """Recognised text boxes as glyph runs in points."""
-    return _as_chars(detect_small_read_full(_engine(), gray, det_side))
+    return _as_chars(detect_small_read_full(ocr_engine(), gray, det_side))
 
 
 def _as_chars(result: list[tuple[list, str, float]]) -> list[Char]:
@@ -353,7 +353,7 @@ def ocr_page(pdf: pdfium.PdfDocument, page: PageContent, det_side: int) -> list[
     ink = binary.copy()
     ink[clean == 255] = 0  # rules and paper grain (the adaptive threshold keeps grain on white paper)
     if grids and os.environ.get("JIXIAO_OCR_CELLS", "0") == "1":  # off: no faster, and it lost words (see pdf-engines.md)
-        boxes = read_cells_then_rest(_engine(), clean, ink, grids, det_side)
+        boxes = read_cells_then_rest(ocr_engine(), clean, ink, grids, det_side)
     else:
         boxes = ocr_boxes(clean, det_side)
     col_xs = sorted({x for g in grids for x in g.xs})
