@@ -46,7 +46,7 @@ class Pair:
         return self.jixiao_s / self.reference_s if self.reference_s else None
 
 
-_PYCACHE = Path(tempfile.mkdtemp(prefix="jixiao-whole-pyc-"))
+_PYCACHE = Path(tempfile.gettempdir()) / f"jixiao-whole-pyc-{os.getpid()}"  # made by the first measured run
 
 
 def _env() -> dict[str, str]:
