@@ -309,6 +309,22 @@ def test_one_small_file_is_converted_in_process_without_pandas(tmp_path):
     assert str(pd.read_parquet(tmp_path / "out" / "indicators.parquet")["weight"].dtype) == "Float64"
 
 
+def test_small_job_interpretation_keeps_the_time_limit(tmp_path, monkeypatch):
+    """A small job interprets in the parent what its child read: a hang there still ends at --timeout."""
+    import jixiao.batch.inline as inline
+
+    def slow(read, options):
+        time.sleep(30)
+
+    monkeypatch.setattr(inline, "finish_file", slow)
+    settings = Settings(options=PipelineOptions(), cache_dir=str(tmp_path / "cache"), timeout=2)
+    src = sorted(SEEDS.glob("*.txt"))[4]
+    start = time.monotonic()
+    (outcome,) = inline.inline_outcomes([make_task(0, src, SEEDS)], settings, fork=True)
+    assert time.monotonic() - start < 10
+    assert outcome.status == "failed" and "gave up after 2 s" in outcome.error
+
+
 def test_in_process_run_keeps_the_time_limit(tmp_path, monkeypatch):
     """In-process conversion still gives up on a file after --timeout, as a failed row."""
     import jixiao.batch.inline as inline
