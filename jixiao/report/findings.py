@@ -264,7 +264,8 @@ def _publications(pubs: list[PublicationView], names: dict, index: RowIndex) -> 
         for i, t in enumerate(pub.tables, start=1):
             anchor = f"pt-{n}-{i}"
             title = f"<a href='#{anchor}'>{_e(t.title)}</a>" if t.findings else _e(t.title)
-            state = "<span class='sev-warning'>缺 missing</span> " if t.missing else ""
+            worst = min((str(f.get("severity")) for f in t.findings), key=lambda v: _SEVERITY_ORDER.get(v, 3), default="info")
+            state = f"<span class='sev-{_e(worst)}'>缺 missing</span> " if t.missing else ""  # info: said to be elsewhere
             ok = "" if t.findings else " <span class='muted'>✓ 无问题 no findings</span>"
             rows.append(f"<tr><td class='num'>{i}</td><td>{state}{title}{ok}</td><td>{_e(names.get(t.doc_id, t.doc_id))}</td>"
                         f"<td class='num'>{_e(t.page)}</td>{_counts(t.findings)}</tr>")
