@@ -339,3 +339,25 @@ def test_a_budgets_fiscal_summary_balances_per_fund_too():
     (f,) = balance("3.00")
     assert (f["expected"], f["observed"]) == (14.0, 15.0)
     assert f["message"].startswith("政府性基金财政拨款：上年结转 4，本年收入 10，本年支出 12，结转下年 3；")
+
+
+# ------------------------------------------------------------ MISSING_TABLE in a publication without pages
+
+def without_grid(md: str, title: str, note: str = "") -> str:
+    """`md` with the grid of table `title` left out (its title and caption lines kept), `note` in its place."""
+    start = md.index("<table>", md.index(title))
+    end = md.index("</table>", start) + len("</table>")
+    return md[:start] + note + md[end:]
+
+
+def test_the_fiscal_summary_printed_without_figures_is_named_as_an_empty_table(tmp_path, md):
+    """T4's title and caption, no grid, no note: the empty table is named by its own title (it was
+    taken for the 收支总表, and the 目录 of a file without pages hid every title line)."""
+    (f,) = accusations(convert(tmp_path, without_grid(md, T4)), "MISSING_TABLE")
+    assert f["severity"] == "warning" and f["location"] == T4 and "空表" in f["message"]
+
+
+def test_an_empty_fiscal_summary_with_its_note_below_the_title_is_silent(tmp_path, md):
+    """The note under the title explains the empty table; T9's note further down explains only T9."""
+    note = "注：本单位本年度无财政拨款收入支出，故本表为空表。"
+    assert accusations(convert(tmp_path, without_grid(md, T4, note)), "MISSING_TABLE") == []

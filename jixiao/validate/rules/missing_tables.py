@@ -31,7 +31,7 @@ REQUIRED: dict[str, tuple[str, str, str]] = {
     "summary": ("收支总表", r"收支.{0,8}总表|收入支出.{0,6}总表", r"收支总"),
     "income": ("收入表", r"收入(?:预算|决算)?总?表$", r"收入"),
     "expenditure": ("支出表", r"支出(?:预算|决算)?总?表$", r"支出"),
-    "fiscal_summary": ("财政拨款收支总表", r"财政拨款收支.{0,6}总表", r"财政拨款"),
+    "fiscal_summary": ("财政拨款收支总表", r"财政拨款收入?支出?.{0,6}总表", r"财政拨款"),
     "general_expenditure": ("一般公共预算支出表", r"一般公共预算(?:财政拨款)?(?:支出|.{0,4}功能分类)", r"一般公共预算"),
     "basic_expenditure": ("一般公共预算基本支出表", r"基本支出", r"基本支出"),
     "three_public": ("“三公”经费支出表", r"三公", r"三公"),
@@ -46,11 +46,34 @@ _NOTE_NONE = re.compile(r"^(?:注|备注)[:：]?[^。]{0,12}(?:无|没有)(?:相
 _NONE_SAID = re.compile(r"(?:(?<![\d.])0(?:\.0+)?万元|为0(?![.\d])|为零|无此项|没有|无相关|未安排|不涉及|无该项)")
 
 
+def _contents_rows(rows: list[dict]) -> set[int]:
+    """Positions of the rows of a table of contents. Paged: the pages headed 目录. Without pages
+    (Markdown, HTML, text): the run after 目录 up to the first line the contents already listed
+    (the body repeats its entries) or the first paragraph-length line."""
+    paged = {(r.get("doc_id"), num(r.get("page"))) for r in rows
+             if num(r.get("page")) is not None and _CONTENTS.match(norm(r.get("text")))}
+    inside = {i for i, r in enumerate(rows) if (r.get("doc_id"), num(r.get("page"))) in paged}
+    for i, r in enumerate(rows):
+        if num(r.get("page")) is not None or not _CONTENTS.match(norm(r.get("text"))):
+            continue
+        listed: set[str] = set()
+        for j in range(i + 1, len(rows)):
+            t = _ENTRY.sub("", norm(rows[j].get("text")))
+            if rows[j].get("doc_id") != r.get("doc_id") or t in listed or len(t) > 48:
+                break
+            listed.add(t)
+            inside.add(j)
+    return inside
+
+
+_ENTRY = re.compile(r"[.…·\s]*\d*$")  # a contents entry's leader dots and page number
+
+
 def _title_lines(ctx: Context, docs: list[str]) -> list[dict]:
     """Short lines ending in 表 outside a table of contents: the tables' own titles."""
     rows = rows_of(ctx, "narrative", docs)
-    contents = {(r.get("doc_id"), num(r.get("page"))) for r in rows if _CONTENTS.match(norm(r.get("text")))}
-    lines = [r for r in rows if (r.get("doc_id"), num(r.get("page"))) not in contents
+    contents = _contents_rows(rows)
+    lines = [r for i, r in enumerate(rows) if i not in contents
              and len(norm(r.get("text"))) <= 48 and _TITLE.search(norm(r.get("text")))]
     # the tables the model found (an empty one is a budget_summary form without amounts rows)
     lines += [{"doc_id": f.get("doc_id"), "form_id": f.get("form_id"), "text": f.get("title"),
@@ -85,9 +108,21 @@ def _said_in_prose(ctx: Context, docs: list[str], words: str) -> bool:
 
 
 def _note_on_page(ctx: Context, line: dict) -> bool:
+    """A 注/说明 …无… on the title's page; without pages, between the title and the next title."""
+    rows = rows_of(ctx, "narrative", [line.get("doc_id")])
     page = num(line.get("page"))
-    return any(num(r.get("page")) == page and _NOTE.search(norm(r.get("text")))
-               for r in rows_of(ctx, "narrative", [line.get("doc_id")]))
+    if page is not None:
+        return any(num(r.get("page")) == page and _NOTE.search(norm(r.get("text"))) for r in rows)
+    start = next((i for i, r in enumerate(rows) if r is line or r.get("text") == line.get("text")), None)
+    if start is None:
+        return False
+    for r in rows[start + 1:]:
+        t = norm(r.get("text"))
+        if _NOTE.search(t):
+            return True
+        if len(t) <= 48 and _TITLE.search(t) and _family_of_title(t, {**REQUIRED, **FINAL_ONLY}):
+            return False  # the next table's title
+    return False
 
 
 def _finding(pub: Publication, doc_id: str, what: str, message: str, line: dict | None = None) -> Finding:
