@@ -362,3 +362,34 @@ def test_small_job_child_that_crashes_costs_only_its_file(tmp_path, monkeypatch)
     first, second = list(inline.inline_outcomes(tasks, settings, fork=True))
     assert first.status == "failed" and "SIGSEGV" in first.error
     assert second.status == "ok" and second.counts["indicators"] > 0
+
+
+def test_small_job_reads_in_a_child_under_a_progress_bar(tmp_path, monkeypatch):
+    """On a terminal the progress bar runs a thread: the small job's children must be forked before
+    it starts, or the file is read in this process (a crash in a reader would end the whole run)."""
+    import io
+    import threading
+
+    from rich.console import Console
+
+    import jixiao.batch.inline as inline
+    from jixiao.batch.runner import run_batch
+
+    before, count = threading.active_count(), threading.active_count
+    monkeypatch.setattr(threading, "active_count", lambda: count() - before + 1)  # threads of earlier tests aside
+    readers = tmp_path / "readers"
+    real = inline.read_task
+
+    def note_reader(task, settings, pending):
+        with open(readers, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(task, settings, pending)
+
+    monkeypatch.setattr(inline, "read_task", note_reader)
+    src = sorted(SEEDS.glob("*.txt"))[2]
+    settings = Settings(options=PipelineOptions(), cache_dir=str(tmp_path / "cache"), timeout=60)
+    console = Console(file=io.StringIO(), force_terminal=True)
+    result = run_batch([(src, SEEDS)], tmp_path / "out", settings, workers=2, show_progress=True, console=console)
+    assert [o.status for o in result.outcomes] == ["ok"]
+    assert readers.exists(), "the file was read in this process, not in a child"
+    assert str(os.getpid()) not in readers.read_text().split()

@@ -73,15 +73,23 @@ def run_inline(task: Task, settings: Settings) -> Outcome:
 
 
 def inline_outcomes(tasks: list[Task], settings: Settings, fork: bool | None = None) -> Iterator[Outcome]:
-    """Outcomes in task order: files read in forked children when safe (or `fork`), else in this process."""
+    """Outcomes in task order: files read in forked children when safe (or `fork`), else in this process.
+
+    The children are forked here, not on the first `next()`: the caller starts its progress bar's
+    thread before it asks for outcomes, and a fork is unsafe once a thread runs."""
     import multiprocessing as mp
 
     if fork is None:
         fork = threading.active_count() == 1 and "fork" in mp.get_all_start_methods()
     if not fork:
-        for task in tasks:
-            yield run_inline(task, settings)
-        return
+        return (run_inline(task, settings) for task in tasks)
+    return _forked_outcomes(tasks, settings)
+
+
+def _forked_outcomes(tasks: list[Task], settings: Settings) -> Iterator[Outcome]:
+    """Each pending task read in a forked child (all started now), interpreted here as it comes back."""
+    import multiprocessing as mp
+
     begun = [(task, begin_task(task, settings)) for task in tasks]  # checks and cache: no child needed
     ctx = mp.get_context("fork")
     children = {}
@@ -92,14 +100,27 @@ def inline_outcomes(tasks: list[Task], settings: Settings, fork: bool | None = N
             proc.start()
             child_conn.close()
             children[task.index] = (proc, conn, time.monotonic())
-    _prepare(interpret=bool(children))  # while the children read
-    for task, pending in begun:
-        if isinstance(pending, Outcome):
-            yield pending
-            continue
-        proc, conn, started = children[task.index]
-        read = _collect(task, proc, conn, started, settings)
-        yield read if isinstance(read, Outcome) else _finish(task, settings, pending, read, started)
+    return _outcomes(begun, children, settings)
+
+
+def _outcomes(begun: list[tuple[Task, Outcome | Pending]], children: dict, settings: Settings) -> Iterator[Outcome]:
+    """The outcomes in task order; children not yet collected when the caller stops early (--strict,
+    Ctrl-C) are killed, not left reading."""
+    try:
+        _prepare(interpret=bool(children))  # while the children read
+        for task, pending in begun:
+            if isinstance(pending, Outcome):
+                yield pending
+                continue
+            proc, conn, started = children[task.index]
+            read = _collect(task, proc, conn, started, settings)
+            yield read if isinstance(read, Outcome) else _finish(task, settings, pending, read, started)
+    finally:
+        for proc, conn, _ in children.values():
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+            conn.close()
 
 
 def _prepare(interpret: bool) -> None:
