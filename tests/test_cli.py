@@ -81,3 +81,12 @@ def test_max_pages_reconverts_and_quiet_prints_nothing(folder, tmp_path):
     assert again["cached"] == 2  # the two good files; the failed empty file is always retried
     other = json.loads(runner.invoke(app, ["convert", str(folder), "-o", str(out), "--json", "--max-pages", "3"]).output)
     assert other["cached"] == 0
+
+
+def test_an_output_folder_that_cannot_be_made_is_named_as_such(folder, tmp_path):
+    """OUT an existing file: exit 2 saying the output folder cannot be written (no word of Dask)."""
+    out = tmp_path / "taken"
+    out.write_text("not a folder")
+    result = runner.invoke(app, ["convert", str(folder), "-o", str(out), "--quiet"])
+    assert result.exit_code == 2
+    assert "output folder" in result.output and str(out) in result.output and "Dask" not in result.output

@@ -109,6 +109,10 @@ def convert(
         except MissingExtra as e:
             err.print(str(e), markup=False)
             raise SystemExit(2) from e
+    problem = output_problem(out)
+    if problem:
+        err.print(f"cannot write the output folder {out}: {problem}", markup=False, highlight=False, soft_wrap=True)
+        raise SystemExit(2)
     options = PipelineOptions(extract=ExtractOptions(max_pages=max_pages, timeout=timeout, ocr_det_side=ocr_det_side), tolerance=tolerance)
     settings = Settings(options=options, cache_dir=str(cache_dir(out)), force=force, timeout=timeout,
                         max_memory_mb=max_memory or None)
@@ -120,8 +124,9 @@ def convert(
     except KeyboardInterrupt:
         err.print("interrupted: finished files are cached in OUT/.jixiao/cache; run the same command again to resume")
         raise SystemExit(130) from None
-    except OSError as e:  # the Dask scheduler cannot be reached
-        err.print(f"cannot use the Dask scheduler {scheduler}: {e}", markup=False)
+    except OSError as e:  # the Dask scheduler cannot be reached, or OUT stopped taking writes (disk full)
+        where = f"use the Dask scheduler {scheduler}" if engine is Engine.dask else f"write the output folder {out}"
+        err.print(f"cannot {where}: {e}", markup=False)
         raise SystemExit(2) from e
     except RuntimeError as e:
         from jixiao.batch.dask_engine import ClusterMismatch
@@ -166,6 +171,18 @@ def convert(
         if result.stopped:
             err.print("stopped at the first failure (--strict); no tables written")
     raise SystemExit(1 if failed else 0)
+
+
+def output_problem(out: Path) -> str | None:
+    """Why OUT cannot take the tables, found before any file is converted (later, an OSError
+    would read as the Dask scheduler's), or None."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        return e.strerror or str(e)
+    if not os.access(out, os.W_OK | os.X_OK):
+        return "not writable"
+    return None
 
 
 def write_extras(out: Path, xlsx: bool, report: bool, records: dict[str, list[dict]] | None = None) -> None:
