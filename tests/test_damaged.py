@@ -3,7 +3,8 @@ never an internal error, never another format's name, and a damaged PDF/Word/Exc
 content changed is `partial` or `failed`, never `ok`.
 
 A fixed, seeded sample runs here (scripts/damage.py has the same mutations for a long run over
-every fixture). The slips that cannot be seen are listed in SLIPS with the reason.
+every fixture; docs/damage.md has its numbers and what no check can see, and why). A slip of this
+sample that cannot be seen is listed in SLIPS with the reason.
 """
 
 from __future__ import annotations
