@@ -301,3 +301,23 @@ def test_xls_records_that_contradict_each_other_are_seen(tmp_path: Path):
     assert doc["status"] == "partial"
     assert doc["error"].startswith("the Excel file (.xls) is damaged: its records contradict each other (xlrd: "
                                    "WARNING: sheet #") and "MERGEDCELLS bad range" in doc["error"]
+
+
+def test_a_word_picture_header_in_the_data_stream_is_checked():
+    """A character formatting page whose run draws a picture (sprmCFSpec, sprmCPicLocation → the
+    PICF in the Data stream): the header fits, or a zeroed block over it is said."""
+    import struct
+
+    from jixiao.extract.office.word97 import Broken, check_character_page
+
+    grpprl = struct.pack("<HB", 0x0855, 1) + struct.pack("<HI", 0x6A03, 0)
+    page = bytearray(512)
+    page[511] = 1  # one run
+    page[0:8] = struct.pack("<II", 2048, 2050)
+    page[8] = 200 // 2  # its properties at byte 200
+    page[200] = len(grpprl)
+    page[201:201 + len(grpprl)] = grpprl
+    picture = struct.pack("<IH", 0x44 + 100, 0x44) + bytes(0x44 - 6 + 100)
+    check_character_page(bytes(page), 2048, 2050, picture)
+    with pytest.raises(Broken, match="a picture's header in the Data stream is broken"):
+        check_character_page(bytes(page), 2048, 2050, bytes(len(picture)))

@@ -14,7 +14,8 @@ table's column layout, a flipped byte in a formatting page moves cells. So:
   it parses as a whole number of properties of the kind the page holds (character; paragraph
   or table);
 * a paragraph's properties kept in the Data stream (sprmPHugePapx: wide tables) parse the same
-  way, and a picture's header there (PICF) has its fixed size and fits.
+  way, and the header (PICF) of a picture a special character draws (sprmCFSpec, sprmCPicLocation)
+  has its fixed size there and fits.
 
 `problems` says in words what is inconsistent; an empty list is a file whose structures agree.
 """
@@ -30,7 +31,7 @@ _CB_RG_FC_LCB = {0x5D, 0x6C, 0x88, 0xA4, 0xB7}
 # FibRgFcLcb97: index of the (fc, lcb) pairs read here
 _STSHF, _PLCF_SED, _BTE_CHPX, _BTE_PAPX, _STTBF_FFN, _CLX = 1, 6, 12, 13, 15, 33
 _SGC_PARAGRAPH, _SGC_CHARACTER, _SGC_TABLE = 1, 2, 5
-_SPRM_HUGE_PAPX, _SPRM_PIC_LOCATION, _SPRM_OLE2 = 0x6646, 0x6A03, 0x080A
+_SPRM_HUGE_PAPX, _SPRM_PIC_LOCATION, _SPRM_OLE2, _SPRM_SPEC = 0x6646, 0x6A03, 0x080A, 0x0855
 _SPRM_TDEF_TABLE, _SPRM_TDEF_TABLE10, _SPRM_CHG_TABS = 0xD608, 0xD606, 0xC615
 _OPERAND = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}  # spra -> operand size (6: variable)
 
@@ -126,7 +127,7 @@ def _bin_table(word: bytes, table: bytes, data: bytes, fib: dict, kind: str, ind
         page = word[(pn & 0x3FFFFF) * PAGE:(pn & 0x3FFFFF) * PAGE + PAGE]
         where = f"{kind} formatting"
         if kind == "character":
-            _chpx_page(page, first, last, where, data)
+            check_character_page(page, first, last, data, where)
         else:
             _papx_page(page, first, last, where, data)
 
@@ -141,7 +142,8 @@ def _runs(page: bytes, most: int, first: int, last: int, where: str) -> tuple[in
     return crun, fcs
 
 
-def _chpx_page(page: bytes, first: int, last: int, where: str, data: bytes) -> None:
+def check_character_page(page: bytes, first: int, last: int, data: bytes, where: str = "character formatting") -> None:
+    """One character formatting page (ChpxFkp) covering stream bytes first..last; raises Broken."""
     crun, _ = _runs(page, 0x65, first, last, where)
     header = 4 * (crun + 1) + crun
     for i in range(crun):
@@ -151,7 +153,7 @@ def _chpx_page(page: bytes, first: int, last: int, where: str, data: bytes) -> N
         if not header <= offset < PAGE - 1 or offset + 1 + page[offset] > PAGE - 1:
             raise Broken(f"its {where} is broken: a property list lies outside the page")
         sprms = _sprms(page[offset + 1:offset + 1 + page[offset]], {_SGC_CHARACTER}, where)
-        if _SPRM_PIC_LOCATION in sprms and sprms.get(_SPRM_OLE2) != b"\x01":
+        if sprms.get(_SPRM_SPEC) == b"\x01" and _SPRM_PIC_LOCATION in sprms and sprms.get(_SPRM_OLE2) != b"\x01":
             _picture(data, struct.unpack("<I", sprms[_SPRM_PIC_LOCATION])[0], where)
 
 
