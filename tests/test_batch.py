@@ -393,3 +393,24 @@ def test_small_job_reads_in_a_child_under_a_progress_bar(tmp_path, monkeypatch):
     assert [o.status for o in result.outcomes] == ["ok"]
     assert readers.exists(), "the file was read in this process, not in a child"
     assert str(os.getpid()) not in readers.read_text().split()
+
+
+def test_small_job_file_whose_interpretation_hangs_costs_only_its_file(tmp_path, monkeypatch):
+    """The parent interprets the two files one after the other: the first given up at --timeout must
+    not use up the second's time (its child read it meanwhile)."""
+    import jixiao.batch.inline as inline
+
+    real = inline.finish_file
+
+    def hang_on_first(read, options=None):
+        if read.doc["source_path"].startswith(seeds[0].name):
+            time.sleep(30)
+        return real(read, options)
+
+    seeds = sorted(SEEDS.glob("*.txt"))[2:4]
+    monkeypatch.setattr(inline, "finish_file", hang_on_first)
+    settings = Settings(options=PipelineOptions(), cache_dir=str(tmp_path / "cache"), timeout=2)
+    tasks = [make_task(i, p, SEEDS) for i, p in enumerate(seeds)]
+    first, second = list(inline.inline_outcomes(tasks, settings, fork=True))
+    assert first.status == "failed" and "gave up after 2 s" in first.error
+    assert second.status == "ok" and second.counts["indicators"] > 0

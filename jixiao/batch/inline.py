@@ -113,8 +113,9 @@ def _outcomes(begun: list[tuple[Task, Outcome | Pending]], children: dict, setti
                 yield pending
                 continue
             proc, conn, started = children[task.index]
+            free = time.monotonic()  # the time this process spent on the files before is not this file's
             read = _collect(task, proc, conn, started, settings)
-            yield read if isinstance(read, Outcome) else _finish(task, settings, pending, read, started)
+            yield read if isinstance(read, Outcome) else _finish(task, settings, pending, read, max(started, free))
     finally:
         for proc, conn, _ in children.values():
             if proc.is_alive():
@@ -145,7 +146,8 @@ def _child_main(conn, task: Task, settings: Settings, pending: Pending) -> None:
 
 
 def _finish(task: Task, settings: Settings, pending: Pending, read: ReadFile, started: float) -> Outcome:
-    """Interpret and validate what a child read, within what is left of the file's time limit."""
+    """Interpret and validate what a child read, within what is left of the file's time limit
+    (counted from `started`: its fork, or when this process was done with the files before it)."""
     try:
         with _time_limit(settings.timeout - (time.monotonic() - started)):
             return end_task(task, settings, pending, finish_file(read, settings.options))
