@@ -83,3 +83,26 @@ def test_the_command_runs_without_typer_and_exits_as_typer(tmp_path):
     run = subprocess.run([sys.executable, "-c", code, "convert", str(empty), "--bad-option"],
                          capture_output=True, text=True, env=env, cwd=tmp_path)
     assert run.returncode == 2 and "No such option" in run.stderr
+
+
+def _leave(code: str, stdout) -> subprocess.CompletedProcess:
+    """A process that prints a line and leaves through __main__.leave(code), stdout buffered as usual."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([sys.executable, "-c", f"from jixiao.__main__ import leave\nprint('line')\nleave({code})"],
+                          stdout=stdout, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def test_leaving_with_a_closed_stdout_exits_1():
+    """`jixiao convert --json | head -0`: the summary could not be written, so the exit is 1, not 0."""
+    read, write = os.pipe()
+    os.close(read)
+    with os.fdopen(write, "w") as stdout:
+        run = _leave("0", stdout)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+
+
+def test_leaving_with_a_message_prints_it():
+    """SystemExit('text') prints its text and exits 1, as the interpreter does: os._exit must not swallow it."""
+    run = _leave("'cannot go on'", subprocess.PIPE)
+    assert run.returncode == 1 and "cannot go on" in run.stderr and run.stdout == "line\n"
