@@ -302,3 +302,14 @@ def test_a_run_kept_only_as_csv_gives_the_same_panel(runs, panel, tmp_path):
     from_csv = tables["documents"][tables["documents"]["run"] == str(csv_only)]
     assert len(from_csv) >= 2 and from_csv["n_pages"].isna().all()  # empty CSV cells: unknown, not 0 or ""
     assert tables["forms"]["grade"].isna().any() and not (tables["forms"]["grade"] == "").any()
+
+
+def test_write_xlsx_gives_the_workbook_ordinary_permissions(tmp_path):
+    """The workbook is readable as the CSVs beside it are (mkstemp's 0600 is for the temporary name only)."""
+    import os
+
+    frames = write_tables(tmp_path, {"forms": [{"form_id": "a-1", "doc_id": "a", "title": "t"}]})
+    umask = os.umask(0)
+    os.umask(umask)
+    path = write_xlsx(tmp_path, frames)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask == (tmp_path / "forms.csv").stat().st_mode & 0o777

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
+
+from jixiao.output.atomic import atomic_path
 
 MAX_ROWS = 1_048_575  # Excel's row limit minus the header
 MAX_CELL = 32_767  # Excel's characters per cell
@@ -67,8 +68,7 @@ def write_xlsx(target: Path, frames: dict[str, pd.DataFrame], name: str = "jixia
     path = Path(target) if str(target).lower().endswith(".xlsx") else Path(target) / name
     out_dir, name = path.parent, path.name
     out_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".xlsx", dir=out_dir)
-    os.close(fd)
+    tmp = atomic_path(path)  # not mkstemp's 0600: the workbook is read as the CSVs are
     try:
         wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                        "strings_to_urls": False, "nan_inf_to_errors": False})
