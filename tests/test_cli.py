@@ -90,3 +90,18 @@ def test_an_output_folder_that_cannot_be_made_is_named_as_such(folder, tmp_path)
     result = runner.invoke(app, ["convert", str(folder), "-o", str(out), "--quiet"])
     assert result.exit_code == 2
     assert "output folder" in result.output and str(out) in result.output and "Dask" not in result.output
+
+
+def test_ctrl_c_while_the_report_is_written_says_the_tables_are_there(folder, tmp_path, monkeypatch):
+    """Ctrl-C after the tables were written, during report.html: exit 130 with a word on what is done,
+    as during the conversion (no traceback on the fast path, no bare 'Aborted!' on Typer's)."""
+    import jixiao.commands.convert as convert_command
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(convert_command, "write_extras", interrupted)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["convert", str(folder), "-o", str(out)])
+    assert result.exit_code == 130 and "interrupted" in result.output
+    assert (out / "forms.csv").exists()

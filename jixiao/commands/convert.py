@@ -147,7 +147,12 @@ def convert(
         except (OSError, RuntimeError, ValueError) as e:
             err.print(f"evidence pictures will need --source: the input paths could not be recorded ({e})")
     if not result.stopped and (xlsx or report):
-        write_extras(out, xlsx=xlsx, report=report, records=result.records)
+        try:
+            write_extras(out, xlsx=xlsx, report=report, records=result.records)
+        except KeyboardInterrupt:
+            err.print("interrupted: the tables are written; run the same command again for the report "
+                      "(every file comes from the cache)")
+            raise SystemExit(130) from None
     summary = {
         "files": len(outcomes), "ok": sum(o.status == "ok" for o in outcomes),
         "partial": sum(o.status == "partial" for o in outcomes), "failed": len(failed),
