@@ -51,6 +51,11 @@ class _timed:
         return getattr(self._fn, name)
 
 
+def _engine(ocr):
+    """The OCR engine of the measured tree (a tree before 2026-12-02 named it _engine)."""
+    return (getattr(ocr, "ocr_engine", None) or getattr(ocr, "_engine"))()  # noqa: B009
+
+
 def instrument() -> None:
     """Wrap the OCR steps (module attributes and the engine's detector and recogniser)."""
     from jixiao.extract.pdf import ocr
@@ -58,7 +63,7 @@ def instrument() -> None:
     for name in ("render", "straighten", "binarise", "rule_edges", "grids_from_edges", "layout_page"):
         if hasattr(ocr, name):
             setattr(ocr, name, _timed(name, getattr(ocr, name)))
-    engine = ocr.ocr_engine()  # loaded once, before the clock runs
+    engine = _engine(ocr)  # loaded once, before the clock runs
     engine.text_det = _timed("detection", engine.text_det)
     engine.text_rec = _timed("recognition", engine.text_rec)
 
@@ -151,7 +156,7 @@ def main() -> None:
     args = ap.parse_args()
     from jixiao.extract.pdf import ocr
 
-    ocr.ocr_engine()  # model loading is start-up, not per page
+    _engine(ocr)  # model loading is start-up, not per page
     if not args.no_stages:
         instrument()
     files = whole.scanned_pdfs()
