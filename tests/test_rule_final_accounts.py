@@ -361,3 +361,12 @@ def test_an_empty_fiscal_summary_with_its_note_below_the_title_is_silent(tmp_pat
     """The note under the title explains the empty table; T9's note further down explains only T9."""
     note = "注：本单位本年度无财政拨款收入支出，故本表为空表。"
     assert accusations(convert(tmp_path, without_grid(md, T4, note)), "MISSING_TABLE") == []
+
+
+def test_a_fund_table_whose_figures_could_not_be_read_is_not_called_empty(tmp_path, md):
+    """T8's figure cells hold what is no number (■, as a picture or a failed reading leaves it): no cell
+    was read, so nothing says the table is empty — T4's 政府性基金 money is not held against it."""
+    start = md.index(T8)
+    end = md.index("</table>", start)
+    unreadable = md[:start] + re.sub(r"<td>\d+\.\d\d</td>", "<td>■</td>", md[start:end]) + md[end:]
+    assert accusations(convert(tmp_path, unreadable), "CROSS_TABLE_MISMATCH") == []
