@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -339,6 +340,37 @@ def test_in_process_run_keeps_the_time_limit(tmp_path, monkeypatch):
     outcome = inline.run_inline(make_task(0, src, SEEDS), settings)
     assert time.monotonic() - start < 10
     assert outcome.status == "failed" and "gave up after 1 s" in outcome.error
+
+
+def test_in_process_time_limit_inside_calamine_is_a_timeout_not_damage(tmp_path, monkeypatch):
+    """The time limit's signal arriving while calamine reads an .xls gives the file up after --timeout;
+    it is not reported as a damaged .xls. A calamine panic still is."""
+    import xlrd
+
+    import jixiao.batch.inline as inline
+    import jixiao.extract.office.xls as xls
+
+    def unsupported(path):
+        raise xlrd.biffh.XLRDError("Unsupported format, or corrupt file")
+
+    def times_up(path):
+        raise inline._TimeUp
+
+    monkeypatch.setattr(xls, "_with_xlrd", unsupported)
+    monkeypatch.setattr(xls, "_with_calamine", times_up)
+    settings = Settings(options=PipelineOptions(), cache_dir=str(tmp_path / "cache"), timeout=5)
+    src = ROOT / "fixtures" / "office" / "seed001.xls"
+    outcome = inline.run_inline(make_task(0, src, src.parent), settings)
+    assert outcome.status == "failed" and "gave up after 5 s" in outcome.error, outcome.error
+
+    panic = type("PanicException", (BaseException,), {"__module__": "pyo3_runtime"})
+
+    def panics(path):
+        raise panic("index out of bounds")
+
+    monkeypatch.setattr(xls, "_with_calamine", panics)
+    outcome = inline.run_inline(make_task(0, src, src.parent), replace(settings, cache_dir=str(tmp_path / "c2")))
+    assert "the Excel file (.xls) is damaged" in outcome.error and "PanicException" in outcome.error, outcome.error
 
 
 def test_small_job_child_that_crashes_costs_only_its_file(tmp_path, monkeypatch):

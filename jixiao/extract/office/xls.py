@@ -32,14 +32,23 @@ def extract(path: Path, options: ExtractOptions) -> Document:
                                   "publisher for a good copy") from first
         try:
             document = _with_calamine(path)
-        except (KeyboardInterrupt, SystemExit, MemoryError):
+        except MemoryError:
             raise
-        except BaseException as second:  # calamine panics (pyo3 PanicException, a BaseException) on broken records
+        except BaseException as second:
+            # calamine panics (pyo3's PanicException, a BaseException) on broken records; any other
+            # BaseException (a time limit's signal, KeyboardInterrupt, SystemExit) is not the file's damage
+            if not isinstance(second, Exception) and not _is_panic(second):
+                raise
             raise ExtractionError(f"the Excel file (.xls) is damaged: its records cannot be read ({type(first).__name__}: "
                                   f"{first}; {type(second).__name__}: {second}); download it again or ask the "
                                   "publisher for a good copy") from first
         document.warnings.append(CALAMINE_WARNING)
         return document
+
+
+def _is_panic(error: BaseException) -> bool:
+    """A Rust panic inside calamine, raised by pyo3 as pyo3_runtime.PanicException (not importable)."""
+    return type(error).__name__ == "PanicException" and type(error).__module__ == "pyo3_runtime"
 
 
 def _unsupported(error: Exception) -> bool:
