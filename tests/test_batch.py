@@ -427,6 +427,47 @@ def test_small_job_reads_in_a_child_under_a_progress_bar(tmp_path, monkeypatch):
     assert str(os.getpid()) not in readers.read_text().split()
 
 
+def test_small_job_with_one_worker_reads_one_file_at_a_time(tmp_path, monkeypatch):
+    """--workers 1 with two small files: the second file's child starts reading only after the first
+    child's read was collected (both are forked at the start, before a progress bar's thread)."""
+    import threading
+
+    import jixiao.batch.inline as inline
+    from jixiao.batch.runner import run_batch
+
+    before, count = threading.active_count(), threading.active_count
+    monkeypatch.setattr(threading, "active_count", lambda: count() - before + 1)  # threads of earlier tests aside
+    log = tmp_path / "log"
+    real_read, real_collect = inline.read_task, inline._collect
+
+    def note(line: str) -> None:
+        with open(log, "a") as f:
+            f.write(line + "\n")
+
+    def noted_read(task, settings, pending):
+        note(f"read {task.index} {os.getpid()}")
+        read = real_read(task, settings, pending)
+        note(f"read {task.index} done")
+        return read
+
+    def noted_collect(task, *args):
+        read = real_collect(task, *args)
+        note(f"collected {task.index}")
+        return read
+
+    monkeypatch.setattr(inline, "read_task", noted_read)
+    monkeypatch.setattr(inline, "_collect", noted_collect)
+    seeds = sorted(SEEDS.glob("*.txt"))[2:4]
+    settings = Settings(options=PipelineOptions(), cache_dir=str(tmp_path / "cache"), timeout=60)
+    result = run_batch([(p, SEEDS) for p in seeds], tmp_path / "out", settings, workers=1)
+    assert [o.status for o in result.outcomes] == ["ok", "ok"]
+    lines = log.read_text().splitlines()
+    assert [" ".join(line.split()[:2]) for line in lines] == [
+        "read 0", "read 0", "collected 0", "read 1", "read 1", "collected 1"], lines
+    assert str(os.getpid()) not in {line.split()[2] for line in lines if not line.endswith("done")
+                                    and line.startswith("read")}
+
+
 def test_small_job_file_whose_interpretation_hangs_costs_only_its_file(tmp_path, monkeypatch):
     """The parent interprets the two files one after the other: the first given up at --timeout must
     not use up the second's time (its child read it meanwhile)."""

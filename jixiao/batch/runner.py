@@ -54,7 +54,7 @@ def engine_outcomes(tasks: list[Task], settings: Settings, engine: str, workers:
     if small_job(tasks, settings, workers):
         from jixiao.batch.inline import inline_outcomes
 
-        return inline_outcomes(tasks, settings)
+        return inline_outcomes(tasks, settings, workers=workers)
     from jixiao.batch.local import LocalPool
 
     return LocalPool(settings, workers).start(tasks).imap(tasks)
