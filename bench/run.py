@@ -8,7 +8,7 @@ Builds bench/corpus/ from every format present (the seeds in ../shared/seeds, th
 PDFs in ../shared/real, fixtures/office/*, fixtures/pdf/*; absent formats are skipped
 with a note), converts it with the batch engine at each worker count (cache off), and in
 the same run times pdfplumber's extract_tables() alone and camelot lattice alone on the
-same PDFs. Prints pages/s, docs/s, peak RSS per worker and the ratios, and writes
+same PDFs. Prints pages/s, docs/s, peak memory per worker (PSS, USS, RSS: bench/memory.py) and the ratios, and writes
 docs/benchmarks.md. Then the user's view (bench/whole.py): whole `jixiao convert` processes
 for one file, a folder of born-digital pages, six .doc files and the scanned PDFs, each
 beside a reference tool in the same run.
@@ -30,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from memory import Peaks, Watch  # noqa: E402
 
 from jixiao.batch.task import Settings  # noqa: E402  (light: workers re-import this script)
 from jixiao.extract.base import EXTRACTORS, sniff_format  # noqa: E402
@@ -101,10 +103,11 @@ class PipelineRun:
     docs: int
     pages: int
     failed: int
-    peak_rss_mb: float
+    peak_rss_mb: float  # VmHWM the workers report: counts pages shared copy-on-write with the parent
     by_format: dict[str, dict[str, float]] = field(default_factory=dict)
     converting: float = 0.0
     assembling: float = 0.0
+    memory: Peaks = field(default_factory=Peaks)  # sampled USS / PSS of the workers (bench/memory.py)
 
     @property
     def docs_per_s(self) -> float:
@@ -120,9 +123,10 @@ def run_pipeline(files: list[Path], corpus: Path, workers: int, out: Path) -> Pi
 
     shutil.rmtree(out, ignore_errors=True)
     settings = Settings(options=PipelineOptions(), cache_dir=str(out / ".jixiao" / "cache"), force=True)
-    start = time.perf_counter()
-    result = run_batch([(f, corpus) for f in files], out, settings, workers=workers)
-    wall = time.perf_counter() - start
+    with Watch() as watch:
+        start = time.perf_counter()
+        result = run_batch([(f, corpus) for f in files], out, settings, workers=workers)
+        wall = time.perf_counter() - start
     # per-format rates count converted files only: a file that fails fast says nothing about speed
     per: dict[str, dict[str, float]] = defaultdict(lambda: {"docs": 0, "pages": 0, "cpu_s": 0.0, "failed": 0,
                                                             "forms": 0})
@@ -139,7 +143,8 @@ def run_pipeline(files: list[Path], corpus: Path, workers: int, out: Path) -> Pi
         per[fmt]["forms"] += o.counts.get("forms", 0)
     rss = max((o.peak_rss_mb or 0.0) for o in result.outcomes) if result.outcomes else 0.0
     return PipelineRun(workers, wall, len(result.outcomes), sum(o.pages or 0 for o in result.outcomes),
-                       len(result.failed), rss, dict(per), result.seconds_converting, result.seconds_assembling)
+                       len(result.failed), rss, dict(per), result.seconds_converting, result.seconds_assembling,
+                       watch.peaks)
 
 
 def time_pdfplumber(pdfs: list[Path]) -> tuple[int, float]:
@@ -202,12 +207,13 @@ def report(args, notes, sources, runs, plumber, camelot_result, files) -> str:
         "## Full pipeline (extract → interpret → validate → shards → CSV/Parquet/DuckDB)",
         "",
         "| workers | wall s | of which converting s | of which writing tables s | docs | pages | docs/s | pages/s "
-        "| failed | peak RSS per worker (MB) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| failed | peak PSS per worker (MB) | peak USS | peak RSS |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         lines.append(f"| {r.workers} | {r.wall:.2f} | {r.converting:.2f} | {r.assembling:.2f} | {r.docs} | {r.pages} "
-                     f"| {r.docs_per_s:.1f} | {r.pages_per_s:.1f} | {r.failed} | {r.peak_rss_mb:.0f} |")
+                     f"| {r.docs_per_s:.1f} | {r.pages_per_s:.1f} | {r.failed} | {r.memory.pss_mb:.0f} "
+                     f"| {r.memory.uss_mb:.0f} | {r.peak_rss_mb:.0f} |")
     lines += ["", "Per format, per core (converted files only; sum of per-file seconds in the 1-worker run):", "",
               "| format | docs | forms | pages | failed | docs/s per core | forms/s per core | pages/s per core "
               "| s per page |",
@@ -248,8 +254,8 @@ def report(args, notes, sources, runs, plumber, camelot_result, files) -> str:
     ocr_pages, ocr_s = sum(v["pages"] for v in ocr), sum(v["cpu_s"] for v in ocr)
     scan_rate = ocr_s / ocr_pages if ocr_pages else None
     row("scanned / OCR'd s/page per core (pdf_scanned + pdf_ocr)", scan_rate, "≤ 3", None if scan_rate is None else scan_rate <= 3)
-    rss = max(r.peak_rss_mb for r in runs)
-    row("peak RSS per worker MB", rss, "≤ 500", rss <= 500)
+    pss = max(r.memory.pss_mb for r in runs)  # not RSS: a forked worker's RSS counts pages it shares (bench/memory.py)
+    row("peak PSS per worker MB", pss, "≤ 500", pss <= 500)
     speedup = two.docs_per_s / one.docs_per_s if one and two else None
     row("2 workers vs 1 worker", speedup, "≥ 1.8×", None if speedup is None else speedup >= 1.8, "×")
     lines += ["", "## Notes", ""]
@@ -336,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         r = run_pipeline(files, corpus, w, ROOT / "bench" / "results" / f"workers-{w}")
         runs.append(r)
         print(f"pipeline, {w} worker(s): {r.wall:.2f} s, {r.docs_per_s:.1f} docs/s, {r.pages_per_s:.1f} pages/s, "
-              f"{r.failed} failed, peak RSS per worker {r.peak_rss_mb:.0f} MB")
+              f"{r.failed} failed, peak per worker PSS {r.memory.pss_mb:.0f} MB, USS {r.memory.uss_mb:.0f} MB, "
+              f"RSS {r.peak_rss_mb:.0f} MB")
 
     pdfs = sorted(set(sources.get("pdf", [])))
     plumber = camelot_result = None
