@@ -40,7 +40,7 @@ def test_converting_one_pdf_loads_only_duckdb_for_the_tables(tmp_path):
     code = ("import runpy, sys; sys.argv = ['jixiao', *sys.argv[1:]]\n"
             "import jixiao.batch.inline as inline\n"
             "original = inline.inline_outcomes\n"
-            "inline.inline_outcomes = lambda tasks, settings, fork=None: original(tasks, settings, fork=False)\n"
+            "inline.inline_outcomes = lambda tasks, settings, fork=None, **kw: original(tasks, settings, False, **kw)\n"
             "runpy.run_module('jixiao', run_name='__main__')")
     mods, run = loaded(code, "convert", str(PDF), "-o", str(out), "--quiet", cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
